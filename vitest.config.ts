@@ -1,0 +1,52 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * One vitest run over the workspace. Unit tests isolate as usual; tests that use the database
+ * share one embedded PGlite per worker (`isolate: false` keeps it alive across files), and the
+ * *.pg.test.ts files join only when DATABASE_URL points at a real PostgreSQL.
+ */
+const realPostgres = Boolean(process.env.DATABASE_URL);
+const sourceConditions = { conditions: ["@touchpoint/source"] };
+
+export default defineConfig({
+  resolve: sourceConditions,
+  ssr: { resolve: { ...sourceConditions, externalConditions: ["@touchpoint/source"] } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["packages/core/src/**/*.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "db",
+          include: ["packages/db/src/**/*.test.ts", "apps/server/src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["**/*.pg.test.ts", "**/node_modules/**"],
+          isolate: false,
+          pool: "forks",
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      ...(realPostgres
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "postgres",
+                include: ["**/*.pg.test.ts"],
+                exclude: ["**/node_modules/**"],
+                globalSetup: ["test/support/postgres-global-setup.ts"],
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
