@@ -1,0 +1,58 @@
+import { DateTime } from "luxon";
+import { err, ok, type Result } from "../result.js";
+
+export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A date word from chat, resolved later against the tenant's clock and time zone. */
+export type WhenSpec =
+  | { readonly kind: "today" }
+  | { readonly kind: "yesterday" }
+  | { readonly kind: "weekday"; readonly weekday: Weekday }
+  | { readonly kind: "date"; readonly isoDate: string };
+
+/** Earliest date we accept: older touches belong in an import, not a chat command. */
+const OLDEST_YEARS = 10;
+
+/**
+ * Turns a date word into the moment the touch happened: now for today, otherwise noon local
+ * time on that day (the hour is unknown, noon keeps the calendar day stable across zones).
+ * A weekday means the most recent such day, today included.
+ */
+export function resolveWhen(spec: WhenSpec | null, now: Date, timeZone: string): Result<Date, string> {
+  if (spec === null || spec.kind === "today") return ok(now);
+  const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf("day");
+  let day: DateTime;
+  switch (spec.kind) {
+    case "yesterday":
+      day = today.minus({ days: 1 });
+      break;
+    case "weekday": {
+      const target = WEEKDAYS.indexOf(spec.weekday) + 1;
+      day = today.minus({ days: (today.weekday - target + 7) % 7 });
+      break;
+    }
+    case "date": {
+      day = DateTime.fromISO(spec.isoDate, { zone: timeZone });
+      if (!day.isValid) return err(`${spec.isoDate} is not a real date`);
+      if (day > today) return err(`${spec.isoDate} is in the future; log touches that happened`);
+      if (day < today.minus({ years: OLDEST_YEARS })) {
+        return err(`${spec.isoDate} is more than ${OLDEST_YEARS} years ago; import older history from a CSV`);
+      }
+      break;
+    }
+  }
+  if (day.hasSame(today, "day")) return ok(now);
+  return ok(day.set({ hour: 12 }).toJSDate());
+}
+
+/** "today", "yesterday", "Tue 17 Nov", "3 Sep 2024": how a date reads back in chat. */
+export function describeDay(at: Date, now: Date, timeZone: string): string {
+  const day = DateTime.fromJSDate(at, { zone: timeZone }).startOf("day");
+  const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf("day");
+  const days = Math.round(today.diff(day, "days").days);
+  if (days === 0) return "today";
+  if (days === 1) return "yesterday";
+  if (days > 1 && days < 7) return day.toFormat("cccc");
+  return day.year === today.year ? day.toFormat("d LLL") : day.toFormat("d LLL yyyy");
+}

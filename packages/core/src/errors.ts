@@ -1,0 +1,77 @@
+import type { Contact } from "./domain/contact.js";
+
+/**
+ * The expected failures of the core, each a value with a message a person can act on.
+ * `kind` lets adapters switch exhaustively without instanceof across package boundaries.
+ */
+abstract class DomainError {
+  abstract readonly kind: string;
+  constructor(readonly message: string) {}
+}
+
+export class ValidationError extends DomainError {
+  readonly kind = "validation";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class UnknownContact extends DomainError {
+  readonly kind = "unknown_contact";
+  constructor(readonly who: string) {
+    super(`No contact matches ${who}.`);
+  }
+}
+
+export class AmbiguousContact extends DomainError {
+  readonly kind = "ambiguous_contact";
+  constructor(
+    readonly who: string,
+    readonly candidates: readonly Contact[],
+  ) {
+    super(
+      candidates.length === 1
+        ? `No contact is exactly ${who}; did you mean ${candidates[0]?.name}?`
+        : `${candidates.length} contacts match ${who}; choose one.`,
+    );
+  }
+}
+
+export class IdentityTaken extends DomainError {
+  readonly kind = "identity_taken";
+  constructor(
+    readonly identity: string,
+    readonly owner: Pick<Contact, "id" | "name">,
+  ) {
+    super(`${identity} already belongs to ${owner.name}.`);
+  }
+}
+
+export class UnknownTenant extends DomainError {
+  readonly kind = "unknown_tenant";
+  constructor(readonly ref: string) {
+    super(`No tenant has the id or external id "${ref}".`);
+  }
+}
+
+export class TenantExists extends DomainError {
+  readonly kind = "tenant_exists";
+  constructor(
+    readonly platform: string,
+    readonly externalId: string,
+  ) {
+    super(`A ${platform} tenant with external id "${externalId}" already exists.`);
+  }
+}
+
+export class UnknownTouchpoint extends DomainError {
+  readonly kind = "unknown_touchpoint";
+  constructor(readonly touchpointId: string) {
+    super("That touchpoint no longer exists.");
+  }
+}
+
+export type ContactLookupError = UnknownContact | AmbiguousContact;

@@ -1,0 +1,105 @@
+import type { Contact, ContactPatch, NewContact } from "./domain/contact.js";
+import type { LastTouch, TouchCounts } from "./domain/health.js";
+import type { IdentityPlatform } from "./domain/identity.js";
+import type { ConnectSocialAccount, SocialAccount } from "./domain/social-account.js";
+import type { Member, MemberRole, NewTenant, Platform, Tenant, TenantPatch } from "./domain/tenant.js";
+import type { NewTouchpoint, Touchpoint } from "./domain/touchpoint.js";
+import type { TenantExists } from "./errors.js";
+import type { Result } from "./result.js";
+
+/**
+ * Storage is reached two ways. Tenant work runs inside `withTenant`: one transaction whose every
+ * query is scoped to that tenant (and, in Postgres, walled by Row-Level Security). Work that must
+ * see across tenants goes through the narrow `tenants` directory and nothing else.
+ */
+export interface Storage {
+  withTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T>;
+  readonly tenants: TenantDirectory;
+}
+
+export interface TenantRepositories {
+  readonly tenantId: string;
+  readonly tenant: TenantRepository;
+  readonly members: MemberRepository;
+  readonly contacts: ContactRepository;
+  readonly touchpoints: TouchpointRepository;
+  readonly socialAccounts: SocialAccountRepository;
+}
+
+/** The cross-tenant path: finding and creating tenants. Everything else is tenant-scoped. */
+export interface TenantDirectory {
+  create(tenant: NewTenant): Promise<Result<Tenant, TenantExists>>;
+  get(id: string): Promise<Tenant | undefined>;
+  findByExternalId(platform: Platform, externalId: string): Promise<Tenant | undefined>;
+  list(): Promise<Tenant[]>;
+}
+
+export interface TenantRepository {
+  get(): Promise<Tenant>;
+  update(patch: TenantPatch): Promise<Tenant>;
+}
+
+export interface MemberRepository {
+  /** Creates the member, or updates the display name (and the role, when given) of an existing one. */
+  upsert(member: { platformUserId: string; role?: MemberRole; displayName?: string | null }): Promise<Member>;
+  get(platformUserId: string): Promise<Member | undefined>;
+  list(): Promise<Member[]>;
+}
+
+export interface ContactName {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface ContactWithLastTouch {
+  readonly contact: Contact;
+  readonly lastTouch: LastTouch | null;
+}
+
+export interface ContactRepository {
+  create(contact: NewContact): Promise<Contact>;
+  /** Bulk insert for imports; returns how many were created. */
+  createMany(contacts: readonly NewContact[]): Promise<number>;
+  update(id: string, patch: ContactPatch): Promise<Contact | undefined>;
+  addIdentities(id: string, identities: Contact["identities"]): Promise<void>;
+  get(id: string): Promise<Contact | undefined>;
+  /** By normalized handle, or by the platform's user id (which survives handle changes). */
+  findByIdentity(
+    platform: IdentityPlatform,
+    key: { readonly handle?: string; readonly externalUserId?: string },
+  ): Promise<Contact | undefined>;
+  /** Contacts with this normalized handle on any platform (X handles and aliases). Not archived. */
+  findByHandle(handle: string): Promise<Contact[]>;
+  /** Case-insensitive exact name match. Not archived. */
+  findByName(name: string): Promise<Contact[]>;
+  /** Every non-archived contact's id and name, for fuzzy matching. */
+  listNames(): Promise<ContactName[]>;
+  list(options?: { readonly includeArchived?: boolean }): Promise<Contact[]>;
+  /** Every non-archived contact with its most recent (not undone) touch. */
+  listWithLastTouch(): Promise<ContactWithLastTouch[]>;
+}
+
+export interface TouchpointRepository {
+  /** Inserts unless a touchpoint with the same sourceRef exists; then returns that one, `created: false`. */
+  record(touch: NewTouchpoint): Promise<{ touchpoint: Touchpoint; created: boolean }>;
+  get(id: string): Promise<Touchpoint | undefined>;
+  /** The contact's most recent touch that is not undone, optionally ignoring one. */
+  latest(contactId: string, options?: { readonly excluding?: string }): Promise<Touchpoint | undefined>;
+  /** Marks it undone (kept, so a late retry of the same command cannot bring it back). */
+  undo(id: string, at: Date): Promise<Touchpoint | undefined>;
+  countSince(contactId: string, since: Date): Promise<TouchCounts>;
+  listForContact(contactId: string, limit: number): Promise<Touchpoint[]>;
+}
+
+export interface SocialAccountRepository {
+  /** Connects (or reconnects, replacing the credentials of) the account with this platform user id. */
+  connect(account: ConnectSocialAccount): Promise<SocialAccount>;
+  list(): Promise<SocialAccount[]>;
+  credentials(id: string): Promise<string | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

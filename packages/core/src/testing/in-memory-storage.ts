@@ -1,0 +1,309 @@
+import type { Contact, NewContact } from "../domain/contact.js";
+import type { LastTouch } from "../domain/health.js";
+import type { SocialAccount } from "../domain/social-account.js";
+import { DEFAULT_SETTINGS, type Member, type Tenant } from "../domain/tenant.js";
+import type { Touchpoint } from "../domain/touchpoint.js";
+import { TenantExists } from "../errors.js";
+import type {
+  ContactRepository,
+  MemberRepository,
+  SocialAccountRepository,
+  Storage,
+  TenantDirectory,
+  TenantRepositories,
+  TenantRepository,
+  TouchpointRepository,
+} from "../ports.js";
+import { err, ok } from "../result.js";
+
+interface State {
+  tenants: Map<string, Tenant>;
+  members: Map<string, Member>;
+  contacts: Map<string, Contact>;
+  touchpoints: Map<string, Touchpoint>;
+  accounts: Map<string, { account: SocialAccount; credentials: string }>;
+}
+
+const cloneState = (s: State): State => ({
+  tenants: new Map(s.tenants),
+  members: new Map(s.members),
+  contacts: new Map(s.contacts),
+  touchpoints: new Map(s.touchpoints),
+  accounts: new Map(s.accounts),
+});
+
+/**
+ * The storage port in memory, for core tests. Transactions run one at a time and roll back on
+ * throw, like the real thing; every query is filtered by tenant, like the real thing.
+ */
+export class InMemoryStorage implements Storage {
+  private state: State = {
+    tenants: new Map(),
+    members: new Map(),
+    contacts: new Map(),
+    touchpoints: new Map(),
+    accounts: new Map(),
+  };
+  private queue: Promise<unknown> = Promise.resolve();
+
+  readonly tenants: TenantDirectory = {
+    create: async (input) => {
+      const exists = [...this.state.tenants.values()].some(
+        (t) => t.platform === input.platform && t.externalId === input.externalId,
+      );
+      if (exists) return err(new TenantExists(input.platform, input.externalId));
+      const tenant: Tenant = {
+        id: crypto.randomUUID(),
+        platform: input.platform,
+        externalId: input.externalId,
+        enterpriseId: input.enterpriseId ?? null,
+        name: input.name,
+        timeZone: input.timeZone ?? "UTC",
+        nudgeTime: input.nudgeTime ?? "09:00",
+        nudgeChannel: input.nudgeChannel ?? null,
+        settings: DEFAULT_SETTINGS,
+        createdAt: new Date(),
+      };
+      this.state.tenants.set(tenant.id, tenant);
+      return ok(tenant);
+    },
+    get: async (id) => this.state.tenants.get(id),
+    findByExternalId: async (platform, externalId) =>
+      [...this.state.tenants.values()].find((t) => t.platform === platform && t.externalId === externalId),
+    list: async () => [...this.state.tenants.values()].sort((a, b) => a.name.localeCompare(b.name)),
+  };
+
+  withTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T> {
+    const run = async () => {
+      const before = this.state;
+      this.state = cloneState(before);
+      try {
+        return await work(this.repositories(tenantId));
+      } catch (error) {
+        this.state = before;
+        throw error;
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private repositories(tenantId: string): TenantRepositories {
+    const s = () => this.state;
+    const own = <T extends { tenantId: string }>(map: Map<string, T>) =>
+      [...map.values()].filter((row) => row.tenantId === tenantId);
+    const activeTouches = () => own(s().touchpoints).filter((t) => t.undoneAt === null);
+    const newest = (a: Touchpoint, b: Touchpoint) =>
+      b.occurredAt.getTime() - a.occurredAt.getTime() || b.createdAt.getTime() - a.createdAt.getTime();
+    const contactOf = (id: string) => {
+      const contact = s().contacts.get(id);
+      return contact?.tenantId === tenantId ? contact : undefined;
+    };
+    const assertIdentitiesFree = (identities: Contact["identities"], except?: string) => {
+      for (const identity of identities) {
+        const taken = own(s().contacts).some(
+          (c) =>
+            c.id !== except &&
+            c.identities.some(
+              (i) =>
+                i.platform === identity.platform &&
+                (i.handle === identity.handle ||
+                  (identity.externalUserId !== null && i.externalUserId === identity.externalUserId)),
+            ),
+        );
+        if (taken) throw new Error(`duplicate identity ${identity.platform}:${identity.handle}`);
+      }
+    };
+    const insertContact = (input: NewContact): Contact => {
+      assertIdentitiesFree(input.identities ?? []);
+      const now = new Date();
+      const contact: Contact = {
+        id: crypto.randomUUID(),
+        tenantId,
+        name: input.name,
+        segment: input.segment ?? null,
+        tags: [...(input.tags ?? [])],
+        owner: input.owner ?? null,
+        cadenceDays: input.cadenceDays ?? null,
+        notes: input.notes ?? null,
+        archived: false,
+        identities: [...(input.identities ?? [])],
+        createdAt: now,
+        updatedAt: now,
+      };
+      s().contacts.set(contact.id, contact);
+      return contact;
+    };
+
+    const tenant: TenantRepository = {
+      get: async () => {
+        const found = s().tenants.get(tenantId);
+        if (!found) throw new Error(`tenant ${tenantId} does not exist`);
+        return found;
+      },
+      update: async (patch) => {
+        const current = await tenant.get();
+        const updated: Tenant = {
+          ...current,
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.timeZone !== undefined && { timeZone: patch.timeZone }),
+          ...(patch.nudgeTime !== undefined && { nudgeTime: patch.nudgeTime }),
+          ...(patch.nudgeChannel !== undefined && { nudgeChannel: patch.nudgeChannel }),
+          settings: { ...current.settings, ...patch.settings },
+        };
+        s().tenants.set(tenantId, updated);
+        return updated;
+      },
+    };
+
+    const members: MemberRepository = {
+      upsert: async ({ platformUserId, role, displayName }) => {
+        const key = `${tenantId}:${platformUserId}`;
+        const current = s().members.get(key);
+        const member: Member = {
+          tenantId,
+          platformUserId,
+          role: role ?? current?.role ?? "member",
+          displayName: displayName === undefined ? (current?.displayName ?? null) : displayName,
+        };
+        s().members.set(key, member);
+        return member;
+      },
+      get: async (platformUserId) => s().members.get(`${tenantId}:${platformUserId}`),
+      list: async () => own(s().members).sort((a, b) => a.platformUserId.localeCompare(b.platformUserId)),
+    };
+
+    const contacts: ContactRepository = {
+      create: async (input) => insertContact(input),
+      createMany: async (inputs) => {
+        for (const input of inputs) insertContact(input);
+        return inputs.length;
+      },
+      update: async (id, patch) => {
+        const current = contactOf(id);
+        if (!current) return undefined;
+        const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+        const updated: Contact = { ...current, ...defined, updatedAt: new Date() };
+        s().contacts.set(id, updated);
+        return updated;
+      },
+      addIdentities: async (id, identities) => {
+        const current = contactOf(id);
+        if (!current) throw new Error(`contact ${id} does not exist`);
+        assertIdentitiesFree(identities, id);
+        s().contacts.set(id, { ...current, identities: [...current.identities, ...identities] });
+      },
+      get: async (id) => contactOf(id),
+      findByIdentity: async (platform, key) =>
+        own(s().contacts).find((c) =>
+          c.identities.some(
+            (i) =>
+              i.platform === platform &&
+              ((key.handle !== undefined && i.handle === key.handle) ||
+                (key.externalUserId !== undefined && i.externalUserId === key.externalUserId)),
+          ),
+        ),
+      findByHandle: async (handle) =>
+        own(s().contacts).filter((c) => !c.archived && c.identities.some((i) => i.handle === handle)),
+      findByName: async (name) =>
+        own(s().contacts).filter((c) => !c.archived && c.name.toLowerCase() === name.toLowerCase()),
+      listNames: async () =>
+        own(s().contacts)
+          .filter((c) => !c.archived)
+          .map(({ id, name }) => ({ id, name })),
+      list: async (options) =>
+        own(s().contacts)
+          .filter((c) => options?.includeArchived || !c.archived)
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      listWithLastTouch: async () => {
+        const last = new Map<string, Touchpoint>();
+        for (const touch of activeTouches().sort(newest)) {
+          if (!last.has(touch.contactId)) last.set(touch.contactId, touch);
+        }
+        return own(s().contacts)
+          .filter((c) => !c.archived)
+          .map((contact) => {
+            const t = last.get(contact.id);
+            const lastTouch: LastTouch | null = t
+              ? { occurredAt: t.occurredAt, channel: t.channel, direction: t.direction, note: t.note }
+              : null;
+            return { contact, lastTouch };
+          });
+      },
+    };
+
+    const touchpoints: TouchpointRepository = {
+      record: async (input) => {
+        const existing = own(s().touchpoints).find((t) => t.sourceRef === input.sourceRef);
+        if (existing) return { touchpoint: existing, created: false };
+        if (!contactOf(input.contactId)) throw new Error(`contact ${input.contactId} does not exist`);
+        const touchpoint: Touchpoint = {
+          ...input,
+          id: crypto.randomUUID(),
+          tenantId,
+          createdAt: new Date(),
+          undoneAt: null,
+        };
+        s().touchpoints.set(touchpoint.id, touchpoint);
+        return { touchpoint, created: true };
+      },
+      get: async (id) => own(s().touchpoints).find((t) => t.id === id),
+      latest: async (contactId, options) =>
+        activeTouches()
+          .filter((t) => t.contactId === contactId && t.id !== options?.excluding)
+          .sort(newest)[0],
+      undo: async (id, at) => {
+        const current = own(s().touchpoints).find((t) => t.id === id);
+        if (!current) return undefined;
+        if (current.undoneAt !== null) return current;
+        const undone = { ...current, undoneAt: at };
+        s().touchpoints.set(id, undone);
+        return undone;
+      },
+      countSince: async (contactId, since) => {
+        const recent = activeTouches().filter((t) => t.contactId === contactId && t.occurredAt >= since);
+        return {
+          total: recent.length,
+          inbound: recent.filter((t) => t.direction === "inbound").length,
+          outbound: recent.filter((t) => t.direction === "outbound").length,
+        };
+      },
+      listForContact: async (contactId, limit) =>
+        activeTouches()
+          .filter((t) => t.contactId === contactId)
+          .sort(newest)
+          .slice(0, limit),
+    };
+
+    const socialAccounts: SocialAccountRepository = {
+      connect: async (input) => {
+        const existing = [...s().accounts.values()].find(
+          (a) =>
+            a.account.tenantId === tenantId &&
+            a.account.platform === input.platform &&
+            a.account.externalUserId === input.externalUserId,
+        );
+        const account: SocialAccount = {
+          tenantId,
+          id: existing?.account.id ?? crypto.randomUUID(),
+          platform: input.platform,
+          handle: input.handle,
+          externalUserId: input.externalUserId,
+          status: "active",
+          createdAt: existing?.account.createdAt ?? new Date(),
+        };
+        s().accounts.set(account.id, { account, credentials: input.credentials });
+        return account;
+      },
+      list: async () =>
+        [...s().accounts.values()].map((a) => a.account).filter((a) => a.tenantId === tenantId),
+      credentials: async (id) => {
+        const found = s().accounts.get(id);
+        return found?.account.tenantId === tenantId ? found.credentials : undefined;
+      },
+    };
+
+    return { tenantId, tenant, members, contacts, touchpoints, socialAccounts };
+  }
+}

@@ -1,0 +1,342 @@
+import { describe, expect, it } from "vitest";
+import type { Identity } from "../domain/identity.js";
+import type { NewTouchpoint } from "../domain/touchpoint.js";
+import type { Storage } from "../ports.js";
+
+let counter = 0;
+/** A unique external id per test, so suites can share one database. */
+export function uniqueExternalId(prefix = "T"): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
+}
+
+export async function newTenant(storage: Storage, name = "Riverside Food Bank"): Promise<string> {
+  const created = await storage.tenants.create({ platform: "slack", externalId: uniqueExternalId(), name });
+  if (!created.ok) throw new Error(created.error.message);
+  return created.value.id;
+}
+
+const x = (handle: string, externalUserId: string | null = null): Identity => ({
+  platform: "x",
+  handle,
+  externalUserId,
+});
+const email = (address: string): Identity => ({ platform: "email", handle: address, externalUserId: null });
+
+function touch(contactId: string, overrides: Partial<NewTouchpoint> = {}): NewTouchpoint {
+  return {
+    contactId,
+    occurredAt: new Date("2026-11-01T12:00:00Z"),
+    channel: "call",
+    direction: "outbound",
+    note: "called about the gala",
+    loggedBy: "U1",
+    source: "cli",
+    sourceRef: `ref-${Math.random().toString(36).slice(2)}`,
+    ...overrides,
+  };
+}
+
+/**
+ * What every Storage must do. The in-memory fake and the real database run the same suite,
+ * so core tests on the fake say something true about production.
+ */
+export function describeStorageContract(name: string, makeStorage: () => Promise<Storage> | Storage): void {
+  describe(`Storage contract: ${name}`, () => {
+    describe("tenant directory", () => {
+      it("creates a tenant with defaults and finds it by id and by external id", async () => {
+        const storage = await makeStorage();
+        const externalId = uniqueExternalId();
+        const created = await storage.tenants.create({ platform: "teams", externalId, name: "Harbor Arts" });
+        expect(created.ok).toBe(true);
+        if (!created.ok) return;
+        expect(created.value).toMatchObject({
+          platform: "teams",
+          externalId,
+          name: "Harbor Arts",
+          timeZone: "UTC",
+          nudgeTime: "09:00",
+          nudgeChannel: null,
+          settings: { whenNothingToSay: "skip", ownerDms: false, cadenceBySegment: {} },
+        });
+        expect(await storage.tenants.get(created.value.id)).toEqual(created.value);
+        expect(await storage.tenants.findByExternalId("teams", externalId)).toEqual(created.value);
+        expect(await storage.tenants.findByExternalId("slack", externalId)).toBeUndefined();
+        expect((await storage.tenants.list()).map((t) => t.id)).toContain(created.value.id);
+      });
+
+      it("refuses a second tenant with the same platform and external id", async () => {
+        const storage = await makeStorage();
+        const externalId = uniqueExternalId();
+        await storage.tenants.create({ platform: "slack", externalId, name: "First" });
+        const again = await storage.tenants.create({ platform: "slack", externalId, name: "Second" });
+        expect(again.ok).toBe(false);
+        if (!again.ok) expect(again.error.kind).toBe("tenant_exists");
+        const other = await storage.tenants.create({ platform: "teams", externalId, name: "Other platform" });
+        expect(other.ok).toBe(true);
+      });
+
+      it("updates a tenant's own settings, merging partial settings", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const updated = await storage.withTenant(tenantId, (r) =>
+          r.tenant.update({
+            timeZone: "America/New_York",
+            nudgeTime: "08:30",
+            nudgeChannel: "C0123",
+            settings: { cadenceBySegment: { board: 14 } },
+          }),
+        );
+        expect(updated).toMatchObject({ timeZone: "America/New_York", nudgeTime: "08:30", nudgeChannel: "C0123" });
+        expect(updated.settings).toEqual({ cadenceBySegment: { board: 14 }, whenNothingToSay: "skip", ownerDms: false });
+        const again = await storage.withTenant(tenantId, (r) => r.tenant.update({ settings: { ownerDms: true } }));
+        expect(again.settings).toEqual({ cadenceBySegment: { board: 14 }, whenNothingToSay: "skip", ownerDms: true });
+        expect(await storage.tenants.get(tenantId)).toEqual(again);
+      });
+    });
+
+    describe("members", () => {
+      it("upserts members, keeping the role unless a new one is given", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          expect(await r.members.upsert({ platformUserId: "U1", role: "admin", displayName: "Amy" })).toMatchObject({
+            role: "admin",
+            displayName: "Amy",
+          });
+          expect(await r.members.upsert({ platformUserId: "U1", displayName: "Amy Lee" })).toMatchObject({
+            role: "admin",
+            displayName: "Amy Lee",
+          });
+          await r.members.upsert({ platformUserId: "U2" });
+          expect(await r.members.get("U2")).toMatchObject({ role: "member", displayName: null });
+          expect((await r.members.list()).map((m) => m.platformUserId)).toEqual(["U1", "U2"]);
+        });
+      });
+    });
+
+    describe("contacts", () => {
+      it("creates a contact with identities and finds it every way", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const jane = await r.contacts.create({
+            name: "Jane Doe",
+            segment: "major donor",
+            tags: ["gala", "board"],
+            owner: "U1",
+            cadenceDays: 30,
+            notes: "Prefers phone",
+            identities: [x("janedoe", "2244994945"), email("jane@example.org")],
+          });
+          expect(jane).toMatchObject({
+            tenantId,
+            name: "Jane Doe",
+            segment: "major donor",
+            owner: "U1",
+            cadenceDays: 30,
+            notes: "Prefers phone",
+            archived: false,
+          });
+          expect([...jane.tags].sort()).toEqual(["board", "gala"]);
+          expect(await r.contacts.get(jane.id)).toEqual(jane);
+          expect((await r.contacts.findByIdentity("x", { handle: "janedoe" }))?.id).toBe(jane.id);
+          expect((await r.contacts.findByIdentity("x", { externalUserId: "2244994945" }))?.id).toBe(jane.id);
+          expect((await r.contacts.findByIdentity("email", { handle: "jane@example.org" }))?.id).toBe(jane.id);
+          expect(await r.contacts.findByIdentity("email", { handle: "janedoe" })).toBeUndefined();
+          expect((await r.contacts.findByHandle("janedoe")).map((c) => c.id)).toEqual([jane.id]);
+          expect((await r.contacts.findByName("jane DOE")).map((c) => c.id)).toEqual([jane.id]);
+          expect(await r.contacts.listNames()).toEqual([{ id: jane.id, name: "Jane Doe" }]);
+        });
+      });
+
+      it("updates fields, adds identities, and hides archived contacts from lookups by name", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const sam = await r.contacts.create({ name: "Sam Lee" });
+          const updated = await r.contacts.update(sam.id, { segment: "influencer", tags: ["press"], cadenceDays: 14 });
+          expect(updated).toMatchObject({ segment: "influencer", tags: ["press"], cadenceDays: 14, name: "Sam Lee" });
+          await r.contacts.addIdentities(sam.id, [x("samlee")]);
+          expect((await r.contacts.get(sam.id))?.identities).toEqual([x("samlee")]);
+          await r.contacts.update(sam.id, { archived: true });
+          expect(await r.contacts.findByName("Sam Lee")).toEqual([]);
+          expect(await r.contacts.findByHandle("samlee")).toEqual([]);
+          expect(await r.contacts.listNames()).toEqual([]);
+          expect(await r.contacts.list()).toEqual([]);
+          expect((await r.contacts.list({ includeArchived: true })).map((c) => c.id)).toEqual([sam.id]);
+          expect(await r.contacts.update(crypto.randomUUID(), { name: "Nobody" })).toBeUndefined();
+        });
+      });
+
+      it("creates many at once", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const count = await storage.withTenant(tenantId, (r) =>
+          r.contacts.createMany(
+            Array.from({ length: 120 }, (_, i) => ({
+              name: `Supporter ${i}`,
+              segment: "supporter",
+              identities: [x(`supporter_${i}`), email(`s${i}@example.org`)],
+            })),
+          ),
+        );
+        expect(count).toBe(120);
+        await storage.withTenant(tenantId, async (r) => {
+          expect(await r.contacts.list()).toHaveLength(120);
+          const s7 = await r.contacts.findByIdentity("email", { handle: "s7@example.org" });
+          expect(s7?.name).toBe("Supporter 7");
+          expect(s7?.identities).toHaveLength(2);
+        });
+      });
+
+      it("rolls back everything in a transaction that throws", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await expect(
+          storage.withTenant(tenantId, async (r) => {
+            await r.contacts.create({ name: "Ghost" });
+            throw new Error("boom");
+          }),
+        ).rejects.toThrow("boom");
+        expect(await storage.withTenant(tenantId, (r) => r.contacts.list())).toEqual([]);
+      });
+    });
+
+    describe("touchpoints", () => {
+      it("records a touch once per sourceRef", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const jane = await r.contacts.create({ name: "Jane Doe" });
+          const first = await r.touchpoints.record(touch(jane.id, { sourceRef: "slack:T1:trigger-1" }));
+          expect(first.created).toBe(true);
+          expect(first.touchpoint).toMatchObject({ tenantId, contactId: jane.id, channel: "call", undoneAt: null });
+          const again = await r.touchpoints.record(touch(jane.id, { sourceRef: "slack:T1:trigger-1", note: "other" }));
+          expect(again).toEqual({ touchpoint: first.touchpoint, created: false });
+          expect(await r.touchpoints.listForContact(jane.id, 10)).toHaveLength(1);
+        });
+      });
+
+      it("knows the latest touch, counts recent ones, and forgets undone ones", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const jane = await r.contacts.create({ name: "Jane Doe" });
+          const old = await r.touchpoints.record(touch(jane.id, { occurredAt: new Date("2026-06-01T12:00:00Z") }));
+          const mid = await r.touchpoints.record(
+            touch(jane.id, { occurredAt: new Date("2026-10-01T12:00:00Z"), direction: "inbound", channel: "donation" }),
+          );
+          const recent = await r.touchpoints.record(touch(jane.id, { occurredAt: new Date("2026-11-10T12:00:00Z") }));
+
+          expect((await r.touchpoints.latest(jane.id))?.id).toBe(recent.touchpoint.id);
+          expect((await r.touchpoints.latest(jane.id, { excluding: recent.touchpoint.id }))?.id).toBe(
+            mid.touchpoint.id,
+          );
+          expect(await r.touchpoints.countSince(jane.id, new Date("2026-09-01T00:00:00Z"))).toEqual({
+            total: 2,
+            inbound: 1,
+            outbound: 1,
+          });
+          expect((await r.touchpoints.listForContact(jane.id, 2)).map((t) => t.id)).toEqual([
+            recent.touchpoint.id,
+            mid.touchpoint.id,
+          ]);
+          const [withLast] = await r.contacts.listWithLastTouch();
+          expect(withLast?.lastTouch?.occurredAt).toEqual(new Date("2026-11-10T12:00:00Z"));
+
+          const at = new Date("2026-11-11T09:00:00Z");
+          const undone = await r.touchpoints.undo(recent.touchpoint.id, at);
+          expect(undone?.undoneAt).toEqual(at);
+          expect((await r.touchpoints.get(recent.touchpoint.id))?.undoneAt).toEqual(at);
+          expect((await r.touchpoints.latest(jane.id))?.id).toBe(mid.touchpoint.id);
+          expect((await r.touchpoints.countSince(jane.id, new Date("2026-01-01T00:00:00Z"))).total).toBe(2);
+          const [after] = await r.contacts.listWithLastTouch();
+          expect(after?.lastTouch).toEqual({
+            occurredAt: new Date("2026-10-01T12:00:00Z"),
+            channel: "donation",
+            direction: "inbound",
+            note: "called about the gala",
+          });
+          expect(old.created).toBe(true);
+          // An undone touch keeps its sourceRef: a late retry of the same command stays undone.
+          expect((await r.touchpoints.record(touch(jane.id, { sourceRef: recent.touchpoint.sourceRef }))).created).toBe(
+            false,
+          );
+        });
+      });
+
+      it("lists contacts never touched with no last touch", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const rows = await storage.withTenant(tenantId, async (r) => {
+          await r.contacts.create({ name: "Dev Patel" });
+          return r.contacts.listWithLastTouch();
+        });
+        expect(rows).toHaveLength(1);
+        expect(rows[0]?.lastTouch).toBeNull();
+      });
+    });
+
+    describe("tenant isolation", () => {
+      it("never shows one tenant's rows to another", async () => {
+        const storage = await makeStorage();
+        const a = await newTenant(storage, "A");
+        const b = await newTenant(storage, "B");
+        const janeInA = await storage.withTenant(a, async (r) => {
+          const jane = await r.contacts.create({ name: "Jane Doe", identities: [x("janedoe", "42")] });
+          await r.touchpoints.record(touch(jane.id, { sourceRef: "shared-ref" }));
+          await r.members.upsert({ platformUserId: "U1", role: "admin" });
+          return jane;
+        });
+        await storage.withTenant(b, async (r) => {
+          expect(await r.contacts.get(janeInA.id)).toBeUndefined();
+          expect(await r.contacts.findByIdentity("x", { handle: "janedoe" })).toBeUndefined();
+          expect(await r.contacts.findByIdentity("x", { externalUserId: "42" })).toBeUndefined();
+          expect(await r.contacts.findByName("Jane Doe")).toEqual([]);
+          expect(await r.contacts.list({ includeArchived: true })).toEqual([]);
+          expect(await r.members.get("U1")).toBeUndefined();
+          expect(await r.contacts.update(janeInA.id, { name: "Hijacked" })).toBeUndefined();
+          expect(await r.touchpoints.listForContact(janeInA.id, 10)).toEqual([]);
+          expect(await r.touchpoints.latest(janeInA.id)).toBeUndefined();
+          // The same identity and the same sourceRef are free in another tenant.
+          const janeInB = await r.contacts.create({ name: "Jane Doe", identities: [x("janedoe", "42")] });
+          const recorded = await r.touchpoints.record(touch(janeInB.id, { sourceRef: "shared-ref" }));
+          expect(recorded.created).toBe(true);
+        });
+        expect((await storage.withTenant(a, (r) => r.contacts.get(janeInA.id)))?.name).toBe("Jane Doe");
+      });
+    });
+
+    describe("social accounts", () => {
+      it("keeps credentials out of listings and replaces them on reconnect", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const account = await r.socialAccounts.connect({
+            platform: "x",
+            handle: "riversidefood",
+            externalUserId: "1001",
+            credentials: "AAAA-bearer-secret",
+          });
+          expect(account).toMatchObject({ platform: "x", handle: "riversidefood", status: "active" });
+          expect(JSON.stringify(await r.socialAccounts.list())).not.toContain("bearer-secret");
+          expect(await r.socialAccounts.credentials(account.id)).toBe("AAAA-bearer-secret");
+          const again = await r.socialAccounts.connect({
+            platform: "x",
+            handle: "riversidefood",
+            externalUserId: "1001",
+            credentials: "BBBB-new-secret",
+          });
+          expect(again.id).toBe(account.id);
+          expect(await r.socialAccounts.credentials(account.id)).toBe("BBBB-new-secret");
+          expect(await r.socialAccounts.list()).toHaveLength(1);
+        });
+        const other = await newTenant(storage);
+        const accounts = await storage.withTenant(tenantId, (r) => r.socialAccounts.list());
+        const id = accounts[0]?.id ?? "";
+        expect(await storage.withTenant(other, (r) => r.socialAccounts.credentials(id))).toBeUndefined();
+      });
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import {
+  DEFAULT_NUDGE_TIME,
+  DEFAULT_TIME_ZONE,
+  type NewTenant,
+  type Tenant,
+  validateNudgeTime,
+  validateTimeZone,
+} from "../domain/tenant.js";
+import { type TenantExists, ValidationError } from "../errors.js";
+import type { Storage } from "../ports.js";
+import { err, ok, type Result } from "../result.js";
+
+/** A new organization; whoever installed the app (when known) becomes its first admin. */
+export async function createTenant(
+  deps: { readonly storage: Storage },
+  input: NewTenant & { readonly admin?: { readonly platformUserId: string; readonly displayName?: string | null } },
+): Promise<Result<Tenant, TenantExists | ValidationError>> {
+  const name = input.name.trim();
+  if (name === "" || name.length > 200) {
+    return err(new ValidationError("name", "A tenant needs a name of 1 to 200 characters."));
+  }
+  const externalId = input.externalId.trim();
+  if (externalId === "" || externalId.length > 100) {
+    return err(new ValidationError("externalId", "A tenant needs its platform's id (Slack team id or Teams tenant id)."));
+  }
+  const timeZone = validateTimeZone(input.timeZone ?? DEFAULT_TIME_ZONE);
+  if (!timeZone.ok) return err(new ValidationError("timeZone", timeZone.error));
+  const nudgeTime = validateNudgeTime(input.nudgeTime ?? DEFAULT_NUDGE_TIME);
+  if (!nudgeTime.ok) return err(new ValidationError("nudgeTime", nudgeTime.error));
+
+  const created = await deps.storage.tenants.create({
+    platform: input.platform,
+    externalId,
+    enterpriseId: input.enterpriseId ?? null,
+    name,
+    timeZone: timeZone.value,
+    nudgeTime: nudgeTime.value,
+    nudgeChannel: input.nudgeChannel ?? null,
+  });
+  if (!created.ok) return created;
+  const admin = input.admin;
+  if (admin) {
+    await deps.storage.withTenant(created.value.id, (repos) =>
+      repos.members.upsert({ platformUserId: admin.platformUserId, role: "admin", displayName: admin.displayName ?? null }),
+    );
+  }
+  return ok(created.value);
+}

@@ -1,0 +1,79 @@
+import type { WhoRef } from "../commands/parse-command.js";
+import type { Contact } from "../domain/contact.js";
+import {
+  type Direction,
+  MAX_NOTE_LENGTH,
+  type Touchpoint,
+  type TouchChannel,
+  type TouchSource,
+} from "../domain/touchpoint.js";
+import { resolveWhen, type WhenSpec } from "../domain/when.js";
+import { type ContactLookupError, ValidationError } from "../errors.js";
+import type { Clock, Storage } from "../ports.js";
+import { err, ok, type Result } from "../result.js";
+import { resolveContact } from "./resolve-contact.js";
+
+export interface LogTouchInput {
+  readonly tenantId: string;
+  readonly who: WhoRef;
+  readonly channel: TouchChannel;
+  readonly direction: Direction;
+  readonly note: string | null;
+  /** A date word from chat, resolved in the tenant's time zone; or `occurredAt` when known exactly. */
+  readonly when?: WhenSpec | null;
+  readonly occurredAt?: Date;
+  readonly loggedBy: string;
+  readonly source: TouchSource;
+  /** Makes re-delivery harmless: a second call with the same ref returns the first touch. */
+  readonly sourceRef: string;
+}
+
+export interface LoggedTouch {
+  readonly touchpoint: Touchpoint;
+  readonly contact: Contact;
+  /** The touch before this one, for "last: call on 23 Sep". */
+  readonly previous: Touchpoint | null;
+  /** False when this sourceRef was already logged: nothing new was written. */
+  readonly created: boolean;
+}
+
+export async function logTouch(
+  deps: { readonly storage: Storage; readonly clock: Clock },
+  input: LogTouchInput,
+): Promise<Result<LoggedTouch, ContactLookupError | ValidationError>> {
+  if (input.note !== null && input.note.length > MAX_NOTE_LENGTH) {
+    return err(new ValidationError("note", `A note is at most ${MAX_NOTE_LENGTH.toLocaleString("en-US")} characters.`));
+  }
+  if (input.sourceRef.trim() === "") throw new Error("logTouch needs a sourceRef");
+
+  return deps.storage.withTenant(input.tenantId, async (repos) => {
+    const contact = await resolveContact(repos.contacts, input.who);
+    if (!contact.ok) return contact;
+
+    let occurredAt = input.occurredAt;
+    if (occurredAt === undefined) {
+      const tenant = await repos.tenant.get();
+      const resolved = resolveWhen(input.when ?? null, deps.clock.now(), tenant.timeZone);
+      if (!resolved.ok) return err(new ValidationError("when", resolved.error));
+      occurredAt = resolved.value;
+    }
+
+    const { touchpoint, created } = await repos.touchpoints.record({
+      contactId: contact.value.id,
+      occurredAt,
+      channel: input.channel,
+      direction: input.direction,
+      note: input.note,
+      loggedBy: input.loggedBy,
+      source: input.source,
+      sourceRef: input.sourceRef,
+    });
+    // A replay returns the stored touch, which may name another contact than today's lookup would.
+    const touched =
+      touchpoint.contactId === contact.value.id
+        ? contact.value
+        : ((await repos.contacts.get(touchpoint.contactId)) ?? contact.value);
+    const previous = await repos.touchpoints.latest(touched.id, { excluding: touchpoint.id });
+    return ok({ touchpoint, contact: touched, previous: previous ?? null, created });
+  });
+}

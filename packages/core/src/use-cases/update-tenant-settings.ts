@@ -1,0 +1,60 @@
+import { isValidCadence, MAX_CADENCE_DAYS } from "../domain/cadence.js";
+import { normalizeSegment } from "../domain/contact.js";
+import { type Tenant, type TenantPatch, validateNudgeTime, validateTimeZone } from "../domain/tenant.js";
+import { ValidationError } from "../errors.js";
+import type { Storage } from "../ports.js";
+import { err, ok, type Result } from "../result.js";
+
+/** Validates every field first; a bad one changes nothing. */
+export async function updateTenantSettings(
+  deps: { readonly storage: Storage },
+  input: { readonly tenantId: string; readonly patch: TenantPatch },
+): Promise<Result<Tenant, ValidationError>> {
+  const { patch } = input;
+  const clean: { -readonly [K in keyof TenantPatch]: TenantPatch[K] } = {};
+  if (patch.name !== undefined) {
+    const name = patch.name.trim();
+    if (name === "" || name.length > 200) return err(new ValidationError("name", "A name is 1 to 200 characters."));
+    clean.name = name;
+  }
+  if (patch.timeZone !== undefined) {
+    const zone = validateTimeZone(patch.timeZone);
+    if (!zone.ok) return err(new ValidationError("timeZone", zone.error));
+    clean.timeZone = zone.value;
+  }
+  if (patch.nudgeTime !== undefined) {
+    const time = validateNudgeTime(patch.nudgeTime);
+    if (!time.ok) return err(new ValidationError("nudgeTime", time.error));
+    clean.nudgeTime = time.value;
+  }
+  if (patch.nudgeChannel !== undefined) {
+    const channel = patch.nudgeChannel?.trim() ?? null;
+    if (channel !== null && !/^[A-Za-z0-9:@._-]{1,200}$/.test(channel)) {
+      return err(new ValidationError("nudgeChannel", `"${channel}" is not a channel id (like C0123ABCD).`));
+    }
+    clean.nudgeChannel = channel === "" ? null : channel;
+  }
+  if (patch.settings !== undefined) {
+    const cadences = patch.settings.cadenceBySegment;
+    if (cadences !== undefined) {
+      const normalized: Record<string, number> = {};
+      for (const [segment, days] of Object.entries(cadences)) {
+        const key = normalizeSegment(segment);
+        if (key === null) return err(new ValidationError("cadenceBySegment", "A segment needs a name."));
+        if (!isValidCadence(days)) {
+          return err(
+            new ValidationError(
+              "cadenceBySegment",
+              `The cadence for ${key} must be a whole number of days from 1 to ${MAX_CADENCE_DAYS}.`,
+            ),
+          );
+        }
+        normalized[key] = days;
+      }
+      clean.settings = { ...patch.settings, cadenceBySegment: normalized };
+    } else {
+      clean.settings = patch.settings;
+    }
+  }
+  return ok(await deps.storage.withTenant(input.tenantId, (repos) => repos.tenant.update(clean)));
+}
