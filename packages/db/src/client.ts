@@ -1,0 +1,65 @@
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema.js";
+
+export type Schema = typeof schema;
+/** The same typed database whether it runs on postgres.js or on embedded PGlite. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type Queryable = Database | Transaction;
+
+export type DatabaseConfig =
+  | { readonly kind: "postgres"; readonly url: string; readonly maxConnections?: number }
+  /** `dataDir` undefined keeps the database in memory (tests). */
+  | { readonly kind: "embedded"; readonly dataDir: string | undefined };
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly kind: DatabaseConfig["kind"];
+  /**
+   * Runs work on one dedicated session: what session-level advisory locks need. On Postgres that
+   * is a fresh single connection; PGlite only ever has one.
+   */
+  exclusive<T>(work: (db: Database) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function createDb(config: DatabaseConfig): Promise<DatabaseHandle> {
+  if (config.kind === "postgres") {
+    const connect = (max: number) =>
+      postgres(config.url, { max, onnotice: () => {}, connection: { application_name: "touchpoint" } });
+    const client = connect(config.maxConnections ?? 10);
+    return {
+      db: drizzlePostgres(client, { schema }) as unknown as Database,
+      kind: "postgres",
+      exclusive: async (work) => {
+        const single = connect(1);
+        try {
+          return await work(drizzlePostgres(single, { schema }) as unknown as Database);
+        } finally {
+          await single.end({ timeout: 5 });
+        }
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const client = config.dataDir === undefined ? new PGlite() : new PGlite(config.dataDir);
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "embedded",
+    exclusive: (work) => work(db),
+    close: () => client.close(),
+  };
+}
+
+/** Raw SQL rows, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */
+export async function queryRows<Row extends Record<string, unknown>>(db: Queryable, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+}

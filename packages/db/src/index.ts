@@ -1,0 +1,19 @@
+export {
+  createDb,
+  type Database,
+  type DatabaseConfig,
+  type DatabaseHandle,
+  queryRows,
+  type Transaction,
+} from "./client.js";
+export { createSecretBox, type SecretBox } from "./crypto.js";
+export {
+  MIGRATIONS_FOLDER,
+  type MigrateOptions,
+  type MigrationStatus,
+  migrate,
+  migrationStatus,
+  shippedMigrations,
+} from "./migrate.js";
+export * as schema from "./schema.js";
+export { asSystem, createStorage, inTenant } from "./storage.js";

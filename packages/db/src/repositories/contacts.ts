@@ -1,0 +1,186 @@
+import type { ContactRepository, Identity, NewContact } from "@touchpoint/core";
+import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Transaction } from "../client.js";
+import { contactIdentities, contacts, touchpoints } from "../schema.js";
+import { withIdentities } from "./rows.js";
+
+export function contactRepository(tx: Transaction, tenantId: string): ContactRepository {
+  const mine = eq(contacts.tenantId, tenantId);
+  const active = and(mine, eq(contacts.archived, false));
+
+  const byIds = async (ids: readonly string[], onlyActive: boolean) => {
+    if (ids.length === 0) return [];
+    const rows = await tx
+      .select()
+      .from(contacts)
+      .where(and(onlyActive ? active : mine, inArray(contacts.id, [...ids])))
+      .orderBy(asc(contacts.name), asc(contacts.id));
+    return withIdentities(tx, tenantId, rows);
+  };
+
+  const identityValues = (contactId: string, identities: readonly Identity[]) =>
+    identities.map((identity) => ({
+      tenantId,
+      contactId,
+      platform: identity.platform,
+      handle: identity.handle,
+      externalUserId: identity.externalUserId,
+    }));
+
+  const createMany = async (inputs: readonly NewContact[]) => {
+    if (inputs.length === 0) return [];
+    const rows = await tx
+      .insert(contacts)
+      .values(
+        inputs.map((input) => ({
+          tenantId,
+          name: input.name,
+          segment: input.segment ?? null,
+          tags: [...(input.tags ?? [])],
+          owner: input.owner ?? null,
+          cadenceDays: input.cadenceDays ?? null,
+          notes: input.notes ?? null,
+        })),
+      )
+      .returning();
+    // INSERT … RETURNING keeps the order of VALUES, so rows[i] belongs to inputs[i].
+    const identities = rows.flatMap((row, i) => identityValues(row.id, inputs[i]?.identities ?? []));
+    if (identities.length > 0) await tx.insert(contactIdentities).values(identities);
+    return rows;
+  };
+
+  return {
+    async create(input) {
+      const [row] = await createMany([input]);
+      if (!row) throw new Error("contact insert returned nothing");
+      const [contact] = await withIdentities(tx, tenantId, [row]);
+      return contact as NonNullable<typeof contact>;
+    },
+
+    async createMany(inputs) {
+      return (await createMany(inputs)).length;
+    },
+
+    async update(id, patch) {
+      const [row] = await tx
+        .update(contacts)
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.segment !== undefined && { segment: patch.segment }),
+          ...(patch.tags !== undefined && { tags: [...patch.tags] }),
+          ...(patch.owner !== undefined && { owner: patch.owner }),
+          ...(patch.cadenceDays !== undefined && { cadenceDays: patch.cadenceDays }),
+          ...(patch.notes !== undefined && { notes: patch.notes }),
+          ...(patch.archived !== undefined && { archived: patch.archived }),
+          updatedAt: sql`now()`,
+        })
+        .where(and(mine, eq(contacts.id, id)))
+        .returning();
+      if (!row) return undefined;
+      const [contact] = await withIdentities(tx, tenantId, [row]);
+      return contact;
+    },
+
+    async addIdentities(id, identities) {
+      if (identities.length > 0) await tx.insert(contactIdentities).values(identityValues(id, identities));
+    },
+
+    async get(id) {
+      const [contact] = await byIds([id], false);
+      return contact;
+    },
+
+    async findByIdentity(platform, key) {
+      const match = [
+        key.handle !== undefined ? eq(contactIdentities.handle, key.handle) : undefined,
+        key.externalUserId !== undefined ? eq(contactIdentities.externalUserId, key.externalUserId) : undefined,
+      ].filter((c) => c !== undefined);
+      if (match.length === 0) return undefined;
+      const [hit] = await tx
+        .select({ contactId: contactIdentities.contactId })
+        .from(contactIdentities)
+        .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.platform, platform), or(...match)))
+        .limit(1);
+      if (!hit) return undefined;
+      const [contact] = await byIds([hit.contactId], false);
+      return contact;
+    },
+
+    async findByHandle(handle) {
+      const hits = await tx
+        .selectDistinct({ contactId: contactIdentities.contactId })
+        .from(contactIdentities)
+        .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.handle, handle)));
+      return byIds(
+        hits.map((h) => h.contactId),
+        true,
+      );
+    },
+
+    async findByName(name) {
+      const rows = await tx
+        .select()
+        .from(contacts)
+        .where(and(active, sql`lower(${contacts.name}) = lower(${name})`))
+        .orderBy(asc(contacts.name), asc(contacts.id));
+      return withIdentities(tx, tenantId, rows);
+    },
+
+    async listNames() {
+      return tx.select({ id: contacts.id, name: contacts.name }).from(contacts).where(active);
+    },
+
+    async list(options) {
+      const rows = await tx
+        .select()
+        .from(contacts)
+        .where(options?.includeArchived ? mine : active)
+        .orderBy(asc(contacts.name), asc(contacts.id));
+      return withIdentities(tx, tenantId, rows);
+    },
+
+    async listWithLastTouch() {
+      const last = tx
+        .select({
+          occurredAt: touchpoints.occurredAt,
+          channel: touchpoints.channel,
+          direction: touchpoints.direction,
+          note: touchpoints.note,
+        })
+        .from(touchpoints)
+        .where(
+          and(eq(touchpoints.tenantId, tenantId), eq(touchpoints.contactId, contacts.id), isNull(touchpoints.undoneAt)),
+        )
+        .orderBy(desc(touchpoints.occurredAt), desc(touchpoints.createdAt))
+        .limit(1)
+        .as("last_touch");
+      const rows = await tx
+        .select({
+          contact: contacts,
+          occurredAt: last.occurredAt,
+          channel: last.channel,
+          direction: last.direction,
+          note: last.note,
+        })
+        .from(contacts)
+        .leftJoinLateral(last, sql`true`)
+        .where(active)
+        .orderBy(asc(contacts.name), asc(contacts.id));
+      const hydrated = await withIdentities(
+        tx,
+        tenantId,
+        rows.map((r) => r.contact),
+      );
+      return hydrated.map((contact, i) => {
+        const row = rows[i];
+        return {
+          contact,
+          lastTouch:
+            row?.occurredAt && row.channel && row.direction
+              ? { occurredAt: row.occurredAt, channel: row.channel, direction: row.direction, note: row.note }
+              : null,
+        };
+      });
+    },
+  };
+}

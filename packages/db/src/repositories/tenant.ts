@@ -1,0 +1,35 @@
+import type { TenantRepository } from "@touchpoint/core";
+import { eq, sql } from "drizzle-orm";
+import type { Transaction } from "../client.js";
+import { tenants } from "../schema.js";
+import { toTenant } from "./rows.js";
+
+export function tenantRepository(tx: Transaction, tenantId: string): TenantRepository {
+  const get = async () => {
+    const [row] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));
+    if (!row) throw new Error(`tenant ${tenantId} does not exist`);
+    return toTenant(row);
+  };
+  return {
+    get,
+    async update(patch) {
+      const [row] = await tx
+        .update(tenants)
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.timeZone !== undefined && { timeZone: patch.timeZone }),
+          ...(patch.nudgeTime !== undefined && { nudgeTime: patch.nudgeTime }),
+          ...(patch.nudgeChannel !== undefined && { nudgeChannel: patch.nudgeChannel }),
+          // jsonb || merges the given keys over the stored ones, in one statement.
+          ...(patch.settings !== undefined && {
+            settings: sql`${tenants.settings} || ${JSON.stringify(patch.settings)}::jsonb`,
+          }),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(tenants.id, tenantId))
+        .returning();
+      if (!row) throw new Error(`tenant ${tenantId} does not exist`);
+      return toTenant(row);
+    },
+  };
+}

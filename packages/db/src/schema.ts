@@ -1,0 +1,252 @@
+import type { TenantSettings } from "@touchpoint/core";
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/*
+ * Every tenant-owned table has tenant_id leading its primary key and every foreign key, so the
+ * schema can be distributed by tenant later (Citus) and every index starts where every query does.
+ * Row-Level Security on each of them comes from the custom migration in drizzle/ (roles and grants
+ * cannot be expressed in this schema file).
+ */
+
+const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+};
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
+
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    platform: text("platform", { enum: ["slack", "teams"] }).notNull(),
+    externalId: text("external_id").notNull(),
+    enterpriseId: text("enterprise_id"),
+    name: text("name").notNull(),
+    timeZone: text("time_zone").notNull().default("UTC"),
+    nudgeTime: text("nudge_time").notNull().default("09:00"),
+    nudgeChannel: text("nudge_channel"),
+    settings: jsonb("settings").$type<Partial<TenantSettings>>().notNull().default({}),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("tenants_platform_external_id_key").on(t.platform, t.externalId),
+    check("tenants_platform_check", inList("platform", ["slack", "teams"])),
+    check("tenants_nudge_time_check", sql`${t.nudgeTime} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`),
+  ],
+);
+
+const tenantId = () =>
+  uuid("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" });
+
+export const members = pgTable(
+  "members",
+  {
+    tenantId: tenantId(),
+    platformUserId: text("platform_user_id").notNull(),
+    role: text("role", { enum: ["admin", "member"] })
+      .notNull()
+      .default("member"),
+    displayName: text("display_name"),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.platformUserId] }),
+    check("members_role_check", inList("role", ["admin", "member"])),
+  ],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    tenantId: tenantId(),
+    id: uuid("id").notNull().defaultRandom(),
+    name: text("name").notNull(),
+    segment: text("segment"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    owner: text("owner"),
+    cadenceDays: integer("cadence_days"),
+    notes: text("notes"),
+    archived: boolean("archived").notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("contacts_name_idx").on(t.tenantId, sql`lower(${t.name})`),
+    check("contacts_cadence_days_check", sql`${t.cadenceDays} between 1 and 3650`),
+  ],
+);
+
+export const contactIdentities = pgTable(
+  "contact_identities",
+  {
+    tenantId: tenantId(),
+    id: uuid("id").notNull().defaultRandom(),
+    contactId: uuid("contact_id").notNull(),
+    platform: text("platform", { enum: ["x", "email", "bluesky", "mastodon", "slack"] }).notNull(),
+    /** Normalized: lower case, no leading @ (Mastodon keeps its @user@host form). */
+    handle: text("handle").notNull(),
+    externalUserId: text("external_user_id"),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: "contact_identities_contact_fk",
+      columns: [t.tenantId, t.contactId],
+      foreignColumns: [contacts.tenantId, contacts.id],
+    }).onDelete("cascade"),
+    uniqueIndex("contact_identities_handle_key").on(t.tenantId, t.platform, t.handle),
+    uniqueIndex("contact_identities_external_user_key")
+      .on(t.tenantId, t.platform, t.externalUserId)
+      .where(sql`${t.externalUserId} is not null`),
+    index("contact_identities_any_handle_idx").on(t.tenantId, t.handle),
+    index("contact_identities_contact_idx").on(t.tenantId, t.contactId),
+    check("contact_identities_platform_check", inList("platform", ["x", "email", "bluesky", "mastodon", "slack"])),
+  ],
+);
+
+const TOUCH_CHANNELS = [
+  "x_mention",
+  "x_reply",
+  "x_quote",
+  "x_dm",
+  "call",
+  "email",
+  "meeting",
+  "event",
+  "donation",
+  "note",
+] as const;
+const TOUCH_SOURCES = ["slack", "teams", "x", "cli", "import", "demo"] as const;
+
+export const touchpoints = pgTable(
+  "touchpoints",
+  {
+    tenantId: tenantId(),
+    id: uuid("id").notNull().defaultRandom(),
+    contactId: uuid("contact_id").notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+    channel: text("channel", { enum: TOUCH_CHANNELS }).notNull(),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    note: text("note"),
+    loggedBy: text("logged_by").notNull(),
+    source: text("source", { enum: TOUCH_SOURCES }).notNull(),
+    sourceRef: text("source_ref").notNull(),
+    createdAt: timestamps.createdAt,
+    undoneAt: timestamp("undone_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: "touchpoints_contact_fk",
+      columns: [t.tenantId, t.contactId],
+      foreignColumns: [contacts.tenantId, contacts.id],
+    }).onDelete("cascade"),
+    uniqueIndex("touchpoints_source_ref_key").on(t.tenantId, t.sourceRef),
+    // The last touch per contact is an index-only scan of this within a tenant.
+    index("touchpoints_contact_recent_idx")
+      .on(t.tenantId, t.contactId, t.occurredAt.desc())
+      .where(sql`${t.undoneAt} is null`),
+    check("touchpoints_channel_check", inList("channel", TOUCH_CHANNELS)),
+    check("touchpoints_direction_check", inList("direction", ["inbound", "outbound"])),
+    check("touchpoints_source_check", inList("source", TOUCH_SOURCES)),
+  ],
+);
+
+const MENTION_STATUSES = ["needs_reply", "replied", "dismissed", "snoozed"] as const;
+const SOCIAL_PLATFORMS = ["x", "bluesky", "mastodon"] as const;
+
+/** The social inbox: posts that mention the organization, and what the team did about them. */
+export const mentions = pgTable(
+  "mentions",
+  {
+    tenantId: tenantId(),
+    id: uuid("id").notNull().defaultRandom(),
+    platform: text("platform", { enum: SOCIAL_PLATFORMS }).notNull(),
+    postId: text("post_id").notNull(),
+    authorExternalId: text("author_external_id").notNull(),
+    authorHandle: text("author_handle").notNull(),
+    authorName: text("author_name"),
+    authorFollowers: integer("author_followers"),
+    authorFollowing: integer("author_following"),
+    authorPostCount: integer("author_post_count"),
+    authorDefaultAvatar: boolean("author_default_avatar"),
+    authorCreatedAt: timestamp("author_created_at", { withTimezone: true }),
+    authorVerified: boolean("author_verified"),
+    contactId: uuid("contact_id"),
+    text: text("text").notNull(),
+    url: text("url").notNull(),
+    postedAt: timestamp("posted_at", { withTimezone: true }).notNull(),
+    kind: text("kind", { enum: ["mention", "reply", "quote"] }).notNull(),
+    conversationId: text("conversation_id"),
+    status: text("status", { enum: MENTION_STATUSES }).notNull().default("needs_reply"),
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
+    assignee: text("assignee"),
+    repliedAt: timestamp("replied_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: "mentions_contact_fk",
+      columns: [t.tenantId, t.contactId],
+      foreignColumns: [contacts.tenantId, contacts.id],
+    }),
+    uniqueIndex("mentions_post_key").on(t.tenantId, t.platform, t.postId),
+    // Open mentions by age, the nudge's first section.
+    index("mentions_status_age_idx").on(t.tenantId, t.status, t.postedAt.desc()),
+    index("mentions_contact_idx").on(t.tenantId, t.contactId),
+    check("mentions_platform_check", inList("platform", SOCIAL_PLATFORMS)),
+    check("mentions_kind_check", inList("kind", ["mention", "reply", "quote"])),
+    check("mentions_status_check", inList("status", MENTION_STATUSES)),
+  ],
+);
+
+/** The organization's own accounts, with encrypted credentials and the ingest cursors. */
+export const socialAccounts = pgTable(
+  "social_accounts",
+  {
+    tenantId: tenantId(),
+    id: uuid("id").notNull().defaultRandom(),
+    platform: text("platform", { enum: SOCIAL_PLATFORMS }).notNull(),
+    handle: text("handle").notNull(),
+    externalUserId: text("external_user_id").notNull(),
+    /** AES-256-GCM envelope (see crypto.ts); never plaintext. */
+    credentials: text("credentials").notNull(),
+    status: text("status", { enum: ["active", "paused"] })
+      .notNull()
+      .default("active"),
+    pausedReason: text("paused_reason"),
+    mentionsSinceId: text("mentions_since_id"),
+    ownPostsSinceId: text("own_posts_since_id"),
+    nextPollAt: timestamp("next_poll_at", { withTimezone: true }).notNull().defaultNow(),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex("social_accounts_user_key").on(t.tenantId, t.platform, t.externalUserId),
+    index("social_accounts_due_idx").on(t.nextPollAt).where(sql`${t.status} = 'active'`),
+    check("social_accounts_platform_check", inList("platform", SOCIAL_PLATFORMS)),
+    check("social_accounts_status_check", inList("status", ["active", "paused"])),
+  ],
+);

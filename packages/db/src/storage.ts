@@ -1,0 +1,96 @@
+import { err, ok, type Storage, type TenantDirectory, TenantExists, type TenantRepositories } from "@touchpoint/core";
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Database, Transaction } from "./client.js";
+import type { SecretBox } from "./crypto.js";
+import { contactRepository } from "./repositories/contacts.js";
+import { memberRepository } from "./repositories/members.js";
+import { toTenant } from "./repositories/rows.js";
+import { socialAccountRepository } from "./repositories/social-accounts.js";
+import { tenantRepository } from "./repositories/tenant.js";
+import { touchpointRepository } from "./repositories/touchpoints.js";
+import { tenants } from "./schema.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The tenant path: one transaction as touchpoint_app with app.tenant_id set, so Row-Level
+ * Security holds even if a query forgot its tenant filter (they don't; it is the second wall).
+ */
+export async function inTenant<T>(db: Database, tenantId: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  if (!UUID.test(tenantId)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('role', 'touchpoint_app', true), set_config('app.tenant_id', ${tenantId}, true)`,
+    );
+    return work(tx);
+  });
+}
+
+/**
+ * The system path: the few cross-tenant reads and writes, as touchpoint_system, whose policies
+ * allow exactly those. Named here so that nothing reaches across tenants by leaving one unset.
+ */
+export async function asSystem<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', 'touchpoint_system', true)`);
+    return work(tx);
+  });
+}
+
+export function createStorage(db: Database, options: { readonly secrets: SecretBox }): Storage {
+  const directory: TenantDirectory = {
+    create: (input) =>
+      asSystem(db, async (tx) => {
+        const [row] = await tx
+          .insert(tenants)
+          .values({
+            platform: input.platform,
+            externalId: input.externalId,
+            enterpriseId: input.enterpriseId ?? null,
+            name: input.name,
+            ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
+            ...(input.nudgeTime !== undefined && { nudgeTime: input.nudgeTime }),
+            nudgeChannel: input.nudgeChannel ?? null,
+          })
+          .onConflictDoNothing({ target: [tenants.platform, tenants.externalId] })
+          .returning();
+        return row ? ok(toTenant(row)) : err(new TenantExists(input.platform, input.externalId));
+      }),
+    get: (id) =>
+      UUID.test(id)
+        ? asSystem(db, async (tx) => {
+            const [row] = await tx.select().from(tenants).where(eq(tenants.id, id));
+            return row ? toTenant(row) : undefined;
+          })
+        : Promise.resolve(undefined),
+    findByExternalId: (platform, externalId) =>
+      asSystem(db, async (tx) => {
+        const [row] = await tx
+          .select()
+          .from(tenants)
+          .where(and(eq(tenants.platform, platform), eq(tenants.externalId, externalId)));
+        return row ? toTenant(row) : undefined;
+      }),
+    list: () =>
+      asSystem(db, async (tx) => {
+        const rows = await tx.select().from(tenants).orderBy(asc(tenants.name), asc(tenants.id));
+        return rows.map(toTenant);
+      }),
+  };
+
+  return {
+    tenants: directory,
+    withTenant: (tenantId, work) =>
+      inTenant(db, tenantId, (tx) => {
+        const repos: TenantRepositories = {
+          tenantId,
+          tenant: tenantRepository(tx, tenantId),
+          members: memberRepository(tx, tenantId),
+          contacts: contactRepository(tx, tenantId),
+          touchpoints: touchpointRepository(tx, tenantId),
+          socialAccounts: socialAccountRepository(tx, tenantId, options.secrets),
+        };
+        return work(repos);
+      }),
+  };
+}
