@@ -1,0 +1,99 @@
+import {
+  type Contact,
+  channelLabel,
+  describeDay,
+  formatIdentity,
+  type RelationshipDetail,
+  type RelationshipOverview,
+  type RelationshipStatus,
+  type RelationshipSummary,
+} from "@touchpoint/core";
+import { DateTime } from "luxon";
+
+/** Plain-text views for the terminal: the demo and the CLI. Chat platforms get their own renderers. */
+
+const SECTIONS: readonly { status: RelationshipStatus; title: string; limit: number }[] = [
+  { status: "overdue", title: "GOING COLD", limit: 10 },
+  { status: "due", title: "DUE SOON", limit: 10 },
+  { status: "never", title: "NEVER TOUCHED — most important first", limit: 6 },
+  { status: "healthy", title: "IN TOUCH", limit: 6 },
+];
+
+const NOTE_WIDTH = 48;
+
+function quote(note: string | null): string {
+  if (!note) return "";
+  const flat = note.replace(/\s+/g, " ");
+  return ` "${flat.length > NOTE_WIDTH ? `${flat.slice(0, NOTE_WIDTH - 1)}…` : flat}"`;
+}
+
+function who(contact: Contact): string {
+  return [contact.name, contact.segment, contact.owner && `owner ${contact.owner}`].filter(Boolean).join(" · ");
+}
+
+function daysText(days: number): string {
+  return days === 1 ? "1 day" : `${days} days`;
+}
+
+function line(summary: RelationshipSummary, now: Date, timeZone: string): string[] {
+  const { contact, lastTouch, daysSince, cadenceDays } = summary;
+  if (lastTouch === null || daysSince === null) return [`• ${who(contact)} (cadence ${cadenceDays})`];
+  const since =
+    summary.status === "overdue"
+      ? `${daysText(daysSince)} since the last touch (cadence ${cadenceDays})`
+      : `last touch ${describeDay(lastTouch.occurredAt, now, timeZone)} (cadence ${cadenceDays})`;
+  const detail = `    last: ${channelLabel(lastTouch.channel)} ${describeDay(lastTouch.occurredAt, now, timeZone).replace(/^(\d)/, "on $1")}${quote(lastTouch.note)}`;
+  return summary.status === "healthy" ? [`• ${who(contact)} · ${since}`] : [`• ${who(contact)} · ${since}`, detail];
+}
+
+export function renderOverview(overview: RelationshipOverview, now: Date): string {
+  const { tenant, relationships, counts } = overview;
+  const today = DateTime.fromJSDate(now, { zone: tenant.timeZone }).toFormat("cccc d LLLL yyyy");
+  const out = [
+    `${tenant.name} · relationships on ${today} (${tenant.timeZone})`,
+    `${relationships.length} contacts: ${counts.overdue} going cold · ${counts.due} due soon · ${counts.never} never touched · ${counts.healthy} in touch`,
+  ];
+  for (const section of SECTIONS) {
+    const members = relationships.filter((r) => r.status === section.status);
+    if (members.length === 0) continue;
+    out.push("", `${section.title} (${members.length})`);
+    for (const summary of members.slice(0, section.limit)) out.push(...line(summary, now, tenant.timeZone));
+    if (members.length > section.limit) out.push(`  and ${members.length - section.limit} more`);
+  }
+  return out.join("\n");
+}
+
+export function renderRelationship(detail: RelationshipDetail, now: Date): string {
+  const { summary, recentTouches, timeZone } = detail;
+  const { contact } = summary;
+  const identities = contact.identities.map(formatIdentity);
+  const header = [contact.name, contact.segment, ...identities, contact.owner && `owner ${contact.owner}`]
+    .filter(Boolean)
+    .join(" · ");
+  const out = [header];
+  if (contact.tags.length > 0) out.push(`tags: ${contact.tags.join(", ")}`);
+  if (contact.notes) out.push(`notes: ${contact.notes}`);
+  const status = {
+    never: "never touched",
+    healthy: "in touch",
+    due: "due soon",
+    overdue: "going cold",
+  }[summary.status];
+  out.push(
+    summary.daysSince === null
+      ? `${status} · cadence ${summary.cadenceDays} days`
+      : `${status} · ${daysText(summary.daysSince)} since the last touch · cadence ${summary.cadenceDays} days`,
+  );
+  if (summary.recent) {
+    const r = summary.recent;
+    out.push(
+      `last 90 days: ${r.total} touch${r.total === 1 ? "" : "es"} · ${r.inbound} inbound · ${r.outbound} outbound`,
+    );
+  }
+  for (const touch of recentTouches) {
+    out.push(
+      `  ${describeDay(touch.occurredAt, now, timeZone).padEnd(11)} ${channelLabel(touch.channel).padEnd(9)} ${touch.direction.padEnd(8)}${quote(touch.note)}`,
+    );
+  }
+  return out.join("\n");
+}

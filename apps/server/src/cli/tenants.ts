@@ -1,0 +1,121 @@
+import { createTenant, type Tenant, type TenantPatch, updateTenantSettings, validatePlatform } from "@touchpoint/core";
+import { type Command, Option } from "commander";
+import { type CliContext, CliError, printJson, printTable, tenantOrFail, withDatabase } from "./context.js";
+
+function describeTenant(tenant: Tenant): Record<string, unknown> {
+  return {
+    id: tenant.id,
+    platform: tenant.platform,
+    externalId: tenant.externalId,
+    name: tenant.name,
+    timeZone: tenant.timeZone,
+    nudgeTime: tenant.nudgeTime,
+    nudgeChannel: tenant.nudgeChannel,
+    settings: tenant.settings,
+    createdAt: tenant.createdAt.toISOString(),
+  };
+}
+
+export function registerTenants(program: Command, context: () => CliContext): void {
+  const tenants = program.command("tenants").description("list, create and configure organizations");
+
+  tenants
+    .command("list")
+    .description("every organization on this installation")
+    .option("--json", "print JSON instead of a table")
+    .action(async (options: { json?: boolean }) => {
+      await withDatabase(context(), async (db) => {
+        const all = await db.storage.tenants.list();
+        if (options.json) return printJson(all.map(describeTenant));
+        if (all.length === 0) {
+          console.log("No organizations yet. Create one with `touchpoint tenants create` or run `pnpm demo`.");
+          return;
+        }
+        printTable(
+          ["ID", "PLATFORM", "EXTERNAL ID", "NAME", "TIME ZONE", "NUDGE", "CHANNEL"],
+          all.map((t) => [t.id, t.platform, t.externalId, t.name, t.timeZone, t.nudgeTime, t.nudgeChannel ?? "—"]),
+        );
+      });
+    });
+
+  tenants
+    .command("create")
+    .description("create an organization (normally Slack or Teams installs do this)")
+    .requiredOption("--name <name>", "the organization's name")
+    .addOption(new Option("--platform <platform>", "where it lives").choices(["slack", "teams"]).makeOptionMandatory())
+    .requiredOption("--external-id <id>", "its Slack team id or Teams tenant id")
+    .option("--time-zone <tz>", "IANA time zone for the daily nudge, e.g. America/New_York")
+    .option("--nudge-time <HH:MM>", "local time of the daily nudge (default 09:00)")
+    .option("--channel <id>", "channel id for the daily nudge")
+    .option("--json", "print the new organization as JSON")
+    .action(
+      async (options: {
+        name: string;
+        platform: string;
+        externalId: string;
+        timeZone?: string;
+        nudgeTime?: string;
+        channel?: string;
+        json?: boolean;
+      }) => {
+        const platform = validatePlatform(options.platform);
+        if (!platform.ok) throw new CliError(platform.error);
+        await withDatabase(context(), async (db) => {
+          const created = await createTenant(
+            { storage: db.storage },
+            {
+              platform: platform.value,
+              externalId: options.externalId,
+              name: options.name,
+              ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
+              ...(options.nudgeTime !== undefined && { nudgeTime: options.nudgeTime }),
+              nudgeChannel: options.channel ?? null,
+            },
+          );
+          if (!created.ok) throw new CliError(created.error.message);
+          if (options.json) return printJson(describeTenant(created.value));
+          console.log(
+            `Created ${created.value.name} (${created.value.platform} ${created.value.externalId}): ${created.value.id}`,
+          );
+        });
+      },
+    );
+
+  tenants
+    .command("set")
+    .description("change an organization's nudge time, time zone or channel")
+    .requiredOption("--tenant <tenant>", "the tenant's id, or its Slack team id / Teams tenant id")
+    .option("--time-zone <tz>", "IANA time zone, e.g. Europe/London")
+    .option("--nudge-time <HH:MM>", "local time of the daily nudge")
+    .option("--channel <id>", 'channel id for the daily nudge ("none" to clear)')
+    .option("--name <name>", "rename the organization")
+    .option("--json", "print the organization as JSON")
+    .action(
+      async (options: {
+        tenant: string;
+        timeZone?: string;
+        nudgeTime?: string;
+        channel?: string;
+        name?: string;
+        json?: boolean;
+      }) => {
+        const patch: TenantPatch = {
+          ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
+          ...(options.nudgeTime !== undefined && { nudgeTime: options.nudgeTime }),
+          ...(options.channel !== undefined && { nudgeChannel: options.channel === "none" ? null : options.channel }),
+          ...(options.name !== undefined && { name: options.name }),
+        };
+        if (Object.keys(patch).length === 0) {
+          throw new CliError("Nothing to change: give --time-zone, --nudge-time, --channel or --name.");
+        }
+        await withDatabase(context(), async (db) => {
+          const tenant = await tenantOrFail(db, options.tenant);
+          const updated = await updateTenantSettings({ storage: db.storage }, { tenantId: tenant.id, patch });
+          if (!updated.ok) throw new CliError(updated.error.message);
+          if (options.json) return printJson(describeTenant(updated.value));
+          const t = updated.value;
+          console.log(`${t.name}: nudge at ${t.nudgeTime} ${t.timeZone} in ${t.nudgeChannel ?? "(no channel yet)"}.`);
+        });
+      },
+    );
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Every variable from CONTRACT.md is parsed here once; a missing
+ * or malformed one stops start-up with one line naming it and saying what it needs.
+ */
+
+const optionalText = z.string().trim().min(1).optional();
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/\S+$/.test(value), "a postgres:// or postgresql:// URL")
+  .optional();
+
+const httpUrl = (fallback?: string) => {
+  const url = z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^https?:/.test(value), "an http:// or https:// URL");
+  return fallback === undefined ? url.optional() : url.default(fallback);
+};
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "true or false" })
+    .default(fallback ? "true" : "false")
+    .transform((value) => ["true", "1", "yes", "on"].includes(value));
+
+const encryptionKey = z
+  .string()
+  .trim()
+  .refine(
+    (value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32,
+    "32 random bytes in base64 (make one with: openssl rand -base64 32)",
+  )
+  .optional();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: postgresUrl,
+    DATABASE_ADMIN_URL: postgresUrl,
+    TOUCHPOINT_DATA_DIR: z.string().trim().min(1).default("./.touchpoint"),
+    TOUCHPOINT_ENCRYPTION_KEY: encryptionKey,
+    PORT: z.coerce
+      .number({ message: "a port number" })
+      .int("a whole port number")
+      .min(0, "a port from 0 to 65535")
+      .max(65535, "a port from 0 to 65535")
+      .default(3000),
+    HOST: z.string().trim().min(1).default("0.0.0.0"),
+    PUBLIC_URL: httpUrl(),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_CLIENT_ID: optionalText,
+    SLACK_CLIENT_SECRET: optionalText,
+    SLACK_STATE_SECRET: optionalText,
+    SLACK_BOT_TOKEN: optionalText,
+    SLACK_APP_TOKEN: optionalText,
+    SLACK_API_URL: httpUrl("https://slack.com/api/"),
+    TEAMS_APP_ID: optionalText,
+    TEAMS_APP_PASSWORD: optionalText,
+    TEAMS_APP_TENANT_ID: optionalText,
+    TEAMS_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
+    TEAMS_ALLOW_UNAUTHENTICATED: flag(false),
+    X_API_URL: httpUrl("https://api.x.com"),
+    X_POLL_INTERVAL: z.coerce
+      .number({ message: "a number of seconds" })
+      .int("a whole number of seconds")
+      .min(15, "at least 15 seconds (X rate limits)")
+      .default(120),
+    X_BEARER_TOKEN: optionalText,
+    TOUCHPOINT_SCHEDULER: z.enum(["on", "off"]).default("on"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.TOUCHPOINT_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TOUCHPOINT_ENCRYPTION_KEY"],
+        message: "required with DATABASE_URL: 32 random bytes in base64 (make one with: openssl rand -base64 32)",
+      });
+    }
+    if (env.DATABASE_ADMIN_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_ADMIN_URL"],
+        message: "set DATABASE_URL too; the admin URL only runs migrations",
+      });
+    }
+    if (env.TEAMS_ALLOW_UNAUTHENTICATED && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TEAMS_ALLOW_UNAUTHENTICATED"],
+        message: "refused when NODE_ENV=production; set TEAMS_APP_ID and TEAMS_APP_PASSWORD instead",
+      });
+    }
+    const slackOAuth = [env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET, env.SLACK_STATE_SECRET];
+    if (slackOAuth.some(Boolean) && !slackOAuth.every(Boolean)) {
+      const missing = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"].filter((_, i) => !slackOAuth[i]);
+      ctx.addIssue({
+        code: "custom",
+        path: [missing[0] ?? "SLACK_CLIENT_ID"],
+        message: `needed with the other Slack OAuth variables (missing: ${missing.join(", ")})`,
+      });
+    }
+  });
+
+export type Env = Omit<z.infer<typeof schema>, "PUBLIC_URL"> & { readonly PUBLIC_URL: string };
+
+export class EnvError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join("\n"));
+    this.name = "EnvError";
+  }
+}
+
+/** Parses the environment; empty values count as unset, as they do in most .env files. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "environment");
+      if (!lines.has(name)) lines.set(name, `${name}: ${issue.message}`);
+    }
+    throw new EnvError([...lines.values()]);
+  }
+  const env = parsed.data;
+  return { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` };
+}

@@ -1,0 +1,59 @@
+import { openDatabase } from "./database.js";
+import { type Env, EnvError, loadEnv } from "./env.js";
+import { createMetrics } from "./http/metrics.js";
+import { operationsRoutes } from "./http/operations.js";
+import { type HttpServer, startHttpServer } from "./http/server.js";
+import { createLogger, type Logger } from "./logger.js";
+
+export interface RunningServer {
+  readonly http: HttpServer;
+  stop(): Promise<void>;
+}
+
+/** The composition root: database, HTTP routes (and, as they arrive, Slack, Teams and the scheduler). */
+export async function startServer(env: Env, logger: Logger): Promise<RunningServer> {
+  const database = await openDatabase(env, logger);
+  try {
+    const metrics = createMetrics();
+    const routes = operationsRoutes({ database: database.handle, metrics, logger });
+    const http = await startHttpServer({ routes, host: env.HOST, port: env.PORT, logger, metrics });
+    logger.info({ url: http.url, database: database.description, publicUrl: env.PUBLIC_URL }, "touchpoint is serving");
+    return {
+      http,
+      stop: async () => {
+        await http.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** `pnpm start` / `touchpoint serve`: run until SIGINT or SIGTERM, then drain and exit. */
+export async function serve(env: Env, logger: Logger): Promise<void> {
+  const server = await startServer(env, logger);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, "shutting down");
+      server.stop().then(resolve, (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        resolve();
+      });
+    };
+    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", shutdown);
+  });
+}
+
+// `node dist/main.js` runs the server directly (the built form of `pnpm start`).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const env = loadEnv();
+    await serve(env, createLogger({ level: env.LOG_LEVEL }));
+  } catch (error) {
+    console.error(error instanceof EnvError ? error.message : error);
+    process.exitCode = 1;
+  }
+}

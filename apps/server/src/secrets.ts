@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Env } from "./env.js";
+import type { Logger } from "./logger.js";
+
+const KEY_FILE = "encryption.key";
+
+/**
+ * The key that encrypts tokens at rest. With PostgreSQL it must come from TOUCHPOINT_ENCRYPTION_KEY
+ * (env.ts insists); on the embedded default it is generated once into the data directory, readable
+ * by this user only.
+ */
+export async function loadEncryptionKey(env: Env, logger: Logger): Promise<Buffer> {
+  if (env.TOUCHPOINT_ENCRYPTION_KEY) return Buffer.from(env.TOUCHPOINT_ENCRYPTION_KEY, "base64");
+  const dataDir = resolve(env.TOUCHPOINT_DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const path = join(dataDir, KEY_FILE);
+  try {
+    const key = Buffer.from((await readFile(path, "utf8")).trim(), "base64");
+    if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key; restore it or remove it`);
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const key = randomBytes(32);
+  // "wx": never overwrite a key another process just wrote; tokens sealed with it would be lost.
+  try {
+    await writeFile(path, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadEncryptionKey(env, logger);
+    throw error;
+  }
+  logger.info({ path }, "generated an encryption key for the embedded database");
+  return key;
+}
