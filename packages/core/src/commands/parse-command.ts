@@ -320,7 +320,10 @@ function parseContact(body: string): Parsed<ChatCommand> {
     case undefined:
       return fail(`Say what to do: ${CONTACT_SUBCOMMANDS.join(", ")}.`, USAGE.contact);
     default:
-      return fail(`"${sub?.value}" is not something /contact does; use ${CONTACT_SUBCOMMANDS.join(", ")}.`, USAGE.contact);
+      return fail(
+        `"${sub?.value}" is not something /contact does; use ${CONTACT_SUBCOMMANDS.join(", ")}.`,
+        USAGE.contact,
+      );
   }
 }
 
@@ -481,7 +484,8 @@ function parseContactCadence(args: readonly Token[]): Parsed<ChatCommand> {
   const who = parseWho(args[0] as Token, usage);
   if (!who.ok) return who;
   const value = (args[1] as Token).value.trim().toLowerCase();
-  if (value === "default" || value === "none") return ok({ kind: "contact_cadence", who: who.value, cadenceDays: null });
+  if (value === "default" || value === "none")
+    return ok({ kind: "contact_cadence", who: who.value, cadenceDays: null });
   const days = parseCadence(value, usage);
   return days.ok ? ok({ kind: "contact_cadence", who: who.value, cadenceDays: days.value }) : days;
 }
@@ -511,6 +515,9 @@ function parseTouchpoint(body: string): Parsed<ChatCommand> {
     case "import":
       return ok({ kind: "import" });
     default:
-      return fail(`"${sub}" is not something /touchpoint does; use help, settings, connect-x or import.`, USAGE.touchpoint);
+      return fail(
+        `"${sub}" is not something /touchpoint does; use help, settings, connect-x or import.`,
+        USAGE.touchpoint,
+      );
   }
 }

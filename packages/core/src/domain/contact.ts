@@ -74,7 +74,7 @@ export function contactProblems(contact: ContactPatch | NewContact): string[] {
     problems.push(`cadence_days must be a whole number of days from 1 to ${MAX_CADENCE_DAYS}, not ${cadence}`);
   }
   if (contact.tags !== undefined) {
-    if (contact.tags.length > MAX_TAGS) problems.push(`tags are more than ${MAX_TAGS}`);
+    if (contact.tags.length > MAX_TAGS) problems.push(`tags are limited to ${MAX_TAGS}`);
     const long = contact.tags.find((tag) => tag.length > MAX_TAG_LENGTH);
     if (long !== undefined) problems.push(`tag "${long.slice(0, 20)}…" is longer than ${MAX_TAG_LENGTH} characters`);
   }

@@ -3,8 +3,8 @@ import type { Contact, NewContact } from "../domain/contact.js";
 import type { Identity } from "../domain/identity.js";
 import type { NewTouchpoint, Touchpoint } from "../domain/touchpoint.js";
 import type { Result } from "../result.js";
-import { FixedClock } from "./index.js";
 import { InMemoryStorage } from "./in-memory-storage.js";
+import { FixedClock } from "./index.js";
 import { newTenant } from "./storage-contract.js";
 
 /** Small builders for use-case tests: one tenant on the in-memory storage and a stopped clock. */
@@ -74,13 +74,13 @@ export function daysAgo(days: number, from: string = NOW): Date {
 }
 
 /** The value of an ok result; fails the test with the error otherwise. */
-export function valueOf<T, E>(result: Result<T, E>): T {
+export function unwrap<T, E>(result: Result<T, E>): T {
   if (!result.ok) throw new Error(`expected ok, got ${describeError(result.error)}`);
   return result.value;
 }
 
 /** The error of a failed result; fails the test with the value otherwise. */
-export function errorOf<T, E>(result: Result<T, E>): E {
+export function unwrapErr<T, E>(result: Result<T, E>): E {
   if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
   return result.error;
 }

@@ -296,8 +296,7 @@ export class InMemoryStorage implements Storage {
         s().accounts.set(account.id, { account, credentials: input.credentials });
         return account;
       },
-      list: async () =>
-        [...s().accounts.values()].map((a) => a.account).filter((a) => a.tenantId === tenantId),
+      list: async () => [...s().accounts.values()].map((a) => a.account).filter((a) => a.tenantId === tenantId),
       credentials: async (id) => {
         const found = s().accounts.get(id);
         return found?.account.tenantId === tenantId ? found.credentials : undefined;

@@ -88,7 +88,11 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           }),
         );
         expect(updated).toMatchObject({ timeZone: "America/New_York", nudgeTime: "08:30", nudgeChannel: "C0123" });
-        expect(updated.settings).toEqual({ cadenceBySegment: { board: 14 }, whenNothingToSay: "skip", ownerDms: false });
+        expect(updated.settings).toEqual({
+          cadenceBySegment: { board: 14 },
+          whenNothingToSay: "skip",
+          ownerDms: false,
+        });
         const again = await storage.withTenant(tenantId, (r) => r.tenant.update({ settings: { ownerDms: true } }));
         expect(again.settings).toEqual({ cadenceBySegment: { board: 14 }, whenNothingToSay: "skip", ownerDms: true });
         expect(await storage.tenants.get(tenantId)).toEqual(again);

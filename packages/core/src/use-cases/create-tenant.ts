@@ -21,7 +21,9 @@ export async function createTenant(
   }
   const externalId = input.externalId.trim();
   if (externalId === "" || externalId.length > 100) {
-    return err(new ValidationError("externalId", "A tenant needs its platform's id (Slack team id or Teams tenant id)."));
+    return err(
+      new ValidationError("externalId", "A tenant needs its platform's id (Slack team id or Teams tenant id)."),
+    );
   }
   const timeZone = validateTimeZone(input.timeZone ?? DEFAULT_TIME_ZONE);
   if (!timeZone.ok) return err(new ValidationError("timeZone", timeZone.error));
@@ -41,7 +43,11 @@ export async function createTenant(
   const admin = input.admin;
   if (admin) {
     await deps.storage.withTenant(created.value.id, (repos) =>
-      repos.members.upsert({ platformUserId: admin.platformUserId, role: "admin", displayName: admin.displayName ?? null }),
+      repos.members.upsert({
+        platformUserId: admin.platformUserId,
+        role: "admin",
+        displayName: admin.displayName ?? null,
+      }),
     );
   }
   return ok(created.value);

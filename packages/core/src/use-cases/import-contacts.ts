@@ -275,6 +275,10 @@ function matchRow(
   const named = (byName.get(row.contact.name.toLowerCase()) ?? []).filter(
     (contact) => !contact.identities.some((held) => row.contact.identities.some((i) => i.platform === held.platform)),
   );
+  // A row with nothing but a name that fits several contacts would make a new one on every import.
+  if (named.length > 1 && row.contact.identities.length === 0) {
+    return err(`${named.length} contacts are named ${row.contact.name}; add an email or x_handle to say which`);
+  }
   return ok(named.length === 1 ? named[0] : undefined);
 }
 

@@ -3,8 +3,8 @@ import type { Contact } from "../domain/contact.js";
 import {
   type Direction,
   MAX_NOTE_LENGTH,
-  type Touchpoint,
   type TouchChannel,
+  type Touchpoint,
   type TouchSource,
 } from "../domain/touchpoint.js";
 import { resolveWhen, type WhenSpec } from "../domain/when.js";

@@ -29,7 +29,7 @@ export async function updateTenantSettings(
   }
   if (patch.nudgeChannel !== undefined) {
     const channel = patch.nudgeChannel?.trim() ?? null;
-    if (channel !== null && !/^[A-Za-z0-9:@._-]{1,200}$/.test(channel)) {
+    if (channel !== null && channel !== "" && !/^[A-Za-z0-9:@._-]{1,200}$/.test(channel)) {
       return err(new ValidationError("nudgeChannel", `"${channel}" is not a channel id (like C0123ABCD).`));
     }
     clean.nudgeChannel = channel === "" ? null : channel;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { contactProblems, normalizeSegment, normalizeTag, parseTagList, sameTags } from "./contact.js";
+
+describe("normalizeSegment", () => {
+  it("lowercases and collapses spaces; blank is no segment", () => {
+    expect(normalizeSegment("  Major   Donor ")).toBe("major donor");
+    expect(normalizeSegment("   ")).toBeNull();
+    expect(normalizeSegment(null)).toBeNull();
+    expect(normalizeSegment(undefined)).toBeNull();
+  });
+});
+
+describe("tags", () => {
+  it("normalizes one tag: no #, dashes for spaces, lower case", () => {
+    expect(normalizeTag(" #Spring Appeal ")).toBe("spring-appeal");
+  });
+
+  it("splits lists on commas, semicolons and bars, dropping blanks and repeats", () => {
+    expect(parseTagList("Gala; board|gala,, #Board ,spring appeal")).toEqual(["gala", "board", "spring-appeal"]);
+    expect(parseTagList("")).toEqual([]);
+  });
+
+  it("compares tag lists as sets", () => {
+    expect(sameTags(["a", "b"], ["b", "a"])).toBe(true);
+    expect(sameTags(["a", "b"], ["a", "c"])).toBe(false);
+    expect(sameTags(["a"], ["a", "b"])).toBe(false);
+  });
+});
+
+describe("contactProblems", () => {
+  it("finds nothing wrong with a good contact or an empty patch", () => {
+    expect(contactProblems({ name: "Jane Doe", cadenceDays: 30, tags: ["gala"], notes: "hi", owner: "U1" })).toEqual(
+      [],
+    );
+    expect(contactProblems({})).toEqual([]);
+  });
+
+  it("lists every problem as a sentence", () => {
+    expect(
+      contactProblems({
+        name: " ",
+        cadenceDays: 0,
+        tags: ["t".repeat(51)],
+        notes: "n".repeat(10_001),
+        owner: "o".repeat(201),
+      }),
+    ).toEqual([
+      "name is required",
+      "cadence_days must be a whole number of days from 1 to 3650, not 0",
+      `tag "${"t".repeat(20)}…" is longer than 50 characters`,
+      "notes are longer than 10,000 characters",
+      "owner is longer than 200 characters",
+    ]);
+  });
+
+  it("limits names to 200 characters and contacts to 50 tags", () => {
+    expect(contactProblems({ name: "a".repeat(201) })).toEqual(["name is longer than 200 characters"]);
+    expect(contactProblems({ tags: Array.from({ length: 51 }, (_, i) => `t${i}`) })).toEqual([
+      "tags are limited to 50",
+    ]);
+  });
+});
