@@ -40,7 +40,7 @@ export default defineConfig({
                 name: "postgres",
                 include: ["**/*.pg.test.ts"],
                 exclude: ["**/node_modules/**"],
-                globalSetup: ["test/support/postgres-global-setup.ts"],
+                globalSetup: ["packages/db/src/testing/postgres-global-setup.ts"],
                 testTimeout: 60_000,
                 hookTimeout: 60_000,
               },

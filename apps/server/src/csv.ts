@@ -1,7 +1,6 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import type { CsvRecord } from "@touchpoint/core";
-import { parse } from "csv-parse";
+import { parse } from "csv-parse/sync";
 
 export interface CsvFile {
   readonly header: string[];
@@ -25,7 +24,7 @@ export const MAX_CSV_BYTES = 50 * 1024 * 1024;
  * Reads a whole CSV file: UTF-8 with or without a BOM, CRLF or LF, quoted commas and quoted line
  * breaks. Each record keeps the line it starts on, so problems can point at it.
  */
-export async function readCsvFile(path: string, onBytes?: (read: number, total: number) => void): Promise<CsvFile> {
+export async function readCsvFile(path: string): Promise<CsvFile> {
   const size = (await stat(path)).size;
   if (size > MAX_CSV_BYTES) {
     throw new CsvUnreadable(
@@ -33,29 +32,29 @@ export async function readCsvFile(path: string, onBytes?: (read: number, total: 
       `the file is ${(size / 1e6).toFixed(0)} MB; the limit is ${MAX_CSV_BYTES / 1e6} MB`,
     );
   }
-  const parser = createReadStream(path).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true }),
-  );
-  let header: string[] | undefined;
-  const records: CsvRecord[] = [];
+  // One line-ending convention, so line numbers count what an editor shows (the parser counts
+  // the CR and the LF of a quoted CRLF as two lines).
+  const text = (await readFile(path, "utf8")).replace(/\r\n?/g, "\n");
+  let rows: { record: string[]; info: { lines: number }; raw: string }[];
   try {
-    for await (const { record, info, raw } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number; bytes: number };
-      raw: string;
-    }>) {
-      const breaks = (raw.replace(/\r?\n$/, "").match(/\n/g) ?? []).length;
-      const line = info.lines - breaks;
-      if (header === undefined) header = record;
-      else records.push({ line, values: record });
-      if (records.length % 1000 === 0) onBytes?.(info.bytes, size);
-    }
+    rows = parse(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      raw: true,
+    }) as unknown as typeof rows;
   } catch (error) {
     const e = error as { code?: string; lines?: number; message: string };
     if (e.code?.startsWith("CSV_")) throw new CsvUnreadable(e.lines, e.message.replace(/^.*?: /, ""));
     throw error;
   }
-  onBytes?.(size, size);
-  if (header === undefined) throw new CsvUnreadable(undefined, "the file is empty; it needs a header row");
-  return { header, records };
+  const [first, ...rest] = rows;
+  if (first === undefined) throw new CsvUnreadable(undefined, "the file is empty; it needs a header row");
+  const records = rest.map(({ record, info, raw }) => {
+    // `lines` is where the record ends; skipped blank lines lead its raw text.
+    const breaks = (raw.replace(/^\n+/, "").replace(/\n$/, "").match(/\n/g) ?? []).length;
+    return { line: info.lines - breaks, values: record };
+  });
+  return { header: first.record, records };
 }

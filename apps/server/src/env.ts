@@ -72,39 +72,36 @@ const schema = z
     X_BEARER_TOKEN: optionalText,
     TOUCHPOINT_SCHEDULER: z.enum(["on", "off"]).default("on"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  })
-  .superRefine((env, ctx) => {
-    if (env.DATABASE_URL && !env.TOUCHPOINT_ENCRYPTION_KEY) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["TOUCHPOINT_ENCRYPTION_KEY"],
-        message: "required with DATABASE_URL: 32 random bytes in base64 (make one with: openssl rand -base64 32)",
-      });
-    }
-    if (env.DATABASE_ADMIN_URL && !env.DATABASE_URL) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["DATABASE_ADMIN_URL"],
-        message: "set DATABASE_URL too; the admin URL only runs migrations",
-      });
-    }
-    if (env.TEAMS_ALLOW_UNAUTHENTICATED && env.NODE_ENV === "production") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["TEAMS_ALLOW_UNAUTHENTICATED"],
-        message: "refused when NODE_ENV=production; set TEAMS_APP_ID and TEAMS_APP_PASSWORD instead",
-      });
-    }
-    const slackOAuth = [env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET, env.SLACK_STATE_SECRET];
-    if (slackOAuth.some(Boolean) && !slackOAuth.every(Boolean)) {
-      const missing = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"].filter((_, i) => !slackOAuth[i]);
-      ctx.addIssue({
-        code: "custom",
-        path: [missing[0] ?? "SLACK_CLIENT_ID"],
-        message: `needed with the other Slack OAuth variables (missing: ${missing.join(", ")})`,
-      });
-    }
   });
+
+/** Rules across variables, checked on the raw values so they are reported alongside any others. */
+function crossProblems(raw: Record<string, string>): [string, string][] {
+  const problems: [string, string][] = [];
+  if (raw.DATABASE_URL && !raw.TOUCHPOINT_ENCRYPTION_KEY) {
+    problems.push([
+      "TOUCHPOINT_ENCRYPTION_KEY",
+      "required with DATABASE_URL: 32 random bytes in base64 (make one with: openssl rand -base64 32)",
+    ]);
+  }
+  if (raw.DATABASE_ADMIN_URL && !raw.DATABASE_URL) {
+    problems.push(["DATABASE_ADMIN_URL", "set DATABASE_URL too; the admin URL only runs migrations"]);
+  }
+  if (["true", "1", "yes", "on"].includes(raw.TEAMS_ALLOW_UNAUTHENTICATED ?? "") && raw.NODE_ENV === "production") {
+    problems.push([
+      "TEAMS_ALLOW_UNAUTHENTICATED",
+      "refused when NODE_ENV=production; set TEAMS_APP_ID and TEAMS_APP_PASSWORD instead",
+    ]);
+  }
+  const oauth = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
+  const missing = oauth.filter((name) => !raw[name]);
+  if (missing.length > 0 && missing.length < oauth.length) {
+    problems.push([
+      missing[0] ?? "SLACK_CLIENT_ID",
+      `needed with the other Slack OAuth variables (missing: ${missing.join(", ")})`,
+    ]);
+  }
+  return problems;
+}
 
 export type Env = Omit<z.infer<typeof schema>, "PUBLIC_URL"> & { readonly PUBLIC_URL: string };
 
@@ -119,14 +116,15 @@ export class EnvError extends Error {
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const lines = new Map<string, string>();
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0] ?? "environment");
-      if (!lines.has(name)) lines.set(name, `${name}: ${issue.message}`);
-    }
-    throw new EnvError([...lines.values()]);
+  const lines = new Map<string, string>();
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const name = String(issue.path[0] ?? "environment");
+    if (!lines.has(name)) lines.set(name, `${name}: ${issue.message}`);
   }
+  for (const [name, message] of crossProblems(present as Record<string, string>)) {
+    if (!lines.has(name)) lines.set(name, `${name}: ${message}`);
+  }
+  if (!parsed.success || lines.size > 0) throw new EnvError([...lines.values()]);
   const env = parsed.data;
   return { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` };
 }

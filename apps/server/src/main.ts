@@ -1,4 +1,4 @@
-import { openDatabase } from "./database.js";
+import { type OpenDatabase, openDatabase } from "./database.js";
 import { type Env, EnvError, loadEnv } from "./env.js";
 import { createMetrics } from "./http/metrics.js";
 import { operationsRoutes } from "./http/operations.js";
@@ -10,9 +10,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The composition root: database, HTTP routes (and, as they arrive, Slack, Teams and the scheduler). */
-export async function startServer(env: Env, logger: Logger): Promise<RunningServer> {
-  const database = await openDatabase(env, logger);
+/**
+ * The composition root: database, HTTP routes (and, as they arrive, Slack, Teams and the scheduler).
+ * A database handed in (tests) stays open when the server stops; one opened here is closed.
+ */
+export async function startServer(
+  env: Env,
+  logger: Logger,
+  options: { readonly database?: OpenDatabase } = {},
+): Promise<RunningServer> {
+  const database = options.database ?? (await openDatabase(env, logger));
+  const closeDatabase = options.database ? async () => {} : () => database.close();
   try {
     const metrics = createMetrics();
     const routes = operationsRoutes({ database: database.handle, metrics, logger });
@@ -22,11 +30,11 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       http,
       stop: async () => {
         await http.close();
-        await database.close();
+        await closeDatabase();
       },
     };
   } catch (error) {
-    await database.close();
+    await closeDatabase();
     throw error;
   }
 }

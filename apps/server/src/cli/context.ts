@@ -14,19 +14,33 @@ export class CliError extends Error {
   }
 }
 
+/** Where a command's words go: stdout for its output, stderr for problems. Tests capture both. */
+export interface Output {
+  print(text: string): void;
+  error(text: string): void;
+}
+
+export const processOutput: Output = {
+  print: (text) => process.stdout.write(`${text}\n`),
+  error: (text) => process.stderr.write(`${text}\n`),
+};
+
 export interface CliContext {
   readonly env: Env;
   readonly logger: Logger;
+  readonly out: Output;
+  openDatabase(): Promise<OpenDatabase>;
 }
 
-export function cliContext(): CliContext {
+export function cliContext(out: Output = processOutput): CliContext {
   const env = loadEnv();
-  // Logs go to stderr; stdout carries what the command prints. Routine info stays quiet at the terminal.
-  return { env, logger: createLogger({ level: env.LOG_LEVEL, destination: "stderr" }) };
+  // Logs go to stderr; stdout carries what the command prints.
+  const logger = createLogger({ level: env.LOG_LEVEL, destination: "stderr" });
+  return { env, logger, out, openDatabase: () => openDatabase(env, logger) };
 }
 
 export async function withDatabase<T>(ctx: CliContext, work: (db: OpenDatabase) => Promise<T>): Promise<T> {
-  const db = await openDatabase(ctx.env, ctx.logger);
+  const db = await ctx.openDatabase();
   try {
     return await work(db);
   } finally {
@@ -40,18 +54,18 @@ export async function tenantOrFail(db: OpenDatabase, ref: string): Promise<Tenan
   return tenant.value;
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+export function printJson(out: Output, value: unknown): void {
+  out.print(JSON.stringify(value, null, 2));
 }
 
 /** A plain aligned table: readable in a terminal, no box drawing to break copy-paste. */
-export function printTable(headers: readonly string[], rows: readonly (readonly string[])[]): void {
+export function printTable(out: Output, headers: readonly string[], rows: readonly (readonly string[])[]): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join("  ")
       .trimEnd();
-  console.log(line(headers));
-  for (const row of rows) console.log(line(row));
+  out.print(line(headers));
+  for (const row of rows) out.print(line(row));
 }

@@ -134,9 +134,9 @@ export function registerDemo(program: Command, context: () => CliContext): void 
       const ctx = context();
       const started = Date.now();
       await withDatabase(ctx, async (db) => {
-        console.log(`Touchpoint demo · ${db.description}`);
-        await runDemo(db, systemClock, (text) => console.log(text));
+        ctx.out.print(`Touchpoint demo · ${db.description}`);
+        await runDemo(db, systemClock, (text) => ctx.out.print(text));
       });
-      console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: pnpm touchpoint tenants list`);
+      ctx.out.print(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: pnpm touchpoint tenants list`);
     });
 }

@@ -74,7 +74,8 @@ export function registerImportContacts(program: Command, context: () => CliConte
     .option("--json", "print the outcome as JSON")
     .action(async (file: string, options: { tenant: string; dryRun?: boolean; json?: boolean }) => {
       const started = Date.now();
-      await withDatabase(context(), async (db) => {
+      const ctx = context();
+      await withDatabase(ctx, async (db) => {
         const tenant = await tenantOrFail(db, options.tenant);
         const outcome = await importContactsFile(db, {
           tenantId: tenant.id,
@@ -83,21 +84,20 @@ export function registerImportContacts(program: Command, context: () => CliConte
           progress: !options.json,
         });
         if (options.json) {
-          printJson(outcome);
+          printJson(ctx.out, outcome);
         } else if (outcome.report) {
-          console.log(`${describeImport(outcome.report)} (${tenant.name}, ${Date.now() - started} ms)`);
+          ctx.out.print(`${describeImport(outcome.report)} (${tenant.name}, ${Date.now() - started} ms)`);
         }
         if (outcome.problems) {
           if (!options.json) {
-            console.error(`${file} has ${outcome.problems.length} problem(s); nothing was imported.`);
             for (const p of outcome.problems.slice(0, MAX_PROBLEMS_SHOWN)) {
-              console.error(`  ${p.line > 0 ? `line ${p.line}: ` : ""}${p.message}`);
+              ctx.out.error(`  ${p.line > 0 ? `line ${p.line}: ` : ""}${p.message}`);
             }
             if (outcome.problems.length > MAX_PROBLEMS_SHOWN) {
-              console.error(`  … and ${outcome.problems.length - MAX_PROBLEMS_SHOWN} more`);
+              ctx.out.error(`  … and ${outcome.problems.length - MAX_PROBLEMS_SHOWN} more`);
             }
           }
-          process.exitCode = 1;
+          throw new CliError(`${file} has ${outcome.problems.length} problem(s); nothing was imported.`);
         }
       });
     });

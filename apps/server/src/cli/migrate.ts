@@ -15,7 +15,7 @@ export function registerMigrate(program: Command, context: () => CliContext): vo
           ctx.env.DATABASE_ADMIN_URL ?? ctx.env.DATABASE_URL,
           ctx.logger,
         );
-        console.log(
+        ctx.out.print(
           applied > 0
             ? `Applied ${applied} migration(s) in ${Date.now() - started} ms.`
             : "The database is up to date.",
@@ -23,7 +23,7 @@ export function registerMigrate(program: Command, context: () => CliContext): vo
         return;
       }
       await withDatabase(ctx, async (db) => {
-        console.log(`The ${db.description} is up to date (${Date.now() - started} ms).`);
+        ctx.out.print(`The ${db.description} is up to date (${Date.now() - started} ms).`);
       });
     });
 }

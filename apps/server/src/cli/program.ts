@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { DataDirBusy } from "../data-dir-lock.js";
 import { EnvError } from "../env.js";
-import { type CliContext, CliError, cliContext } from "./context.js";
+import { type CliContext, CliError, cliContext, type Output, processOutput } from "./context.js";
 import { registerDemo } from "./demo.js";
 import { registerImportContacts } from "./import-contacts.js";
 import { registerMigrate } from "./migrate.js";
@@ -13,42 +13,58 @@ const { version } = JSON.parse(readFileSync(new URL("../../package.json", import
   version: string;
 };
 
-export function buildProgram(): Command {
+export function buildProgram(makeContext: () => CliContext, out: Output): Command {
   let context: CliContext | undefined;
   // The environment is read when a command runs, so --help works with a broken environment.
   const lazyContext = () => {
-    context ??= cliContext();
+    context ??= makeContext();
     return context;
   };
   const program = new Command("touchpoint")
     .description("Touchpoint: the relationship assistant for nonprofits, in Slack and Microsoft Teams")
     .version(version)
     .showHelpAfterError("(run with --help for usage)")
-    .configureHelp({ sortSubcommands: true });
+    .configureHelp({ sortSubcommands: true })
+    .configureOutput({ writeOut: (text) => out.print(text.trimEnd()), writeErr: (text) => out.error(text.trimEnd()) });
   registerMigrate(program, lazyContext);
   registerServe(program, lazyContext);
   registerDemo(program, lazyContext);
   registerTenants(program, lazyContext);
   registerImportContacts(program, lazyContext);
+  for (const command of program.commands) {
+    command.configureOutput(program.configureOutput());
+    for (const sub of command.commands) sub.configureOutput(program.configureOutput());
+  }
   return program;
 }
 
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+/** Runs the CLI and returns its exit code: 0 done, 1 the command failed, 2 bad usage or environment. */
+export async function runCli(
+  args: readonly string[],
+  options: { readonly context?: () => CliContext; readonly out?: Output } = {},
+): Promise<number> {
+  const out = options.out ?? processOutput;
+  const program = buildProgram(options.context ?? (() => cliContext(out)), out).exitOverride();
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   try {
-    await program.parseAsync([...argv]);
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
+    await program.parseAsync([...args], { from: "user" });
+    return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof EnvError) {
-      console.error(`touchpoint: the environment needs fixing:\n  ${error.lines.join("\n  ")}`);
+      out.error(`touchpoint: the environment needs fixing:\n  ${error.lines.join("\n  ")}`);
       return 2;
     }
     if (error instanceof CliError || error instanceof DataDirBusy) {
-      console.error(`touchpoint: ${error.message}`);
+      out.error(`touchpoint: ${error.message}`);
       return error instanceof CliError ? error.exitCode : 1;
     }
-    console.error(error);
+    out.error(
+      `touchpoint: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return 1;
   }
 }

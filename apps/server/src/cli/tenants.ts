@@ -24,14 +24,16 @@ export function registerTenants(program: Command, context: () => CliContext): vo
     .description("every organization on this installation")
     .option("--json", "print JSON instead of a table")
     .action(async (options: { json?: boolean }) => {
-      await withDatabase(context(), async (db) => {
+      const ctx = context();
+      await withDatabase(ctx, async (db) => {
         const all = await db.storage.tenants.list();
-        if (options.json) return printJson(all.map(describeTenant));
+        if (options.json) return printJson(ctx.out, all.map(describeTenant));
         if (all.length === 0) {
-          console.log("No organizations yet. Create one with `touchpoint tenants create` or run `pnpm demo`.");
+          ctx.out.print("No organizations yet. Create one with `touchpoint tenants create` or run `pnpm demo`.");
           return;
         }
         printTable(
+          ctx.out,
           ["ID", "PLATFORM", "EXTERNAL ID", "NAME", "TIME ZONE", "NUDGE", "CHANNEL"],
           all.map((t) => [t.id, t.platform, t.externalId, t.name, t.timeZone, t.nudgeTime, t.nudgeChannel ?? "—"]),
         );
@@ -60,7 +62,8 @@ export function registerTenants(program: Command, context: () => CliContext): vo
       }) => {
         const platform = validatePlatform(options.platform);
         if (!platform.ok) throw new CliError(platform.error);
-        await withDatabase(context(), async (db) => {
+        const ctx = context();
+        await withDatabase(ctx, async (db) => {
           const created = await createTenant(
             { storage: db.storage },
             {
@@ -73,8 +76,8 @@ export function registerTenants(program: Command, context: () => CliContext): vo
             },
           );
           if (!created.ok) throw new CliError(created.error.message);
-          if (options.json) return printJson(describeTenant(created.value));
-          console.log(
+          if (options.json) return printJson(ctx.out, describeTenant(created.value));
+          ctx.out.print(
             `Created ${created.value.name} (${created.value.platform} ${created.value.externalId}): ${created.value.id}`,
           );
         });
@@ -108,13 +111,14 @@ export function registerTenants(program: Command, context: () => CliContext): vo
         if (Object.keys(patch).length === 0) {
           throw new CliError("Nothing to change: give --time-zone, --nudge-time, --channel or --name.");
         }
-        await withDatabase(context(), async (db) => {
+        const ctx = context();
+        await withDatabase(ctx, async (db) => {
           const tenant = await tenantOrFail(db, options.tenant);
           const updated = await updateTenantSettings({ storage: db.storage }, { tenantId: tenant.id, patch });
           if (!updated.ok) throw new CliError(updated.error.message);
-          if (options.json) return printJson(describeTenant(updated.value));
+          if (options.json) return printJson(ctx.out, describeTenant(updated.value));
           const t = updated.value;
-          console.log(`${t.name}: nudge at ${t.nudgeTime} ${t.timeZone} in ${t.nudgeChannel ?? "(no channel yet)"}.`);
+          ctx.out.print(`${t.name}: nudge at ${t.nudgeTime} ${t.timeZone} in ${t.nudgeChannel ?? "(no channel yet)"}.`);
         });
       },
     );

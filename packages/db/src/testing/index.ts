@@ -28,3 +28,7 @@ export async function sharedEmbeddedStorage() {
   const handle = await sharedEmbeddedDb();
   return createStorage(handle.db, { secrets: testSecrets });
 }
+
+export { describeRowLevelSecurity } from "./row-level-security.js";
+export { type FreshDatabase, freshDatabase } from "./postgres.js";
+export { insertContactsPlain } from "./baseline.js";

@@ -1,0 +1,172 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { uniqueExternalId } from "@touchpoint/core/testing";
+import { describe, expect, it } from "vitest";
+import { cli, sharedDatabase } from "../testing/index.js";
+
+async function csvFile(content: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "touchpoint-cli-"));
+  const path = join(dir, "contacts.csv");
+  await writeFile(path, content);
+  return path;
+}
+
+async function createTenant(name = "Harbor Arts"): Promise<{ id: string; externalId: string }> {
+  const externalId = uniqueExternalId();
+  const run = await cli(
+    "tenants",
+    "create",
+    "--name",
+    name,
+    "--platform",
+    "slack",
+    "--external-id",
+    externalId,
+    "--json",
+  );
+  expect(run.code).toBe(0);
+  return { id: (JSON.parse(run.stdout) as { id: string }).id, externalId };
+}
+
+const GOOD_CSV =
+  "\uFEFFname,email,x_handle,segment,tags,owner,cadence_days,notes\r\n" +
+  'Jane Doe,jane@example.org,@JaneDoe,Major Donor,"gala; board",amy,30,"Prefers calls, not email"\r\n' +
+  "Sam Lee,,@samlee,influencer,,priya,,\r\n" +
+  "Dev Patel,dev@example.org,,board,,,,\r\n";
+
+describe("touchpoint CLI", () => {
+  it("lists every subcommand in --help", async () => {
+    const run = await cli("--help");
+    expect(run.code).toBe(0);
+    for (const sub of ["migrate", "serve", "demo", "tenants", "import-contacts"]) expect(run.stdout).toContain(sub);
+    const tenants = await cli("tenants", "--help");
+    for (const sub of ["list", "create", "set"]) expect(tenants.stdout).toContain(sub);
+    const importHelp = await cli("import-contacts", "--help");
+    expect(importHelp.stdout).toContain("--dry-run");
+  });
+
+  it("rejects an unknown command with exit code 2", async () => {
+    const run = await cli("tenants", "frobnicate");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown command/);
+  });
+
+  it("creates, lists and configures a tenant by id or by external id", async () => {
+    const { id, externalId } = await createTenant("Harbor Arts");
+    const list = await cli("tenants", "list", "--json");
+    const listed = (JSON.parse(list.stdout) as { id: string; name: string }[]).find((t) => t.id === id);
+    expect(listed?.name).toBe("Harbor Arts");
+
+    const table = await cli("tenants", "list");
+    expect(table.stdout).toMatch(/^ID\s+PLATFORM\s+EXTERNAL ID\s+NAME/);
+    expect(table.stdout).toContain(externalId);
+
+    const set = await cli(
+      "tenants",
+      "set",
+      "--tenant",
+      externalId,
+      "--time-zone",
+      "Europe/London",
+      "--nudge-time",
+      "8:30",
+    );
+    expect(set.code).toBe(0);
+    expect(set.stdout).toBe("Harbor Arts: nudge at 08:30 Europe/London in (no channel yet).");
+    const byId = await cli("tenants", "set", "--tenant", id, "--channel", "C0123", "--json");
+    expect(JSON.parse(byId.stdout)).toMatchObject({ nudgeChannel: "C0123", timeZone: "Europe/London" });
+  });
+
+  it("refuses a duplicate tenant and bad settings, changing nothing", async () => {
+    const { id, externalId } = await createTenant();
+    const again = await cli("tenants", "create", "--name", "Again", "--platform", "slack", "--external-id", externalId);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already exists");
+
+    const bad = await cli("tenants", "set", "--tenant", id, "--time-zone", "Mars/Olympus", "--nudge-time", "07:00");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"Mars/Olympus" is not a time zone');
+    const after = await (await sharedDatabase()).storage.tenants.get(id);
+    expect(after).toMatchObject({ timeZone: "UTC", nudgeTime: "09:00" });
+
+    const platform = await cli("tenants", "create", "--name", "X", "--platform", "discord", "--external-id", "D1");
+    expect(platform.code).toBe(2);
+    expect(platform.stderr).toContain("discord");
+
+    const unknown = await cli("tenants", "set", "--tenant", "T_NOBODY", "--nudge-time", "07:00");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No tenant has the id or external id "T_NOBODY"');
+  });
+
+  it("imports a CSV, and importing it again changes nothing", async () => {
+    const { externalId, id } = await createTenant();
+    const path = await csvFile(GOOD_CSV);
+    const first = await cli("import-contacts", "--tenant", externalId, path);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Imported 3 rows: 3 new, 0 updated, 0 unchanged\./);
+    const second = await cli("import-contacts", "--tenant", externalId, path);
+    expect(second.stdout).toMatch(/^Imported 3 rows: 0 new, 0 updated, 3 unchanged\./);
+
+    const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
+    const jane = contacts.find((c) => c.name === "Jane Doe");
+    expect(jane).toMatchObject({
+      segment: "major donor",
+      owner: "amy",
+      cadenceDays: 30,
+      notes: "Prefers calls, not email",
+    });
+    expect([...(jane?.tags ?? [])].sort()).toEqual(["board", "gala"]);
+    expect(jane?.identities.map((i) => `${i.platform}:${i.handle}`)).toEqual(["x:janedoe", "email:jane@example.org"]);
+  });
+
+  it("lists every bad row with its line and imports nothing from a bad file", async () => {
+    const { externalId, id } = await createTenant();
+    const path = await csvFile(
+      [
+        "name,email,x_handle,segment,tags,owner,cadence_days,notes",
+        "Good Row,good@example.org,,,,,,",
+        "Bad Email,not-an-email,,,,,,",
+        "Bad Handle,,@this_handle_is_way_too_long,,,,,",
+        "Bad Cadence,,,,,,often,",
+        ",nameless@example.org,,,,,,",
+        "Short Row,short@example.org",
+        "Twin,good@example.org,,,,,,",
+      ].join("\n"),
+    );
+    const run = await cli("import-contacts", "--tenant", externalId, path);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("line 3: email");
+    expect(run.stderr).toContain("line 4: x_handle");
+    expect(run.stderr).toContain('line 5: cadence_days "often"');
+    expect(run.stderr).toContain("line 6: name is required");
+    expect(run.stderr).toContain("line 7: has 2 fields; the header has 8");
+    expect(run.stderr).toContain("line 8: email good@example.org is also on line 2");
+    expect(run.stderr).toMatch(/has 6 problem\(s\); nothing was imported\./);
+    const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
+    expect(contacts).toEqual([]);
+  });
+
+  it("reports an unknown column before reading any row", async () => {
+    const { externalId } = await createTenant();
+    const run = await cli("import-contacts", "--tenant", externalId, await csvFile("name,twitter\nJane,@jane\n"));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('line 1: unknown column "twitter"');
+  });
+
+  it("shows what a dry run would do without writing", async () => {
+    const { externalId, id } = await createTenant();
+    const run = await cli("import-contacts", "--tenant", externalId, "--dry-run", await csvFile(GOOD_CSV));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Would import 3 rows: 3 new, 0 updated, 0 unchanged\./);
+    const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
+    expect(contacts).toEqual([]);
+  });
+
+  it("says so when the file is missing", async () => {
+    const { externalId } = await createTenant();
+    const run = await cli("import-contacts", "--tenant", externalId, "/nonexistent/contacts.csv");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("No file at /nonexistent/contacts.csv");
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, loadEnv } from "./env.js";
+
+const KEY = Buffer.alloc(32, 9).toString("base64");
+
+function problems(source: Record<string, string>): readonly string[] {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.lines;
+    throw error;
+  }
+  return [];
+}
+
+describe("environment", () => {
+  it("defaults to the embedded database on port 3000 with the scheduler on", () => {
+    const env = loadEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env).toMatchObject({
+      TOUCHPOINT_DATA_DIR: "./.touchpoint",
+      PORT: 3000,
+      HOST: "0.0.0.0",
+      PUBLIC_URL: "http://localhost:3000",
+      SLACK_API_URL: "https://slack.com/api/",
+      X_API_URL: "https://api.x.com",
+      X_POLL_INTERVAL: 120,
+      TOUCHPOINT_SCHEDULER: "on",
+      TEAMS_ALLOW_UNAUTHENTICATED: false,
+      LOG_LEVEL: "info",
+    });
+  });
+
+  it("derives PUBLIC_URL from PORT and treats empty values as unset", () => {
+    const env = loadEnv({ PORT: "8080", DATABASE_URL: "", LOG_LEVEL: "" });
+    expect(env).toMatchObject({ PUBLIC_URL: "http://localhost:8080", LOG_LEVEL: "info" });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names each bad variable once, with what it needs", () => {
+    const lines = problems({
+      PORT: "eighty",
+      LOG_LEVEL: "loud",
+      X_API_URL: "not a url",
+      TOUCHPOINT_SCHEDULER: "maybe",
+    });
+    expect(lines).toHaveLength(4);
+    expect(lines.find((l) => l.startsWith("PORT:"))).toMatch(/port number/);
+    expect(lines.find((l) => l.startsWith("LOG_LEVEL:"))).toBeDefined();
+    expect(lines.find((l) => l.startsWith("X_API_URL:"))).toMatch(/http/);
+    expect(lines.find((l) => l.startsWith("TOUCHPOINT_SCHEDULER:"))).toBeDefined();
+  });
+
+  it("requires an encryption key with DATABASE_URL, and checks its size", () => {
+    expect(problems({ DATABASE_URL: "postgres://u:p@localhost/db" })).toEqual([
+      expect.stringMatching(/^TOUCHPOINT_ENCRYPTION_KEY: required with DATABASE_URL/),
+    ]);
+    expect(problems({ DATABASE_URL: "postgres://u:p@localhost/db", TOUCHPOINT_ENCRYPTION_KEY: "c2hvcnQ=" })).toEqual([
+      expect.stringMatching(/^TOUCHPOINT_ENCRYPTION_KEY: 32 random bytes in base64/),
+    ]);
+    expect(loadEnv({ DATABASE_URL: "postgres://u:p@localhost/db", TOUCHPOINT_ENCRYPTION_KEY: KEY }).DATABASE_URL).toBe(
+      "postgres://u:p@localhost/db",
+    );
+    expect(problems({ DATABASE_URL: "mysql://localhost/db", TOUCHPOINT_ENCRYPTION_KEY: KEY })).toEqual([
+      expect.stringMatching(/^DATABASE_URL: a postgres:\/\//),
+    ]);
+  });
+
+  it("refuses unauthenticated Teams in production", () => {
+    expect(problems({ NODE_ENV: "production", TEAMS_ALLOW_UNAUTHENTICATED: "true" })).toEqual([
+      expect.stringMatching(/^TEAMS_ALLOW_UNAUTHENTICATED: refused when NODE_ENV=production/),
+    ]);
+    expect(loadEnv({ TEAMS_ALLOW_UNAUTHENTICATED: "true" }).TEAMS_ALLOW_UNAUTHENTICATED).toBe(true);
+  });
+
+  it("wants all three Slack OAuth variables or none", () => {
+    expect(problems({ SLACK_CLIENT_ID: "123.456" })).toEqual([
+      expect.stringMatching(/SLACK_CLIENT_SECRET, SLACK_STATE_SECRET/),
+    ]);
+  });
+
+  it("never puts a secret's value in its error", () => {
+    const secret = "postgres://user:hunter2-secret@localhost/db";
+    const lines = problems({ DATABASE_URL: secret });
+    expect(lines.join("\n")).not.toContain("hunter2");
+  });
+});

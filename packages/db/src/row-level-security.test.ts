@@ -1,0 +1,7 @@
+import { describeRowLevelSecurity } from "./testing/index.js";
+import { sharedEmbeddedDb, sharedEmbeddedStorage } from "./testing/index.js";
+
+describeRowLevelSecurity("embedded PGlite", async () => ({
+  db: (await sharedEmbeddedDb()).db,
+  storage: await sharedEmbeddedStorage(),
+}));

@@ -1,0 +1,68 @@
+import { logTouch, systemClock } from "@touchpoint/core";
+import { describeStorageContract, newTenant } from "@touchpoint/core/testing";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, queryRows } from "./client.js";
+import { createStorage } from "./storage.js";
+import { describeRowLevelSecurity, type FreshDatabase, freshDatabase, testSecrets } from "./testing/index.js";
+
+let database: FreshDatabase;
+let app: DatabaseHandle;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  app = await database.connect("app");
+});
+afterAll(() => database?.drop());
+
+const storage = () => createStorage(app.db, { secrets: testSecrets });
+
+describeStorageContract("PostgreSQL, as the app's login user", storage);
+describeRowLevelSecurity("PostgreSQL, as the app's login user", async () => ({ db: app.db, storage: storage() }));
+
+describe("concurrent deliveries on PostgreSQL", () => {
+  it("two connections logging the same source_ref at once make one row", async () => {
+    // Two pools, as two replicas would have: no shared connection to serialize them.
+    const first = createStorage((await database.connect("app", 5)).db, { secrets: testSecrets });
+    const second = createStorage((await database.connect("app", 5)).db, { secrets: testSecrets });
+    const tenantId = await newTenant(first);
+    await first.withTenant(tenantId, (r) =>
+      r.contacts.create({ name: "Jane Doe", identities: [{ platform: "x", handle: "janedoe", externalUserId: null }] }),
+    );
+
+    const refs = Array.from({ length: 25 }, (_, i) => `slack:T1:trigger-${i}`);
+    const outcomes = await Promise.all(
+      refs.flatMap((sourceRef) =>
+        [first, second].map((s) =>
+          logTouch(
+            { storage: s, clock: systemClock },
+            {
+              tenantId,
+              who: { kind: "handle", handle: "janedoe", raw: "@janedoe" },
+              channel: "call",
+              direction: "outbound",
+              note: "called about the gala",
+              loggedBy: "U1",
+              source: "slack",
+              sourceRef,
+            },
+          ),
+        ),
+      ),
+    );
+    for (const outcome of outcomes) expect(outcome.ok).toBe(true);
+    const created = outcomes.filter((o) => o.ok && o.value.created).length;
+    expect(created).toBe(refs.length);
+    // Both deliveries of one ref answer with the same touchpoint.
+    for (let i = 0; i < outcomes.length; i += 2) {
+      const [a, b] = [outcomes[i], outcomes[i + 1]];
+      if (a?.ok && b?.ok) expect(a.value.touchpoint.id).toBe(b.value.touchpoint.id);
+    }
+    const admin = await database.connect("admin", 1);
+    const [count] = await queryRows<{ n: number }>(
+      admin.db,
+      sql`select count(*)::int as n from touchpoints where tenant_id = ${tenantId}`,
+    );
+    expect(count?.n).toBe(refs.length);
+  });
+});

@@ -1,0 +1,34 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runTouchpoint, startTouchpoint } from "../support/processes.js";
+
+describe("touchpoint serve, on the embedded default", () => {
+  it("migrates, answers /healthz and /readyz, holds the data dir, and stops cleanly on SIGTERM", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "touchpoint-serve-"));
+    const server = await startTouchpoint({ TOUCHPOINT_DATA_DIR: dataDir });
+    try {
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: "ready" });
+
+      // A second process on the same embedded files is refused, not allowed to corrupt them.
+      const cli = await runTouchpoint(["tenants", "list"], { TOUCHPOINT_DATA_DIR: dataDir });
+      expect(cli.code).toBe(1);
+      expect(cli.stderr).toMatch(/is in use by process \d+/);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(server.logs()).toContain('"msg":"shutting down"');
+  });
+
+  it("stops at start-up with one line per bad variable", async () => {
+    const cli = await runTouchpoint(["serve"], { PORT: "eighty", DATABASE_URL: "postgres://x@localhost/db" });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("PORT: a port number");
+    expect(cli.stderr).toContain("TOUCHPOINT_ENCRYPTION_KEY: required with DATABASE_URL");
+  });
+});

@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI_ENTRY = "apps/server/src/cli/index.ts";
+
+/** The environment a fresh machine has: none of this shell's Touchpoint settings leak in. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
+  return { ...env, ...extra };
+}
+
+function spawnCli(args: readonly string[], env: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@touchpoint/source", CLI_ENTRY, ...args],
+    { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] },
+  );
+}
+
+export interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `touchpoint <args>` as its own process, the way a person would, and waits for it. */
+export async function runTouchpoint(args: readonly string[], env: Record<string, string>): Promise<Finished> {
+  const child = spawnCli(args, env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, "exit")) as [number | null];
+  return { code, stdout, stderr };
+}
+
+export interface Serving {
+  readonly url: string;
+  readonly logs: () => string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `touchpoint serve` on a free port and resolves once it logs where it listens. */
+export async function startTouchpoint(env: Record<string, string>): Promise<Serving> {
+  const child = spawnCli(["serve"], { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env });
+  let logs = "";
+  const exited = once(child, "exit") as Promise<[number | null]>;
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      logs += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)".*"msg":"touchpoint is serving"/.exec(logs);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      logs += chunk.toString();
+    });
+    exited.then(([code]) => reject(new Error(`touchpoint serve exited with ${code}:\n${logs}`)));
+  });
+  return {
+    url,
+    logs: () => logs,
+    stop: async () => {
+      child.kill("SIGTERM");
+      const [code] = await exited;
+      return code;
+    },
+  };
+}
