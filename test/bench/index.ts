@@ -10,7 +10,7 @@ import { createTenant, type NewContact } from "@touchpoint/core";
 import { uniqueExternalId } from "@touchpoint/core/testing";
 import { createDb, type Database } from "@touchpoint/db";
 import { insertContactsPlain } from "@touchpoint/db/testing";
-import { importContactsFile, type OpenDatabase, openDatabase, silentLogger } from "@touchpoint/server/testing";
+import { importContactsFile, type OpenDatabase, openDatabase } from "@touchpoint/server/testing";
 import { loadEnv } from "../../apps/server/src/env.js";
 
 const ROWS = 10_000;
@@ -38,7 +38,16 @@ function toCsv(contacts: readonly NewContact[]): string {
   const lines = contacts.map((c) => {
     const x = c.identities?.find((i) => i.platform === "x")?.handle;
     const email = c.identities?.find((i) => i.platform === "email")?.handle;
-    return [c.name, email ?? "", x ? `@${x}` : "", c.segment ?? "", (c.tags ?? []).join(";"), c.owner ?? "", c.cadenceDays ?? "", c.notes ?? ""]
+    return [
+      c.name,
+      email ?? "",
+      x ? `@${x}` : "",
+      c.segment ?? "",
+      (c.tags ?? []).join(";"),
+      c.owner ?? "",
+      c.cadenceDays ?? "",
+      c.notes ?? "",
+    ]
       .map((v) => cell(String(v)))
       .join(",");
   });
@@ -69,7 +78,13 @@ interface Figures {
   readonly baselineSeconds: number;
 }
 
-async function benchImport(backend: string, db: OpenDatabase, owner: Database, file: string, rows: NewContact[]): Promise<Figures> {
+async function benchImport(
+  backend: string,
+  db: OpenDatabase,
+  owner: Database,
+  file: string,
+  rows: NewContact[],
+): Promise<Figures> {
   const imports: number[] = [];
   const reimports: number[] = [];
   const baselines: number[] = [];
@@ -81,7 +96,8 @@ async function benchImport(backend: string, db: OpenDatabase, owner: Database, f
     imports.push(
       await timed(async () => {
         const outcome = await importContactsFile(db, { tenantId, file, dryRun: false, progress: false });
-        if (outcome.report?.created !== ROWS) throw new Error(`import failed: ${JSON.stringify(outcome).slice(0, 500)}`);
+        if (outcome.report?.created !== ROWS)
+          throw new Error(`import failed: ${JSON.stringify(outcome).slice(0, 500)}`);
       }),
     );
     reimports.push(
@@ -91,7 +107,12 @@ async function benchImport(backend: string, db: OpenDatabase, owner: Database, f
       }),
     );
   }
-  return { backend, importSeconds: median(imports), reimportSeconds: median(reimports), baselineSeconds: median(baselines) };
+  return {
+    backend,
+    importSeconds: median(imports),
+    reimportSeconds: median(reimports),
+    baselineSeconds: median(baselines),
+  };
 }
 
 function report(f: Figures): void {
@@ -117,7 +138,7 @@ async function main(): Promise<void> {
   const missed: string[] = [];
   try {
     const embeddedEnv = loadEnv({ TOUCHPOINT_DATA_DIR: join(work, "embedded"), LOG_LEVEL: "silent" });
-    const embedded = await openDatabase(embeddedEnv, silentLogger);
+    const embedded = await openDatabase(embeddedEnv, () => {});
     try {
       const figures = await benchImport("embedded PGlite", embedded, embedded.handle.db, file, rows);
       report(figures);
@@ -129,7 +150,7 @@ async function main(): Promise<void> {
     const env = loadEnv({ ...process.env, LOG_LEVEL: "silent" });
     if (env.DATABASE_URL) {
       console.log("");
-      const postgres = await openDatabase(env, silentLogger);
+      const postgres = await openDatabase(env, () => {});
       const owner = await createDb({ kind: "postgres", url: env.DATABASE_ADMIN_URL ?? env.DATABASE_URL });
       try {
         const figures = await benchImport("PostgreSQL", postgres, owner.db, file, rows);

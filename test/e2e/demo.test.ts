@@ -16,7 +16,9 @@ describe("pnpm demo, on the embedded default", () => {
     expect(first.stdout).toContain("Imported 40 rows: 40 new, 0 updated, 0 unchanged.");
     expect(first.stdout).toContain("logged 14 touches through /touch");
     expect(first.stdout).toMatch(/40 contacts: 5 going cold · 1 due soon · 28 never touched · 6 in touch/);
-    expect(first.stdout).toContain("• Maria Chen · major donor · owner amy · 62 days since the last touch (cadence 30)");
+    expect(first.stdout).toContain(
+      "• Maria Chen · major donor · owner amy · 62 days since the last touch (cadence 30)",
+    );
     expect(first.stdout).toContain("/contact show @janedoe");
     expect(first.stdout).toContain("last 90 days: 3 touches · 1 inbound · 2 outbound");
 

@@ -12,11 +12,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function spawnCli(args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=@touchpoint/source", CLI_ENTRY, ...args],
-    { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] },
-  );
+  return spawn(process.execPath, ["--import", "tsx", "--conditions=@touchpoint/source", CLI_ENTRY, ...args], {
+    cwd: REPO_ROOT,
+    env: cleanEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 export interface Finished {

@@ -7,6 +7,23 @@ import type { Env } from "./env.js";
 import type { Logger } from "./logger.js";
 import { loadEncryptionKey } from "./secrets.js";
 
+/** What opening a database did that a person may want to know: reported, not just logged. */
+export type DatabaseEvent =
+  | { readonly kind: "key-generated"; readonly path: string }
+  | { readonly kind: "migrating"; readonly pending: readonly string[] }
+  | { readonly kind: "migrated"; readonly applied: number; readonly ms: number };
+
+export type DatabaseReport = (event: DatabaseEvent) => void;
+
+/** The server's report: structured log lines. */
+export function logDatabaseEvents(logger: Logger): DatabaseReport {
+  return (event) => {
+    if (event.kind === "key-generated") logger.info({ path: event.path }, "generated an encryption key");
+    else if (event.kind === "migrating") logger.info({ pending: event.pending }, "applying migrations");
+    else logger.info({ applied: event.applied, ms: event.ms }, "migrations applied");
+  };
+}
+
 export interface OpenDatabase {
   readonly handle: DatabaseHandle;
   readonly storage: Storage;
@@ -22,16 +39,16 @@ export interface OpenDatabase {
  */
 export async function openDatabase(
   env: Env,
-  logger: Logger,
+  report: DatabaseReport,
   options: { readonly migrate?: boolean } = {},
 ): Promise<OpenDatabase> {
-  const key = await loadEncryptionKey(env, logger);
+  const key = await loadEncryptionKey(env, report);
   const secrets = createSecretBox(key);
   const shouldMigrate = options.migrate ?? true;
 
   if (env.DATABASE_URL) {
     const appUrl = env.DATABASE_URL;
-    if (shouldMigrate) await migratePostgres(appUrl, env.DATABASE_ADMIN_URL ?? appUrl, logger);
+    if (shouldMigrate) await migratePostgres(appUrl, env.DATABASE_ADMIN_URL ?? appUrl, report);
     const handle = await createDb({ kind: "postgres", url: appUrl });
     return {
       handle,
@@ -46,7 +63,7 @@ export async function openDatabase(
   const lock = await acquireDataDirLock(dataDir);
   try {
     const handle = await createDb({ kind: "embedded", dataDir: join(dataDir, "pgdata") });
-    if (shouldMigrate) await migrate(handle, { onProgress: (event) => logMigration(logger, event) });
+    if (shouldMigrate) await migrateReporting(handle, {}, report);
     return {
       handle,
       storage: createStorage(handle.db, { secrets }),
@@ -62,27 +79,37 @@ export async function openDatabase(
   }
 }
 
-export async function migratePostgres(appUrl: string, adminUrl: string, logger: Logger): Promise<{ applied: number }> {
+export async function migratePostgres(
+  appUrl: string,
+  adminUrl: string,
+  report: DatabaseReport,
+): Promise<{ applied: number }> {
   const admin = await createDb({ kind: "postgres", url: adminUrl, maxConnections: 1 });
   try {
     const appUser = decodeURIComponent(new URL(appUrl).username);
     const adminUser = decodeURIComponent(new URL(adminUrl).username);
-    return await migrate(admin, {
-      grantTo: appUser && appUser !== adminUser ? [appUser] : [],
-      onProgress: (event) => logMigration(logger, event),
-    });
+    return await migrateReporting(admin, { grantTo: appUser && appUser !== adminUser ? [appUser] : [] }, report);
   } finally {
     await admin.close();
   }
 }
 
-function logMigration(logger: Logger, event: { pending: readonly string[] } | { applied: number }): void {
-  if ("pending" in event) {
-    if (event.pending.length > 0)
-      logger.info({ pending: event.pending }, `applying ${event.pending.length} migration(s)`);
-  } else if (event.applied > 0) {
-    logger.info({ applied: event.applied }, "migrations applied");
-  }
+async function migrateReporting(
+  handle: DatabaseHandle,
+  options: { readonly grantTo?: readonly string[] },
+  report: DatabaseReport,
+): Promise<{ applied: number }> {
+  const started = Date.now();
+  return migrate(handle, {
+    ...options,
+    onProgress: (event) => {
+      if ("pending" in event) {
+        if (event.pending.length > 0) report({ kind: "migrating", pending: event.pending });
+      } else if (event.applied > 0) {
+        report({ kind: "migrated", applied: event.applied, ms: Date.now() - started });
+      }
+    },
+  });
 }
 
 function describeUrl(url: string): string {

@@ -36,43 +36,42 @@ const encryptionKey = z
   )
   .optional();
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    DATABASE_URL: postgresUrl,
-    DATABASE_ADMIN_URL: postgresUrl,
-    TOUCHPOINT_DATA_DIR: z.string().trim().min(1).default("./.touchpoint"),
-    TOUCHPOINT_ENCRYPTION_KEY: encryptionKey,
-    PORT: z.coerce
-      .number({ message: "a port number" })
-      .int("a whole port number")
-      .min(0, "a port from 0 to 65535")
-      .max(65535, "a port from 0 to 65535")
-      .default(3000),
-    HOST: z.string().trim().min(1).default("0.0.0.0"),
-    PUBLIC_URL: httpUrl(),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_CLIENT_ID: optionalText,
-    SLACK_CLIENT_SECRET: optionalText,
-    SLACK_STATE_SECRET: optionalText,
-    SLACK_BOT_TOKEN: optionalText,
-    SLACK_APP_TOKEN: optionalText,
-    SLACK_API_URL: httpUrl("https://slack.com/api/"),
-    TEAMS_APP_ID: optionalText,
-    TEAMS_APP_PASSWORD: optionalText,
-    TEAMS_APP_TENANT_ID: optionalText,
-    TEAMS_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
-    TEAMS_ALLOW_UNAUTHENTICATED: flag(false),
-    X_API_URL: httpUrl("https://api.x.com"),
-    X_POLL_INTERVAL: z.coerce
-      .number({ message: "a number of seconds" })
-      .int("a whole number of seconds")
-      .min(15, "at least 15 seconds (X rate limits)")
-      .default(120),
-    X_BEARER_TOKEN: optionalText,
-    TOUCHPOINT_SCHEDULER: z.enum(["on", "off"]).default("on"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  });
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: postgresUrl,
+  DATABASE_ADMIN_URL: postgresUrl,
+  TOUCHPOINT_DATA_DIR: z.string().trim().min(1).default("./.touchpoint"),
+  TOUCHPOINT_ENCRYPTION_KEY: encryptionKey,
+  PORT: z.coerce
+    .number({ message: "a port number" })
+    .int("a whole port number")
+    .min(0, "a port from 0 to 65535")
+    .max(65535, "a port from 0 to 65535")
+    .default(3000),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  PUBLIC_URL: httpUrl(),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: httpUrl("https://slack.com/api/"),
+  TEAMS_APP_ID: optionalText,
+  TEAMS_APP_PASSWORD: optionalText,
+  TEAMS_APP_TENANT_ID: optionalText,
+  TEAMS_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
+  TEAMS_ALLOW_UNAUTHENTICATED: flag(false),
+  X_API_URL: httpUrl("https://api.x.com"),
+  X_POLL_INTERVAL: z.coerce
+    .number({ message: "a number of seconds" })
+    .int("a whole number of seconds")
+    .min(15, "at least 15 seconds (X rate limits)")
+    .default(120),
+  X_BEARER_TOKEN: optionalText,
+  TOUCHPOINT_SCHEDULER: z.enum(["on", "off"]).default("on"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
 
 /** Rules across variables, checked on the raw values so they are reported alongside any others. */
 function crossProblems(raw: Record<string, string>): [string, string][] {

@@ -1,4 +1,4 @@
-import { type OpenDatabase, openDatabase } from "./database.js";
+import { logDatabaseEvents, type OpenDatabase, openDatabase } from "./database.js";
 import { type Env, EnvError, loadEnv } from "./env.js";
 import { createMetrics } from "./http/metrics.js";
 import { operationsRoutes } from "./http/operations.js";
@@ -19,7 +19,7 @@ export async function startServer(
   logger: Logger,
   options: { readonly database?: OpenDatabase } = {},
 ): Promise<RunningServer> {
-  const database = options.database ?? (await openDatabase(env, logger));
+  const database = options.database ?? (await openDatabase(env, logDatabaseEvents(logger)));
   const closeDatabase = options.database ? async () => {} : () => database.close();
   try {
     const metrics = createMetrics();

@@ -4,27 +4,26 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "./env.js";
 import { loadEncryptionKey } from "./secrets.js";
-import { silentLogger } from "./testing/index.js";
 
 describe("the encryption key", () => {
   it("is generated once into the data directory, private to this user, and reused", async () => {
     const dir = join(await mkdtemp(join(tmpdir(), "touchpoint-key-")), "data");
     const env = loadEnv({ TOUCHPOINT_DATA_DIR: dir });
-    const key = await loadEncryptionKey(env, silentLogger);
+    const key = await loadEncryptionKey(env, () => {});
     expect(key).toHaveLength(32);
     expect((await stat(join(dir, "encryption.key"))).mode & 0o777).toBe(0o600);
-    expect(await loadEncryptionKey(env, silentLogger)).toEqual(key);
+    expect(await loadEncryptionKey(env, () => {})).toEqual(key);
   });
 
   it("comes from TOUCHPOINT_ENCRYPTION_KEY when set", async () => {
     const given = Buffer.alloc(32, 5);
     const env = loadEnv({ TOUCHPOINT_ENCRYPTION_KEY: given.toString("base64"), TOUCHPOINT_DATA_DIR: "/nonexistent" });
-    expect(await loadEncryptionKey(env, silentLogger)).toEqual(given);
+    expect(await loadEncryptionKey(env, () => {})).toEqual(given);
   });
 
   it("refuses a damaged key file rather than making a new key", async () => {
     const dir = await mkdtemp(join(tmpdir(), "touchpoint-key-"));
     await writeFile(join(dir, "encryption.key"), "c2hvcnQ=\n");
-    await expect(loadEncryptionKey(loadEnv({ TOUCHPOINT_DATA_DIR: dir }), silentLogger)).rejects.toThrow(/32-byte/);
+    await expect(loadEncryptionKey(loadEnv({ TOUCHPOINT_DATA_DIR: dir }), () => {})).rejects.toThrow(/32-byte/);
   });
 });

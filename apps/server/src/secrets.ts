@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { DatabaseReport } from "./database.js";
 import type { Env } from "./env.js";
-import type { Logger } from "./logger.js";
 
 const KEY_FILE = "encryption.key";
 
@@ -11,7 +11,7 @@ const KEY_FILE = "encryption.key";
  * (env.ts insists); on the embedded default it is generated once into the data directory, readable
  * by this user only.
  */
-export async function loadEncryptionKey(env: Env, logger: Logger): Promise<Buffer> {
+export async function loadEncryptionKey(env: Env, report: DatabaseReport): Promise<Buffer> {
   if (env.TOUCHPOINT_ENCRYPTION_KEY) return Buffer.from(env.TOUCHPOINT_ENCRYPTION_KEY, "base64");
   const dataDir = resolve(env.TOUCHPOINT_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
@@ -28,9 +28,9 @@ export async function loadEncryptionKey(env: Env, logger: Logger): Promise<Buffe
   try {
     await writeFile(path, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadEncryptionKey(env, logger);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadEncryptionKey(env, report);
     throw error;
   }
-  logger.info({ path }, "generated an encryption key for the embedded database");
+  report({ kind: "key-generated", path });
   return key;
 }

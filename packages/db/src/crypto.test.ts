@@ -30,7 +30,8 @@ describe("secrets at rest", () => {
   it("stores social account credentials encrypted: the raw table holds no plaintext", async () => {
     const storage = await sharedEmbeddedStorage();
     const tenantId = await newTenant(storage);
-    const secret = "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F";
+    const secret =
+      "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F";
     await storage.withTenant(tenantId, (r) =>
       r.socialAccounts.connect({ platform: "x", handle: "riverside", externalUserId: "99", credentials: secret }),
     );

@@ -1,5 +1,4 @@
-import { describeRowLevelSecurity } from "./testing/index.js";
-import { sharedEmbeddedDb, sharedEmbeddedStorage } from "./testing/index.js";
+import { describeRowLevelSecurity, sharedEmbeddedDb, sharedEmbeddedStorage } from "./testing/index.js";
 
 describeRowLevelSecurity("embedded PGlite", async () => ({
   db: (await sharedEmbeddedDb()).db,

@@ -1,7 +1,6 @@
 import { resolveTenant, type Tenant } from "@touchpoint/core";
-import { type OpenDatabase, openDatabase } from "../database.js";
+import { type DatabaseReport, type OpenDatabase, openDatabase } from "../database.js";
 import { type Env, loadEnv } from "../env.js";
-import { createLogger, type Logger } from "../logger.js";
 
 /** An expected failure: its message is the whole story, no stack trace. */
 export class CliError extends Error {
@@ -27,16 +26,24 @@ export const processOutput: Output = {
 
 export interface CliContext {
   readonly env: Env;
-  readonly logger: Logger;
   readonly out: Output;
   openDatabase(): Promise<OpenDatabase>;
 }
 
 export function cliContext(out: Output = processOutput): CliContext {
   const env = loadEnv();
-  // Logs go to stderr; stdout carries what the command prints.
-  const logger = createLogger({ level: env.LOG_LEVEL, destination: "stderr" });
-  return { env, logger, out, openDatabase: () => openDatabase(env, logger) };
+  return { env, out, openDatabase: () => openDatabase(env, reportTo(out)) };
+}
+
+/** Database progress for a person at a terminal, on stderr so stdout stays the command's output. */
+export function reportTo(out: Output): DatabaseReport {
+  return (event) => {
+    if (event.kind === "key-generated")
+      out.error(`· generated an encryption key in ${event.path} (keep it with the data)`);
+    else if (event.kind === "migrating")
+      out.error(`· applying ${event.pending.length} migration(s): ${event.pending.join(", ")}`);
+    else out.error(`· migrations applied in ${event.ms} ms`);
+  };
 }
 
 export async function withDatabase<T>(ctx: CliContext, work: (db: OpenDatabase) => Promise<T>): Promise<T> {

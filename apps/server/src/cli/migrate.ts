@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { migratePostgres } from "../database.js";
-import { type CliContext, withDatabase } from "./context.js";
+import { type CliContext, reportTo, withDatabase } from "./context.js";
 
 export function registerMigrate(program: Command, context: () => CliContext): void {
   program
@@ -13,7 +13,7 @@ export function registerMigrate(program: Command, context: () => CliContext): vo
         const { applied } = await migratePostgres(
           ctx.env.DATABASE_URL,
           ctx.env.DATABASE_ADMIN_URL ?? ctx.env.DATABASE_URL,
-          ctx.logger,
+          reportTo(ctx.out),
         );
         ctx.out.print(
           applied > 0

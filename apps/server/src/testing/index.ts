@@ -27,7 +27,6 @@ export async function cli(...args: string[]): Promise<CliRun> {
   const database = await sharedDatabase();
   const context = (): CliContext => ({
     env: loadEnv({}),
-    logger: silentLogger,
     out,
     openDatabase: async () => database,
   });

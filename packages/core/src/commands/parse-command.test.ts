@@ -320,6 +320,12 @@ describe("/touch", () => {
       expect(touched("@janedoe called 2024-02-29").when).toEqual({ kind: "date", isoDate: "2024-02-29" });
     });
 
+    it("leaves a typed YYYY-MM-DD date (and its 'on') out of the note, but keeps date words", () => {
+      expect(touched("@janedoe met on 2026-09-20 about gala seating").note).toBe("met about gala seating");
+      expect(touched("@janedoe called about the gala 2026-09-20").note).toBe("called about the gala");
+      expect(touched("@janedoe called about the gala yesterday").note).toBe("called about the gala yesterday");
+    });
+
     it("takes the first date word when there are several", () => {
       expect(touched("@janedoe called yesterday and again friday").when).toEqual({ kind: "yesterday" });
     });

@@ -184,6 +184,12 @@ function parseTouch(body: string): Parsed<TouchCommand> {
 
   const when = findWhen(kept);
   if (!when.ok) return when;
+  if (when.value?.spec.kind === "date") {
+    // A typed date says when; it is not part of what happened ("met on 2026-09-20" → "met").
+    const at = when.value.index;
+    const onBefore = at > 0 && kept[at - 1]?.toLowerCase() === "on";
+    kept.splice(onBefore ? at - 1 : at, onBefore ? 2 : 1);
+  }
   const note = kept.join(" ").trim();
   return ok({
     kind: "touch",
@@ -191,18 +197,20 @@ function parseTouch(body: string): Parsed<TouchCommand> {
     note: note === "" ? null : note,
     channel,
     direction: defaultDirection(channel),
-    when: when.value,
+    when: when.value?.spec ?? null,
   });
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function findWhen(words: readonly string[]): Parsed<WhenSpec | null> {
-  for (const word of words) {
+function findWhen(words: readonly string[]): Parsed<{ spec: WhenSpec; index: number } | null> {
+  for (const [index, word] of words.entries()) {
     const w = word.toLowerCase().replace(/^[(]+|[.,;:!?)]+$/g, "");
-    if (w === "today") return ok({ kind: "today" });
-    if (w === "yesterday") return ok({ kind: "yesterday" });
-    if ((WEEKDAYS as readonly string[]).includes(w)) return ok({ kind: "weekday", weekday: w as Weekday });
+    if (w === "today") return ok({ spec: { kind: "today" }, index });
+    if (w === "yesterday") return ok({ spec: { kind: "yesterday" }, index });
+    if ((WEEKDAYS as readonly string[]).includes(w)) {
+      return ok({ spec: { kind: "weekday", weekday: w as Weekday }, index });
+    }
     const iso = ISO_DATE.exec(w);
     if (iso) {
       const [, y, m, d] = iso;
@@ -210,7 +218,7 @@ function findWhen(words: readonly string[]): Parsed<WhenSpec | null> {
       if (date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) {
         return fail(`${w} is not a real date; write dates as YYYY-MM-DD.`, USAGE.touch);
       }
-      return ok({ kind: "date", isoDate: w });
+      return ok({ spec: { kind: "date", isoDate: w }, index });
     }
   }
   return ok(null);

@@ -1,5 +1,4 @@
 import type { NewContact } from "@touchpoint/core";
-import { createStorage } from "../storage.js";
 import type { Database } from "../client.js";
 import { contactIdentities, contacts } from "../schema.js";
 
@@ -34,5 +33,3 @@ export async function insertContactsPlain(db: Database, tenantId: string, rows: 
     }
   });
 }
-
-

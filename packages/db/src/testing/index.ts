@@ -29,6 +29,6 @@ export async function sharedEmbeddedStorage() {
   return createStorage(handle.db, { secrets: testSecrets });
 }
 
-export { describeRowLevelSecurity } from "./row-level-security.js";
-export { type FreshDatabase, freshDatabase } from "./postgres.js";
 export { insertContactsPlain } from "./baseline.js";
+export { type FreshDatabase, freshDatabase } from "./postgres.js";
+export { describeRowLevelSecurity } from "./row-level-security.js";

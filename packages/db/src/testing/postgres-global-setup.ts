@@ -29,7 +29,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await admin.db.execute(sql.raw(`create database ${TEMPLATE_DATABASE}`));
   await admin.close();
 
-  const template = await createDb({ kind: "postgres", url: withDatabase(adminUrl, TEMPLATE_DATABASE), maxConnections: 1 });
+  const template = await createDb({
+    kind: "postgres",
+    url: withDatabase(adminUrl, TEMPLATE_DATABASE),
+    maxConnections: 1,
+  });
   const appUser = decodeURIComponent(new URL(appUrl).username);
   const adminUser = decodeURIComponent(new URL(adminUrl).username);
   await migrate(template, { grantTo: appUser && appUser !== adminUser ? [appUser] : [] });
