@@ -2,6 +2,7 @@ import type { ContactRepository, Identity, NewContact } from "@touchpoint/core";
 import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Transaction } from "../client.js";
 import { contactIdentities, contacts, touchpoints } from "../schema.js";
+import { insertContacts } from "./bulk-insert.js";
 import { withIdentities } from "./rows.js";
 
 export function contactRepository(tx: Transaction, tenantId: string): ContactRepository {
@@ -27,38 +28,16 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
       externalUserId: identity.externalUserId,
     }));
 
-  const createMany = async (inputs: readonly NewContact[]) => {
-    if (inputs.length === 0) return [];
-    const rows = await tx
-      .insert(contacts)
-      .values(
-        inputs.map((input) => ({
-          tenantId,
-          name: input.name,
-          segment: input.segment ?? null,
-          tags: [...(input.tags ?? [])],
-          owner: input.owner ?? null,
-          cadenceDays: input.cadenceDays ?? null,
-          notes: input.notes ?? null,
-        })),
-      )
-      .returning();
-    // INSERT … RETURNING keeps the order of VALUES, so rows[i] belongs to inputs[i].
-    const identities = rows.flatMap((row, i) => identityValues(row.id, inputs[i]?.identities ?? []));
-    if (identities.length > 0) await tx.insert(contactIdentities).values(identities);
-    return rows;
-  };
-
   return {
     async create(input) {
-      const [row] = await createMany([input]);
-      if (!row) throw new Error("contact insert returned nothing");
-      const [contact] = await withIdentities(tx, tenantId, [row]);
-      return contact as NonNullable<typeof contact>;
+      const [id] = await insertContacts(tx, tenantId, [input]);
+      const [contact] = await byIds([id as string], false);
+      if (!contact) throw new Error("contact insert returned nothing");
+      return contact;
     },
 
     async createMany(inputs) {
-      return (await createMany(inputs)).length;
+      return (await insertContacts(tx, tenantId, inputs)).length;
     },
 
     async update(id, patch) {
