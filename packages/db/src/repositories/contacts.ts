@@ -1,4 +1,4 @@
-import type { ContactRepository, Identity, NewContact } from "@touchpoint/core";
+import type { ContactRepository, Identity } from "@touchpoint/core";
 import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Transaction } from "../client.js";
 import { contactIdentities, contacts, touchpoints } from "../schema.js";
