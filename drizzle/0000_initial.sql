@@ -140,10 +140,10 @@ CREATE INDEX "contact_identities_any_handle_idx" ON "contact_identities" USING b
 CREATE INDEX "contact_identities_contact_idx" ON "contact_identities" USING btree ("tenant_id","contact_id");--> statement-breakpoint
 CREATE INDEX "contacts_name_idx" ON "contacts" USING btree ("tenant_id",lower("name"));--> statement-breakpoint
 CREATE UNIQUE INDEX "mentions_post_key" ON "mentions" USING btree ("tenant_id","platform","post_id");--> statement-breakpoint
-CREATE INDEX "mentions_status_age_idx" ON "mentions" USING btree ("tenant_id","status","posted_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "mentions_status_age_idx" ON "mentions" USING btree ("tenant_id","status","posted_at");--> statement-breakpoint
 CREATE INDEX "mentions_contact_idx" ON "mentions" USING btree ("tenant_id","contact_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "social_accounts_user_key" ON "social_accounts" USING btree ("tenant_id","platform","external_user_id");--> statement-breakpoint
 CREATE INDEX "social_accounts_due_idx" ON "social_accounts" USING btree ("next_poll_at") WHERE "social_accounts"."status" = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "tenants_platform_external_id_key" ON "tenants" USING btree ("platform","external_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "touchpoints_source_ref_key" ON "touchpoints" USING btree ("tenant_id","source_ref");--> statement-breakpoint
-CREATE INDEX "touchpoints_contact_recent_idx" ON "touchpoints" USING btree ("tenant_id","contact_id","occurred_at" DESC NULLS LAST) WHERE "touchpoints"."undone_at" is null;
+CREATE INDEX "touchpoints_contact_recent_idx" ON "touchpoints" USING btree ("tenant_id","contact_id","occurred_at") WHERE "touchpoints"."undone_at" is null;

@@ -162,9 +162,7 @@ export const touchpoints = pgTable(
     }).onDelete("cascade"),
     uniqueIndex("touchpoints_source_ref_key").on(t.tenantId, t.sourceRef),
     // The last touch per contact is an index-only scan of this within a tenant.
-    index("touchpoints_contact_recent_idx")
-      .on(t.tenantId, t.contactId, t.occurredAt.desc())
-      .where(sql`${t.undoneAt} is null`),
+    index("touchpoints_contact_recent_idx").on(t.tenantId, t.contactId, t.occurredAt).where(sql`${t.undoneAt} is null`),
     check("touchpoints_channel_check", inList("channel", TOUCH_CHANNELS)),
     check("touchpoints_direction_check", inList("direction", ["inbound", "outbound"])),
     check("touchpoints_source_check", inList("source", TOUCH_SOURCES)),
@@ -212,7 +210,7 @@ export const mentions = pgTable(
     }),
     uniqueIndex("mentions_post_key").on(t.tenantId, t.platform, t.postId),
     // Open mentions by age, the nudge's first section.
-    index("mentions_status_age_idx").on(t.tenantId, t.status, t.postedAt.desc()),
+    index("mentions_status_age_idx").on(t.tenantId, t.status, t.postedAt),
     index("mentions_contact_idx").on(t.tenantId, t.contactId),
     check("mentions_platform_check", inList("platform", SOCIAL_PLATFORMS)),
     check("mentions_kind_check", inList("kind", ["mention", "reply", "quote"])),
