@@ -30,14 +30,21 @@ const SECRET_PATHS = [
  */
 export function createLogger(options: {
   readonly level: string;
-  readonly destination?: "stdout" | "stderr";
+  /** A file descriptor's name, or any stream (tests). */
+  readonly destination?: "stdout" | "stderr" | pino.DestinationStream;
   readonly pretty?: boolean;
 }): Logger {
-  const fd = options.destination === "stderr" ? 2 : 1;
-  const usePretty = options.pretty ?? Boolean(fd === 1 ? process.stdout.isTTY : process.stderr.isTTY);
-  const stream = usePretty
-    ? pretty({ destination: fd, sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,app" })
-    : pino.destination({ fd, sync: true });
+  const { destination = "stdout" } = options;
+  const fd = destination === "stderr" ? 2 : 1;
+  const usePretty =
+    typeof destination === "string" &&
+    (options.pretty ?? Boolean(fd === 1 ? process.stdout.isTTY : process.stderr.isTTY));
+  const stream =
+    typeof destination !== "string"
+      ? destination
+      : usePretty
+        ? pretty({ destination: fd, sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,app" })
+        : pino.destination({ fd, sync: true });
   return pino(
     {
       level: options.level,
