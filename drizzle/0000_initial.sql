@@ -146,4 +146,4 @@ CREATE UNIQUE INDEX "social_accounts_user_key" ON "social_accounts" USING btree 
 CREATE INDEX "social_accounts_due_idx" ON "social_accounts" USING btree ("next_poll_at") WHERE "social_accounts"."status" = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "tenants_platform_external_id_key" ON "tenants" USING btree ("platform","external_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "touchpoints_source_ref_key" ON "touchpoints" USING btree ("tenant_id","source_ref");--> statement-breakpoint
-CREATE INDEX "touchpoints_contact_recent_idx" ON "touchpoints" USING btree ("tenant_id","contact_id","occurred_at") WHERE "touchpoints"."undone_at" is null;
+CREATE INDEX "touchpoints_contact_recent_idx" ON "touchpoints" USING btree ("tenant_id","contact_id","occurred_at","created_at") WHERE "touchpoints"."undone_at" is null;

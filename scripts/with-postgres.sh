@@ -7,7 +7,8 @@
 #   bash scripts/with-postgres.sh pnpm test
 #
 # With DATABASE_URL already set, the command runs against that instead. Without PostgreSQL
-# binaries (PG_BIN, default /usr/lib/postgresql/15/bin), it runs on the embedded database only.
+# binaries (PG_BIN, default /usr/lib/postgresql/15/bin) it runs on the embedded database only,
+# except under CI=1, where a missing server is a failure, not a quieter test run.
 set -euo pipefail
 
 if [[ -n "${DATABASE_URL:-}" ]]; then
@@ -15,6 +16,10 @@ if [[ -n "${DATABASE_URL:-}" ]]; then
 fi
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 if [[ ! -x "$PG_BIN/initdb" ]]; then
+  if [[ -n "${CI:-}" ]]; then
+    echo "with-postgres: no PostgreSQL binaries in $PG_BIN, and CI needs them (set PG_BIN)" >&2
+    exit 1
+  fi
   echo "with-postgres: no PostgreSQL binaries in $PG_BIN; running on the embedded database only" >&2
   exec "$@"
 fi

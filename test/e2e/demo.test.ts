@@ -1,12 +1,10 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runTouchpoint } from "../support/processes.js";
+import { tempDir } from "../support/temp.js";
 
 describe("pnpm demo, on the embedded default", () => {
   it("builds the sample organization and prints its relationships; a second run duplicates nothing", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "touchpoint-demo-"));
+    const dataDir = await tempDir("demo");
     const env = { TOUCHPOINT_DATA_DIR: dataDir };
 
     const first = await runTouchpoint(["demo"], env);

@@ -1,12 +1,10 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runTouchpoint, startTouchpoint } from "../support/processes.js";
+import { tempDir } from "../support/temp.js";
 
 describe("touchpoint serve, on the embedded default", () => {
   it("migrates, answers /healthz and /readyz, holds the data dir, and stops cleanly on SIGTERM", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "touchpoint-serve-"));
+    const dataDir = await tempDir("serve");
     const server = await startTouchpoint({ TOUCHPOINT_DATA_DIR: dataDir });
     try {
       const health = await fetch(`${server.url}/healthz`);
@@ -28,7 +26,7 @@ describe("touchpoint serve, on the embedded default", () => {
   it("stops at start-up with one line per bad variable", async () => {
     const cli = await runTouchpoint(["serve"], { PORT: "eighty", DATABASE_URL: "postgres://x@localhost/db" });
     expect(cli.code).toBe(2);
-    expect(cli.stderr).toContain("PORT: a port number");
+    expect(cli.stderr).toContain('PORT: needs a port number (got "eighty")');
     expect(cli.stderr).toContain("TOUCHPOINT_ENCRYPTION_KEY: required with DATABASE_URL");
   });
 });

@@ -1,11 +1,15 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CsvUnreadable, readCsvFile } from "./csv.js";
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 async function file(content: string | Buffer): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "touchpoint-csv-"));
+  dirs.push(dir);
   const path = join(dir, "contacts.csv");
   await writeFile(path, content);
   return path;
@@ -30,12 +34,35 @@ describe("reading a contact CSV", () => {
     expect(csv.records.map((r) => r.values.length)).toEqual([1, 3]);
   });
 
-  it("says where a quote was left open", async () => {
-    const path = await file('name,notes\nJane,"never closed\nSam,ok\n');
+  it("says on which line a quote was left open", async () => {
+    const path = await file('name,notes\nJane,ok\nAna,"never closed\nSam,ok\n');
     const error = await readCsvFile(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CsvUnreadable);
-    expect((error as CsvUnreadable).message).toMatch(/quote/i);
-    expect((error as CsvUnreadable).line).toBeGreaterThanOrEqual(2);
+    expect((error as CsvUnreadable).line).toBe(3);
+    expect((error as CsvUnreadable).reason).toMatch(/^a quote opened here is never closed/);
+  });
+
+  it("reads quotes inside unquoted fields, as people type nicknames", async () => {
+    const csv = await readCsvFile(
+      await file('name,email\nRobert "Bob" Smith,bob@example.org\n"Ann" Lee,ann@example.org\n'),
+    );
+    expect(csv.records.map((r) => r.values[0])).toEqual(['Robert "Bob" Smith', '"Ann" Lee']);
+  });
+
+  it("refuses a file that is not UTF-8, naming the first line that isn't", async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from("name,notes\nAna,ok\n"),
+      Buffer.from([0x4a, 0x6f, 0x73, 0xe9]),
+      Buffer.from(",caf\n"),
+    ]);
+    const error = await readCsvFile(await file(latin1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CsvUnreadable);
+    expect((error as CsvUnreadable).line).toBe(3);
+    expect((error as CsvUnreadable).reason).toMatch(/not UTF-8/);
+  });
+
+  it("says so when given a folder", async () => {
+    await expect(readCsvFile(tmpdir())).rejects.toThrow(/is a folder/);
   });
 
   it("refuses an empty file", async () => {

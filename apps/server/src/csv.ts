@@ -22,32 +22,49 @@ export const MAX_CSV_BYTES = 50 * 1024 * 1024;
 
 /**
  * Reads a whole CSV file: UTF-8 with or without a BOM, CRLF or LF, quoted commas and quoted line
- * breaks. Each record keeps the line it starts on, so problems can point at it.
+ * breaks, and stray quotes inside unquoted fields (Robert "Bob" Smith). Each record keeps the line it
+ * starts on, so problems can point at it. A file that can't be read says where and why.
  */
 export async function readCsvFile(path: string): Promise<CsvFile> {
-  const size = (await stat(path)).size;
-  if (size > MAX_CSV_BYTES) {
+  const info = await stat(path);
+  if (info.isDirectory()) throw new CsvUnreadable(undefined, `${path} is a folder, not a CSV file`);
+  if (info.size > MAX_CSV_BYTES) {
     throw new CsvUnreadable(
       undefined,
-      `the file is ${(size / 1e6).toFixed(0)} MB; the limit is ${MAX_CSV_BYTES / 1e6} MB`,
+      `the file is ${(info.size / 1e6).toFixed(0)} MB; the limit is ${MAX_CSV_BYTES / 1e6} MB`,
     );
   }
   // One line-ending convention, so line numbers count what an editor shows (the parser counts
   // the CR and the LF of a quoted CRLF as two lines).
-  const text = (await readFile(path, "utf8")).replace(/\r\n?/g, "\n");
+  const text = decodeUtf8(await readFile(path)).replace(/\r\n?/g, "\n");
+  let lastGoodLine = 1;
   let rows: { record: string[]; info: { lines: number }; raw: string }[];
   try {
     rows = parse(text, {
       bom: true,
       relax_column_count: true,
+      relax_quotes: true,
       skip_empty_lines: true,
       info: true,
       raw: true,
+      on_record: (record: string[], context: { lines: number }) => {
+        lastGoodLine = context.lines;
+        return record;
+      },
     }) as unknown as typeof rows;
   } catch (error) {
-    const e = error as { code?: string; lines?: number; message: string };
-    if (e.code?.startsWith("CSV_")) throw new CsvUnreadable(e.lines, e.message.replace(/^.*?: /, ""));
-    throw error;
+    const code = (error as { code?: string }).code ?? "";
+    const line = lastGoodLine + 1;
+    if (code === "CSV_QUOTE_NOT_CLOSED") {
+      throw new CsvUnreadable(
+        line,
+        'a quote opened here is never closed; close it, or write a quote inside quotes as ""',
+      );
+    }
+    if (code === "CSV_INVALID_CLOSING_QUOTE") {
+      throw new CsvUnreadable(line, 'text follows a closing quote; inside quotes, write a quote as ""');
+    }
+    throw new CsvUnreadable(line, `this line can't be read as CSV (${(error as Error).message})`);
   }
   const [first, ...rest] = rows;
   if (first === undefined) throw new CsvUnreadable(undefined, "the file is empty; it needs a header row");
@@ -57,4 +74,15 @@ export async function readCsvFile(path: string): Promise<CsvFile> {
     return { line: info.lines - breaks, values: record };
   });
   return { header: first.record, records };
+}
+
+/** Excel's plain "CSV" is Windows-1252: refuse it by line rather than store mangled names. */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = new TextDecoder("utf-8").decode(bytes);
+    const line = lossy.slice(0, lossy.indexOf("\uFFFD")).split("\n").length;
+    throw new CsvUnreadable(line, 'the file is not UTF-8; in Excel, save it as "CSV UTF-8 (Comma delimited)"');
+  }
 }

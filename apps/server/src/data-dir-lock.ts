@@ -1,53 +1,48 @@
-import { open, readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import lockfile from "proper-lockfile";
+
+/** A lock not refreshed for this long belongs to a process that died; the next one may take it. */
+const STALE_MS = 10_000;
 
 export class DataDirBusy extends Error {
   constructor(
     readonly dataDir: string,
-    readonly pid: number,
+    readonly pid: number | undefined,
   ) {
     super(
-      `the embedded database in ${dataDir} is in use by process ${pid} (is \`pnpm start\` running?); ` +
-        "stop it, use another TOUCHPOINT_DATA_DIR, or set DATABASE_URL to share a PostgreSQL server",
+      `the embedded database in ${dataDir} is in use by ${pid ? `process ${pid}` : "another process"} ` +
+        "(is `pnpm start` running?); stop it, use another TOUCHPOINT_DATA_DIR, or set DATABASE_URL to share a " +
+        `PostgreSQL server. A lock left by a process that died expires within ${STALE_MS / 1000} s.`,
     );
     this.name = "DataDirBusy";
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * PGlite is one process's database: two processes opening the same files would corrupt them.
- * A pid file guards the data directory; a lock left by a process that died is taken over.
+ * The lock is a directory made atomically (proper-lockfile), kept fresh while held; the pid file
+ * beside it only names the holder in the message the next process sees.
  */
 export async function acquireDataDirLock(dataDir: string): Promise<{ release(): Promise<void> }> {
-  const path = join(dataDir, "db.lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const file = await open(path, "wx");
-      await file.writeFile(`${process.pid}\n`);
-      await file.close();
-      let released = false;
-      return {
-        release: async () => {
-          if (released) return;
-          released = true;
-          await rm(path, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = Number((await readFile(path, "utf8").catch(() => "")).trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new DataDirBusy(dataDir, pid);
-      await rm(path, { force: true });
-    }
+  const lockPath = join(dataDir, "db.lock");
+  const pidPath = join(dataDir, "db.lock.pid");
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dataDir, { lockfilePath: lockPath, stale: STALE_MS, retries: 0, realpath: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
+    const pid = Number((await readFile(pidPath, "utf8").catch(() => "")).trim());
+    throw new DataDirBusy(dataDir, Number.isInteger(pid) && pid > 0 ? pid : undefined);
   }
-  throw new Error(`could not lock ${dataDir}`);
+  await writeFile(pidPath, `${process.pid}\n`);
+  let released = false;
+  return {
+    release: async () => {
+      if (released) return;
+      released = true;
+      await rm(pidPath, { force: true });
+      await release();
+    },
+  };
 }

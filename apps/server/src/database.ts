@@ -42,11 +42,10 @@ export async function openDatabase(
   report: DatabaseReport,
   options: { readonly migrate?: boolean } = {},
 ): Promise<OpenDatabase> {
-  const key = await loadEncryptionKey(env, report);
-  const secrets = createSecretBox(key);
   const shouldMigrate = options.migrate ?? true;
 
   if (env.DATABASE_URL) {
+    const secrets = createSecretBox(await loadEncryptionKey(env, report));
     const appUrl = env.DATABASE_URL;
     if (shouldMigrate) await migratePostgres(appUrl, env.DATABASE_ADMIN_URL ?? appUrl, report);
     const handle = await createDb({ kind: "postgres", url: appUrl });
@@ -62,6 +61,8 @@ export async function openDatabase(
   await mkdir(dataDir, { recursive: true });
   const lock = await acquireDataDirLock(dataDir);
   try {
+    // Under the lock: two first starts must not both generate a key.
+    const secrets = createSecretBox(await loadEncryptionKey(env, report));
     const handle = await createDb({ kind: "embedded", dataDir: join(dataDir, "pgdata") });
     if (shouldMigrate) await migrateReporting(handle, {}, report);
     return {

@@ -46,7 +46,7 @@ describe("environment", () => {
     });
     expect(lines).toHaveLength(4);
     expect(lines.find((l) => l.startsWith("PORT:"))).toMatch(/port number/);
-    expect(lines.find((l) => l.startsWith("LOG_LEVEL:"))).toBeDefined();
+    expect(lines).toContain('LOG_LEVEL: needs one of fatal, error, warn, info, debug, trace, silent (got "loud")');
     expect(lines.find((l) => l.startsWith("X_API_URL:"))).toMatch(/http/);
     expect(lines.find((l) => l.startsWith("TOUCHPOINT_SCHEDULER:"))).toBeDefined();
   });
@@ -56,13 +56,13 @@ describe("environment", () => {
       expect.stringMatching(/^TOUCHPOINT_ENCRYPTION_KEY: required with DATABASE_URL/),
     ]);
     expect(problems({ DATABASE_URL: "postgres://u:p@localhost/db", TOUCHPOINT_ENCRYPTION_KEY: "c2hvcnQ=" })).toEqual([
-      expect.stringMatching(/^TOUCHPOINT_ENCRYPTION_KEY: 32 random bytes in base64/),
+      expect.stringMatching(/^TOUCHPOINT_ENCRYPTION_KEY: needs 32 random bytes in base64/),
     ]);
     expect(loadEnv({ DATABASE_URL: "postgres://u:p@localhost/db", TOUCHPOINT_ENCRYPTION_KEY: KEY }).DATABASE_URL).toBe(
       "postgres://u:p@localhost/db",
     );
     expect(problems({ DATABASE_URL: "mysql://localhost/db", TOUCHPOINT_ENCRYPTION_KEY: KEY })).toEqual([
-      expect.stringMatching(/^DATABASE_URL: a postgres:\/\//),
+      expect.stringMatching(/^DATABASE_URL: needs a postgres:\/\//),
     ]);
   });
 
@@ -79,9 +79,19 @@ describe("environment", () => {
     ]);
   });
 
-  it("never puts a secret's value in its error", () => {
-    const secret = "postgres://user:hunter2-secret@localhost/db";
-    const lines = problems({ DATABASE_URL: secret });
+  it("never puts a secret's value in its error, but shows harmless ones", () => {
+    const lines = problems({
+      // A password with an unencoded "/" and "#": not a URL the driver could read.
+      DATABASE_URL: "postgres://touchpoint:hunter2/se#cret@localhost/db",
+      TOUCHPOINT_ENCRYPTION_KEY: "not-base64-hunter2-secret!",
+      SLACK_CLIENT_ID: "123.456",
+      SLACK_CLIENT_SECRET: "hunter2-client-secret",
+      PORT: "eighty",
+    });
+    expect(lines.find((l) => l.startsWith("DATABASE_URL:"))).toMatch(/percent-encode/);
+    expect(lines.find((l) => l.startsWith("TOUCHPOINT_ENCRYPTION_KEY:"))).toBeDefined();
+    expect(lines.find((l) => l.startsWith("SLACK_STATE_SECRET:"))).toBeDefined();
     expect(lines.join("\n")).not.toContain("hunter2");
+    expect(lines).toContain('PORT: needs a port number (got "eighty")');
   });
 });

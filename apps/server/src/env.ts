@@ -7,10 +7,15 @@ import { z } from "zod";
 
 const optionalText = z.string().trim().min(1).optional();
 
+// Parsed the way the driver will parse it, so a password with a stray / or # fails here, by name,
+// instead of inside the driver (whose errors carry the whole URL).
 const postgresUrl = z
   .string()
   .trim()
-  .refine((value) => /^postgres(ql)?:\/\/\S+$/.test(value), "a postgres:// or postgresql:// URL")
+  .refine(
+    (value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol),
+    "a postgres:// or postgresql:// URL (percent-encode special characters in the password)",
+  )
   .optional();
 
 const httpUrl = (fallback?: string) => {
@@ -36,8 +41,11 @@ const encryptionKey = z
   )
   .optional();
 
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { message: `one of ${values.join(", ")}` });
+
 const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NODE_ENV: oneOf(["development", "production", "test"]).default("development"),
   DATABASE_URL: postgresUrl,
   DATABASE_ADMIN_URL: postgresUrl,
   TOUCHPOINT_DATA_DIR: z.string().trim().min(1).default("./.touchpoint"),
@@ -60,7 +68,7 @@ const schema = z.object({
   TEAMS_APP_ID: optionalText,
   TEAMS_APP_PASSWORD: optionalText,
   TEAMS_APP_TENANT_ID: optionalText,
-  TEAMS_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
+  TEAMS_APP_TYPE: oneOf(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
   TEAMS_ALLOW_UNAUTHENTICATED: flag(false),
   X_API_URL: httpUrl("https://api.x.com"),
   X_POLL_INTERVAL: z.coerce
@@ -69,8 +77,8 @@ const schema = z.object({
     .min(15, "at least 15 seconds (X rate limits)")
     .default(120),
   X_BEARER_TOKEN: optionalText,
-  TOUCHPOINT_SCHEDULER: z.enum(["on", "off"]).default("on"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TOUCHPOINT_SCHEDULER: oneOf(["on", "off"]).default("on"),
+  LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 /** Rules across variables, checked on the raw values so they are reported alongside any others. */
@@ -102,6 +110,20 @@ function crossProblems(raw: Record<string, string>): [string, string][] {
   return problems;
 }
 
+const SHOWN = new Set([
+  "NODE_ENV",
+  "PORT",
+  "HOST",
+  "PUBLIC_URL",
+  "SLACK_API_URL",
+  "X_API_URL",
+  "X_POLL_INTERVAL",
+  "TEAMS_APP_TYPE",
+  "TEAMS_ALLOW_UNAUTHENTICATED",
+  "TOUCHPOINT_SCHEDULER",
+  "LOG_LEVEL",
+]);
+
 export type Env = Omit<z.infer<typeof schema>, "PUBLIC_URL"> & { readonly PUBLIC_URL: string };
 
 export class EnvError extends Error {
@@ -118,7 +140,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const lines = new Map<string, string>();
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const name = String(issue.path[0] ?? "environment");
-    if (!lines.has(name)) lines.set(name, `${name}: ${issue.message}`);
+    // Values are echoed only for variables that can never hold a secret.
+    const shown = SHOWN.has(name) ? ` (got ${JSON.stringify(present[name])})` : "";
+    if (!lines.has(name)) lines.set(name, `${name}: needs ${issue.message}${shown}`);
   }
   for (const [name, message] of crossProblems(present as Record<string, string>)) {
     if (!lines.has(name)) lines.set(name, `${name}: ${message}`);

@@ -1,3 +1,5 @@
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { logDatabaseEvents, type OpenDatabase, openDatabase } from "./database.js";
 import { type Env, EnvError, loadEnv } from "./env.js";
 import { createMetrics } from "./http/metrics.js";
@@ -55,13 +57,17 @@ export async function serve(env: Env, logger: Logger): Promise<void> {
   });
 }
 
-// `node dist/main.js` runs the server directly (the built form of `pnpm start`).
-if (import.meta.url === `file://${process.argv[1]}`) {
+// `node apps/server/dist/main.js` runs the server directly: the production form of `pnpm start`.
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
   try {
     const env = loadEnv();
     await serve(env, createLogger({ level: env.LOG_LEVEL }));
   } catch (error) {
-    console.error(error instanceof EnvError ? error.message : error);
-    process.exitCode = 1;
+    // The message only: some errors carry the values (URLs, tokens) that caused them.
+    console.error(
+      `touchpoint: ${error instanceof EnvError ? `the environment needs fixing:\n  ${error.lines.join("\n  ")}` : (error as Error).message}`,
+    );
+    process.exitCode = error instanceof EnvError ? 2 : 1;
   }
 }

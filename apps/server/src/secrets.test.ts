@@ -1,13 +1,21 @@
-import { mkdtemp, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadEnv } from "./env.js";
 import { loadEncryptionKey } from "./secrets.js";
 
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "touchpoint-key-"));
+  dirs.push(dir);
+  return dir;
+}
+
 describe("the encryption key", () => {
   it("is generated once into the data directory, private to this user, and reused", async () => {
-    const dir = join(await mkdtemp(join(tmpdir(), "touchpoint-key-")), "data");
+    const dir = join(await tempDir(), "data");
     const env = loadEnv({ TOUCHPOINT_DATA_DIR: dir });
     const key = await loadEncryptionKey(env, () => {});
     expect(key).toHaveLength(32);
@@ -22,7 +30,7 @@ describe("the encryption key", () => {
   });
 
   it("refuses a damaged key file rather than making a new key", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "touchpoint-key-"));
+    const dir = await tempDir();
     await writeFile(join(dir, "encryption.key"), "c2hvcnQ=\n");
     await expect(loadEncryptionKey(loadEnv({ TOUCHPOINT_DATA_DIR: dir }), () => {})).rejects.toThrow(/32-byte/);
   });

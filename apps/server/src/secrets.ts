@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { DatabaseReport } from "./database.js";
 import type { Env } from "./env.js";
@@ -24,12 +24,17 @@ export async function loadEncryptionKey(env: Env, report: DatabaseReport): Promi
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   const key = randomBytes(32);
-  // "wx": never overwrite a key another process just wrote; tokens sealed with it would be lost.
+  // Written whole to a temporary name, then linked into place: the key file is never seen empty,
+  // and link() refuses to replace a key another process just made (tokens sealed with it would be lost).
+  const draft = `${path}.${process.pid}.tmp`;
+  await writeFile(draft, `${key.toString("base64")}\n`, { mode: 0o600 });
   try {
-    await writeFile(path, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    await link(draft, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadEncryptionKey(env, report);
     throw error;
+  } finally {
+    await rm(draft, { force: true });
   }
   report({ kind: "key-generated", path });
   return key;

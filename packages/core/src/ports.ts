@@ -28,7 +28,11 @@ export interface TenantRepositories {
 
 /** The cross-tenant path: finding and creating tenants. Everything else is tenant-scoped. */
 export interface TenantDirectory {
-  create(tenant: NewTenant): Promise<Result<Tenant, TenantExists>>;
+  /** Creates the tenant, and its first admin when given, in one transaction. */
+  create(
+    tenant: NewTenant,
+    options?: { readonly admin?: { readonly platformUserId: string; readonly displayName?: string | null } },
+  ): Promise<Result<Tenant, TenantExists>>;
   get(id: string): Promise<Tenant | undefined>;
   findByExternalId(platform: Platform, externalId: string): Promise<Tenant | undefined>;
   list(): Promise<Tenant[]>;
@@ -63,14 +67,14 @@ export interface ContactRepository {
   update(id: string, patch: ContactPatch): Promise<Contact | undefined>;
   addIdentities(id: string, identities: Contact["identities"]): Promise<void>;
   get(id: string): Promise<Contact | undefined>;
-  /** By normalized handle, or by the platform's user id (which survives handle changes). */
+  /** By the platform's user id (which survives handle changes) first, then by normalized handle. */
   findByIdentity(
     platform: IdentityPlatform,
     key: { readonly handle?: string; readonly externalUserId?: string },
   ): Promise<Contact | undefined>;
   /** Contacts with this normalized handle on any platform (X handles and aliases). Not archived. */
   findByHandle(handle: string): Promise<Contact[]>;
-  /** Case-insensitive exact name match. Not archived. */
+  /** Case-insensitive exact name match. Not archived. Lists of contacts come in `compareContacts` order. */
   findByName(name: string): Promise<Contact[]>;
   /** Every non-archived contact's id and name, for fuzzy matching. */
   listNames(): Promise<ContactName[]>;
@@ -83,6 +87,7 @@ export interface TouchpointRepository {
   /** Inserts unless a touchpoint with the same sourceRef exists; then returns that one, `created: false`. */
   record(touch: NewTouchpoint): Promise<{ touchpoint: Touchpoint; created: boolean }>;
   get(id: string): Promise<Touchpoint | undefined>;
+  findBySourceRef(sourceRef: string): Promise<Touchpoint | undefined>;
   /** The contact's most recent touch that is not undone, optionally ignoring one. */
   latest(contactId: string, options?: { readonly excluding?: string }): Promise<Touchpoint | undefined>;
   /** Marks it undone (kept, so a late retry of the same command cannot bring it back). */

@@ -75,9 +75,18 @@ export interface MigrationStatus {
   readonly current: boolean;
 }
 
-/** For /readyz: every shipped migration applied, checked as the app role (so its grants are checked too). */
+/**
+ * For /readyz: every shipped migration applied, read as the app role (so its grants are checked
+ * too). An empty database is simply not current; only an unreachable one throws.
+ */
 export async function migrationStatus(db: Database): Promise<MigrationStatus> {
   const shipped = shippedMigrations();
+  const [state] = await queryRows<{ journal: boolean; role: boolean }>(
+    db,
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as journal,
+               exists (select from pg_roles where rolname = 'touchpoint_app') as role`,
+  );
+  if (!state?.journal || !state.role) return { applied: 0, shipped: shipped.length, current: false };
   const applied = await db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('role', 'touchpoint_app', true)`);
     return queryRows<{ created_at: string | number }>(tx, sql`select created_at from ${MIGRATIONS_TABLE}`);

@@ -162,7 +162,9 @@ export const touchpoints = pgTable(
     }).onDelete("cascade"),
     uniqueIndex("touchpoints_source_ref_key").on(t.tenantId, t.sourceRef),
     // The last touch per contact is an index-only scan of this within a tenant.
-    index("touchpoints_contact_recent_idx").on(t.tenantId, t.contactId, t.occurredAt).where(sql`${t.undoneAt} is null`),
+    index("touchpoints_contact_recent_idx")
+      .on(t.tenantId, t.contactId, t.occurredAt, t.createdAt)
+      .where(sql`${t.undoneAt} is null`),
     check("touchpoints_channel_check", inList("channel", TOUCH_CHANNELS)),
     check("touchpoints_direction_check", inList("direction", ["inbound", "outbound"])),
     check("touchpoints_source_check", inList("source", TOUCH_SOURCES)),

@@ -1,4 +1,12 @@
-import { err, ok, type Storage, type TenantDirectory, TenantExists, type TenantRepositories } from "@touchpoint/core";
+import {
+  err,
+  isUuid,
+  ok,
+  type Storage,
+  type TenantDirectory,
+  TenantExists,
+  type TenantRepositories,
+} from "@touchpoint/core";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 import type { SecretBox } from "./crypto.js";
@@ -8,16 +16,14 @@ import { toTenant } from "./repositories/rows.js";
 import { socialAccountRepository } from "./repositories/social-accounts.js";
 import { tenantRepository } from "./repositories/tenant.js";
 import { touchpointRepository } from "./repositories/touchpoints.js";
-import { tenants } from "./schema.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { members, tenants } from "./schema.js";
 
 /**
  * The tenant path: one transaction as touchpoint_app with app.tenant_id set, so Row-Level
  * Security holds even if a query forgot its tenant filter (they don't; it is the second wall).
  */
 export async function inTenant<T>(db: Database, tenantId: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  if (!UUID.test(tenantId)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
+  if (!isUuid(tenantId)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
   return db.transaction(async (tx) => {
     await tx.execute(
       sql`select set_config('role', 'touchpoint_app', true), set_config('app.tenant_id', ${tenantId}, true)`,
@@ -39,7 +45,7 @@ export async function asSystem<T>(db: Database, work: (tx: Transaction) => Promi
 
 export function createStorage(db: Database, options: { readonly secrets: SecretBox }): Storage {
   const directory: TenantDirectory = {
-    create: (input) =>
+    create: (input, options) =>
       asSystem(db, async (tx) => {
         const [row] = await tx
           .insert(tenants)
@@ -54,10 +60,24 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
           })
           .onConflictDoNothing({ target: [tenants.platform, tenants.externalId] })
           .returning();
-        return row ? ok(toTenant(row)) : err(new TenantExists(input.platform, input.externalId));
+        if (!row) return err(new TenantExists(input.platform, input.externalId));
+        const admin = options?.admin;
+        if (admin) {
+          // Same transaction, now as the new tenant: a tenant never exists without its first admin.
+          await tx.execute(
+            sql`select set_config('role', 'touchpoint_app', true), set_config('app.tenant_id', ${row.id}, true)`,
+          );
+          await tx.insert(members).values({
+            tenantId: row.id,
+            platformUserId: admin.platformUserId,
+            role: "admin",
+            displayName: admin.displayName ?? null,
+          });
+        }
+        return ok(toTenant(row));
       }),
     get: (id) =>
-      UUID.test(id)
+      isUuid(id)
         ? asSystem(db, async (tx) => {
             const [row] = await tx.select().from(tenants).where(eq(tenants.id, id));
             return row ? toTenant(row) : undefined;

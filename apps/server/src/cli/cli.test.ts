@@ -1,12 +1,16 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { uniqueExternalId } from "@touchpoint/core/testing";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { cli, sharedDatabase } from "../testing/index.js";
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 async function csvFile(content: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "touchpoint-cli-"));
+  dirs.push(dir);
   const path = join(dir, "contacts.csv");
   await writeFile(path, content);
   return path;
@@ -142,7 +146,7 @@ describe("touchpoint CLI", () => {
     expect(run.stderr).toContain("line 6: name is required");
     expect(run.stderr).toContain("line 7: has 2 fields; the header has 8");
     expect(run.stderr).toContain("line 8: email good@example.org is also on line 2");
-    expect(run.stderr).toMatch(/has 6 problem\(s\); nothing was imported\./);
+    expect(run.stderr).toMatch(/has 6 problems; nothing was imported\./);
     const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
     expect(contacts).toEqual([]);
   });

@@ -38,11 +38,14 @@ export function cliContext(out: Output = processOutput): CliContext {
 /** Database progress for a person at a terminal, on stderr so stdout stays the command's output. */
 export function reportTo(out: Output): DatabaseReport {
   return (event) => {
-    if (event.kind === "key-generated")
-      out.error(`· generated an encryption key in ${event.path} (keep it with the data)`);
-    else if (event.kind === "migrating")
-      out.error(`· applying ${event.pending.length} migration(s): ${event.pending.join(", ")}`);
-    else out.error(`· migrations applied in ${event.ms} ms`);
+    switch (event.kind) {
+      case "key-generated":
+        return out.error(`· generated an encryption key in ${event.path} (keep it with the data)`);
+      case "migrating":
+        return out.error(`· applying ${plural(event.pending.length, "migration")}: ${event.pending.join(", ")}`);
+      case "migrated":
+        return out.error(`· migrations applied in ${event.ms} ms`);
+    }
   };
 }
 
@@ -59,6 +62,10 @@ export async function tenantOrFail(db: OpenDatabase, ref: string): Promise<Tenan
   const tenant = await resolveTenant({ storage: db.storage }, ref);
   if (!tenant.ok) throw new CliError(`${tenant.error.message} See \`touchpoint tenants list\`.`);
   return tenant.value;
+}
+
+export function plural(count: number, word: string): string {
+  return `${count.toLocaleString("en-US")} ${word}${count === 1 ? "" : "s"}`;
 }
 
 export function printJson(out: Output, value: unknown): void {

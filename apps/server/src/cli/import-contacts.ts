@@ -4,7 +4,7 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { CsvUnreadable, readCsvFile } from "../csv.js";
 import type { OpenDatabase } from "../database.js";
-import { type CliContext, CliError, printJson, tenantOrFail, withDatabase } from "./context.js";
+import { type CliContext, CliError, plural, printJson, tenantOrFail, withDatabase } from "./context.js";
 
 /** Files this long get a progress bar (on a terminal); short ones are done before a bar would draw. */
 const PROGRESS_FROM_ROWS = 2_000;
@@ -33,14 +33,14 @@ export async function importContactsFile(
     input.progress && csv.records.length >= PROGRESS_FROM_ROWS && process.stderr.isTTY
       ? new SingleBar({
           stream: process.stderr,
-          format: " {phase} |{bar}| {value}/{total} contacts · {eta_formatted} left",
+          format: " writing |{bar}| {value}/{total} contacts · {eta_formatted} left",
           hideCursor: true,
         })
       : undefined;
   const onProgress = (p: ImportProgress) => {
     if (!bar) return;
-    if (p.done === 0) bar.start(p.total, 0, { phase: p.phase });
-    else bar.update(p.done, { phase: p.phase });
+    if (p.done === 0) bar.start(p.total, 0);
+    else bar.update(p.done);
   };
   try {
     const result = await importContacts(
@@ -61,7 +61,7 @@ export async function importContactsFile(
 
 export function describeImport(report: ImportReport): string {
   const verb = report.dryRun ? "Would import" : "Imported";
-  return `${verb} ${report.rows} rows: ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged.`;
+  return `${verb} ${plural(report.rows, "row")}: ${report.created} new, ${report.updated} updated, ${report.unchanged} unchanged.`;
 }
 
 export function registerImportContacts(program: Command, context: () => CliContext): void {
@@ -97,7 +97,7 @@ export function registerImportContacts(program: Command, context: () => CliConte
               ctx.out.error(`  … and ${outcome.problems.length - MAX_PROBLEMS_SHOWN} more`);
             }
           }
-          throw new CliError(`${file} has ${outcome.problems.length} problem(s); nothing was imported.`);
+          throw new CliError(`${file} has ${plural(outcome.problems.length, "problem")}; nothing was imported.`);
         }
       });
     });

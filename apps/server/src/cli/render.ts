@@ -13,7 +13,7 @@ import { DateTime } from "luxon";
 /** Plain-text views for the terminal: the demo and the CLI. Chat platforms get their own renderers. */
 
 const SECTIONS: readonly { status: RelationshipStatus; title: string; limit: number }[] = [
-  { status: "overdue", title: "GOING COLD", limit: 10 },
+  { status: "overdue", title: "GOING COLD — most overdue × most important first", limit: 10 },
   { status: "due", title: "DUE SOON", limit: 10 },
   { status: "never", title: "NEVER TOUCHED — most important first", limit: 6 },
   { status: "healthy", title: "IN TOUCH", limit: 6 },
@@ -24,7 +24,8 @@ const NOTE_WIDTH = 48;
 function quote(note: string | null): string {
   if (!note) return "";
   const flat = note.replace(/\s+/g, " ");
-  return ` "${flat.length > NOTE_WIDTH ? `${flat.slice(0, NOTE_WIDTH - 1)}…` : flat}"`;
+  // Curly quotes, so a note with "quotes" of its own still reads.
+  return ` “${flat.length > NOTE_WIDTH ? `${flat.slice(0, NOTE_WIDTH - 1)}…` : flat}”`;
 }
 
 function who(contact: Contact): string {

@@ -6,7 +6,7 @@ import type { CliContext } from "./context.js";
 export function registerServe(program: Command, context: () => CliContext): void {
   program
     .command("serve")
-    .description("run the server: HTTP routes and the scheduler (what `pnpm start` runs)")
+    .description("run the server: the HTTP routes (what `pnpm start` runs)")
     .action(async () => {
       const { env } = context();
       // The server's logs are its output: stdout, JSON unless a person is watching.

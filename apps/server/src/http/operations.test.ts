@@ -58,7 +58,11 @@ describe("/readyz before migrations", () => {
     try {
       const response = await fetch(`${server.http.url}/readyz`);
       expect(response.status).toBe(503);
-      expect(await response.json()).toMatchObject({ status: "database unavailable" });
+      expect(await response.json()).toEqual({
+        status: "migrations pending",
+        migrations: { applied: 0, shipped: 2 },
+        fix: "run `touchpoint migrate`",
+      });
     } finally {
       await server.stop();
       await handle.close();

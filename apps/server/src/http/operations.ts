@@ -27,8 +27,9 @@ export function operationsRoutes(deps: {
             });
           }
         } catch (error) {
+          // Details go to the log, not to whoever asked.
           deps.logger.warn({ err: error }, "readiness check failed");
-          sendJson(res, 503, { status: "database unavailable", error: (error as Error).message });
+          sendJson(res, 503, { status: "database unavailable" });
         }
       },
     ],

@@ -142,13 +142,27 @@ describe("/touch", () => {
       );
     });
 
-    it("refuses a handle that is not a valid X handle", () => {
+    it("refuses an @-word that is no platform's handle", () => {
       expectCommandError(
         touch("@this_is_far_too_long called"),
-        '"@this_is_far_too_long" is not an X handle (1–15 letters, digits or _, like @janedoe).',
+        /^"@this_is_far_too_long" is not a handle: an X handle is 1–15 letters, digits or _ \(like @janedoe\); Bluesky and Mastodon handles look like @jane\.bsky\.social and @jane@mastodon\.social\.$/,
         USAGE.touch,
       );
-      expectCommandError(touch("@jane-doe called"), /"@jane-doe" is not an X handle/, USAGE.touch);
+      expectCommandError(touch("@jane-doe called"), /"@jane-doe" is not a handle/, USAGE.touch);
+    });
+
+    it("reads Bluesky and Mastodon handles, and drops punctuation typed after a handle", () => {
+      expect(touched("@Jane.bsky.social called").who).toEqual({
+        kind: "handle",
+        handle: "jane.bsky.social",
+        raw: "@Jane.bsky.social",
+      });
+      expect(touched("@jane@Mastodon.social called").who).toMatchObject({ handle: "jane@mastodon.social" });
+      expect(touched("@JaneDoe, called about the gala").who).toEqual({
+        kind: "handle",
+        handle: "janedoe",
+        raw: "@JaneDoe",
+      });
     });
 
     it("refuses something with an @ that is neither a handle nor an email", () => {
@@ -324,6 +338,24 @@ describe("/touch", () => {
       expect(touched("@janedoe met on 2026-09-20 about gala seating").note).toBe("met about gala seating");
       expect(touched("@janedoe called about the gala 2026-09-20").note).toBe("called about the gala");
       expect(touched("@janedoe called about the gala yesterday").note).toBe("called about the gala yesterday");
+    });
+
+    it("lets a typed date win over a weekday anywhere in the note", () => {
+      const command = touched("@alvarezbakery called about the Tuesday pickup 2026-03-10");
+      expect(command.when).toEqual({ kind: "date", isoDate: "2026-03-10" });
+      expect(command.note).toBe("called about the Tuesday pickup");
+    });
+
+    it("reads a weekday as a date only where it says when, not inside a name", () => {
+      expect(touched("@janedoe called about the Tuesday pickup").when).toBeNull();
+      expect(touched("@janedoe thanked her for the Sunday brunch invite").when).toBeNull();
+      expect(touched("@janedoe lunch on friday with the board").when).toEqual({ kind: "weekday", weekday: "friday" });
+      expect(touched("@janedoe coffee last Monday about volunteers").when).toEqual({
+        kind: "weekday",
+        weekday: "monday",
+      });
+      expect(touched("@janedoe met friday about the gala").when).toEqual({ kind: "weekday", weekday: "friday" });
+      expect(touched("@janedoe called about the gala Friday").when).toEqual({ kind: "weekday", weekday: "friday" });
     });
 
     it("takes the first date word when there are several", () => {

@@ -1,6 +1,12 @@
 import { isValidCadence, MAX_CADENCE_DAYS } from "../domain/cadence.js";
 import { MAX_NAME_LENGTH, normalizeSegment, normalizeTag, parseTagList } from "../domain/contact.js";
-import { type Identity, looksLikeEmail, normalizeEmail, normalizeXHandle } from "../domain/identity.js";
+import {
+  type Identity,
+  looksLikeEmail,
+  normalizeAnyHandle,
+  normalizeEmail,
+  normalizeXHandle,
+} from "../domain/identity.js";
 import {
   channelForWord,
   type Direction,
@@ -203,23 +209,34 @@ function parseTouch(body: string): Parsed<TouchCommand> {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Words that make the weekday after them a date: "on Friday", "last Friday", "this Friday". */
+const WEEKDAY_CUES = new Set(["on", "last", "this"]);
+
+/**
+ * When the note says it happened: a typed YYYY-MM-DD wins wherever it is; then "today" or
+ * "yesterday"; then a weekday where it reads as a time ("met Friday", "on Friday", last word) and
+ * not as part of a name ("the Tuesday pickup").
+ */
 function findWhen(words: readonly string[]): Parsed<{ spec: WhenSpec; index: number } | null> {
-  for (const [index, word] of words.entries()) {
-    const w = word.toLowerCase().replace(/^[(]+|[.,;:!?)]+$/g, "");
+  const clean = words.map((word) => word.toLowerCase().replace(/^[(]+|[.,;:!?)]+$/g, ""));
+  for (const [index, w] of clean.entries()) {
+    const iso = ISO_DATE.exec(w);
+    if (!iso) continue;
+    const [, y, m, d] = iso;
+    const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+    if (date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) {
+      return fail(`${w} is not a real date; write dates as YYYY-MM-DD.`, USAGE.touch);
+    }
+    return ok({ spec: { kind: "date", isoDate: w }, index });
+  }
+  for (const [index, w] of clean.entries()) {
     if (w === "today") return ok({ spec: { kind: "today" }, index });
     if (w === "yesterday") return ok({ spec: { kind: "yesterday" }, index });
-    if ((WEEKDAYS as readonly string[]).includes(w)) {
-      return ok({ spec: { kind: "weekday", weekday: w as Weekday }, index });
-    }
-    const iso = ISO_DATE.exec(w);
-    if (iso) {
-      const [, y, m, d] = iso;
-      const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-      if (date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) {
-        return fail(`${w} is not a real date; write dates as YYYY-MM-DD.`, USAGE.touch);
-      }
-      return ok({ spec: { kind: "date", isoDate: w }, index });
-    }
+  }
+  for (const [index, w] of clean.entries()) {
+    if (!(WEEKDAYS as readonly string[]).includes(w)) continue;
+    const cued = index <= 1 || index === clean.length - 1 || WEEKDAY_CUES.has(clean[index - 1] ?? "");
+    if (cued) return ok({ spec: { kind: "weekday", weekday: w as Weekday }, index });
   }
   return ok(null);
 }
@@ -255,9 +272,14 @@ function parseWho(token: Token, usage: string): Parsed<WhoRef> {
       break;
   }
   if (value.startsWith("@")) {
-    const handle = normalizeXHandle(value);
-    if (!handle.ok) return fail(`${handle.error}.`, usage);
-    return ok({ kind: "handle", handle: handle.value, raw: value });
+    const handle = normalizeAnyHandle(value);
+    if (handle === undefined) {
+      return fail(
+        `"${value}" is not a handle: an X handle is 1–15 letters, digits or _ (like @janedoe); Bluesky and Mastodon handles look like @jane.bsky.social and @jane@mastodon.social.`,
+        usage,
+      );
+    }
+    return ok({ kind: "handle", handle, raw: value.replace(/[.,;:!?)\]]+$/, "") });
   }
   if (looksLikeEmail(value)) return emailRef(value, raw, usage);
   if (value.includes("@")) return fail(`"${value}" is neither an X handle nor an email. ${WHO_HELP}.`, usage);

@@ -56,6 +56,13 @@ export function parseTagList(input: string): string[] {
   return [...new Set(tags)];
 }
 
+const byName = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
+/** The one order every list of contacts comes in, whatever the database's collation: by name, as people read. */
+export function compareContacts(a: Pick<Contact, "name" | "id">, b: Pick<Contact, "name" | "id">): number {
+  return byName.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 export function sameTags(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const set = new Set(a);

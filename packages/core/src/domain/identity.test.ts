@@ -60,8 +60,8 @@ describe("normalizeHandle", () => {
     expect(unwrap(normalizeHandle("x", "@JaneDoe"))).toBe("janedoe");
     expect(unwrap(normalizeHandle("email", "Jane@Example.org"))).toBe("jane@example.org");
     expect(unwrap(normalizeHandle("bluesky", "@Jane.bsky.social"))).toBe("jane.bsky.social");
-    expect(unwrap(normalizeHandle("mastodon", "Jane@Mastodon.Social"))).toBe("@jane@mastodon.social");
-    expect(unwrap(normalizeHandle("mastodon", "@jane@mastodon.social"))).toBe("@jane@mastodon.social");
+    expect(unwrap(normalizeHandle("mastodon", "Jane@Mastodon.Social"))).toBe("jane@mastodon.social");
+    expect(unwrap(normalizeHandle("mastodon", "@jane@mastodon.social"))).toBe("jane@mastodon.social");
     expect(unwrap(normalizeHandle("slack", "u024be7lh"))).toBe("U024BE7LH");
   });
 
@@ -84,9 +84,11 @@ describe("looksLikeEmail", () => {
 });
 
 describe("formatIdentity", () => {
-  it("writes an X handle with @ and anything else as stored", () => {
+  it("writes social handles with @, emails and Slack ids as stored", () => {
     expect(formatIdentity({ platform: "x", handle: "janedoe" })).toBe("@janedoe");
+    expect(formatIdentity({ platform: "bluesky", handle: "jane.bsky.social" })).toBe("@jane.bsky.social");
+    expect(formatIdentity({ platform: "mastodon", handle: "jane@mastodon.social" })).toBe("@jane@mastodon.social");
     expect(formatIdentity({ platform: "email", handle: "jane@example.org" })).toBe("jane@example.org");
-    expect(formatIdentity({ platform: "mastodon", handle: "@jane@mastodon.social" })).toBe("@jane@mastodon.social");
+    expect(formatIdentity({ platform: "slack", handle: "U024BE7LH" })).toBe("U024BE7LH");
   });
 });

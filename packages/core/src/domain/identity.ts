@@ -16,7 +16,7 @@ const X_PROFILE_URL = /^(?:https?:\/\/)?(?:www\.|mobile\.)?(?:x|twitter)\.com\/(
 // Deliberately loose: one @, no spaces, a dot in the domain. Mail servers are the real judge.
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/;
 const BLUESKY_HANDLE = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/;
-const MASTODON_HANDLE = /^@?[a-z0-9_]{1,30}@[a-z0-9.-]+\.[a-z]{2,}$/;
+const MASTODON_HANDLE = /^[a-z0-9_]{1,30}@[a-z0-9.-]+\.[a-z]{2,}$/;
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /** Normalizes an X handle: "@JaneDoe", "JaneDoe" and "https://x.com/JaneDoe" all become "janedoe". */
@@ -53,7 +53,7 @@ export function normalizeHandle(platform: IdentityPlatform, input: string): Resu
     case "mastodon": {
       const handle = input.trim().toLowerCase().replace(/^@/, "");
       return MASTODON_HANDLE.test(handle)
-        ? ok(`@${handle}`)
+        ? ok(handle)
         : err(`"${input.trim()}" is not a Mastodon handle (like @jane@mastodon.social)`);
     }
     case "slack": {
@@ -63,11 +63,25 @@ export function normalizeHandle(platform: IdentityPlatform, input: string): Resu
   }
 }
 
+/**
+ * Reads an @-handle typed in chat, whichever platform it belongs to: "@JaneDoe," (X),
+ * "@jane.bsky.social" (Bluesky), "@jane@mastodon.social" (Mastodon). Returns it normalized as
+ * stored — lower case, no leading @, no trailing punctuation — or undefined when it is none of them.
+ */
+export function normalizeAnyHandle(input: string): string | undefined {
+  const handle = input
+    .trim()
+    .replace(/^@/, "")
+    .replace(/[.,;:!?)\]]+$/, "")
+    .toLowerCase();
+  return X_HANDLE.test(handle) || BLUESKY_HANDLE.test(handle) || MASTODON_HANDLE.test(handle) ? handle : undefined;
+}
+
 export function looksLikeEmail(token: string): boolean {
   return EMAIL.test(token.trim().toLowerCase());
 }
 
-/** "@janedoe" for X, the address for email: how people write the identity back. */
+/** "@janedoe" for social handles, the address for email: how people write the identity back. */
 export function formatIdentity(identity: Pick<Identity, "platform" | "handle">): string {
-  return identity.platform === "x" ? `@${identity.handle}` : identity.handle;
+  return identity.platform === "email" || identity.platform === "slack" ? identity.handle : `@${identity.handle}`;
 }

@@ -65,11 +65,22 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   ownerDms: false,
 };
 
+/**
+ * A place's time zone, stored by its canonical IANA name ("america/new_york" → "America/New_York").
+ * Abbreviations like EST are refused: they are fixed offsets (EST never observes daylight saving),
+ * so a New York nudge set with one would come an hour late all summer.
+ */
 export function validateTimeZone(input: string): Result<string, string> {
   const zone = input.trim();
-  return IANAZone.isValidZone(zone)
-    ? ok(zone)
-    : err(`"${input}" is not a time zone; use an IANA name like America/New_York or Europe/London`);
+  if (!IANAZone.isValidZone(zone)) {
+    return err(`"${input}" is not a time zone; use an IANA name like America/New_York or Europe/London`);
+  }
+  if (!zone.includes("/") && !/^(utc|gmt)$/i.test(zone)) {
+    return err(
+      `"${input}" is an abbreviation, not a place, and doesn't follow daylight saving; use a place like America/New_York or Europe/London`,
+    );
+  }
+  return ok(new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone);
 }
 
 const NUDGE_TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
@@ -78,6 +89,21 @@ export function validateNudgeTime(input: string): Result<string, string> {
   const match = NUDGE_TIME.exec(input.trim());
   if (!match) return err(`"${input}" is not a time of day; use 24-hour HH:MM like 09:00 or 16:30`);
   return ok(`${match[1]?.padStart(2, "0")}:${match[2]}`);
+}
+
+const CHANNEL_ID = /^[A-Za-z0-9:@._-]{1,200}$/;
+
+/** A Slack channel id (C0123ABCD) or a Teams conversation id; empty clears it. */
+export function validateChannelId(input: string | null): Result<string | null, string> {
+  const channel = input?.trim() ?? "";
+  if (channel === "") return ok(null);
+  return CHANNEL_ID.test(channel) ? ok(channel) : err(`"${channel}" is not a channel id (like C0123ABCD)`);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
 }
 
 export function validatePlatform(input: string): Result<Platform, string> {

@@ -1,4 +1,4 @@
-import type { Contact, NewContact } from "../domain/contact.js";
+import { type Contact, compareContacts, type NewContact } from "../domain/contact.js";
 import type { LastTouch } from "../domain/health.js";
 import type { SocialAccount } from "../domain/social-account.js";
 import { DEFAULT_SETTINGS, type Member, type Tenant } from "../domain/tenant.js";
@@ -15,6 +15,7 @@ import type {
   TouchpointRepository,
 } from "../ports.js";
 import { err, ok } from "../result.js";
+import { randomId } from "./ids.js";
 
 interface State {
   tenants: Map<string, Tenant>;
@@ -47,13 +48,13 @@ export class InMemoryStorage implements Storage {
   private queue: Promise<unknown> = Promise.resolve();
 
   readonly tenants: TenantDirectory = {
-    create: async (input) => {
+    create: async (input, options) => {
       const exists = [...this.state.tenants.values()].some(
         (t) => t.platform === input.platform && t.externalId === input.externalId,
       );
       if (exists) return err(new TenantExists(input.platform, input.externalId));
       const tenant: Tenant = {
-        id: crypto.randomUUID(),
+        id: randomId(),
         platform: input.platform,
         externalId: input.externalId,
         enterpriseId: input.enterpriseId ?? null,
@@ -65,6 +66,15 @@ export class InMemoryStorage implements Storage {
         createdAt: new Date(),
       };
       this.state.tenants.set(tenant.id, tenant);
+      const admin = options?.admin;
+      if (admin) {
+        this.state.members.set(`${tenant.id}:${admin.platformUserId}`, {
+          tenantId: tenant.id,
+          platformUserId: admin.platformUserId,
+          role: "admin",
+          displayName: admin.displayName ?? null,
+        });
+      }
       return ok(tenant);
     },
     get: async (id) => this.state.tenants.get(id),
@@ -119,7 +129,7 @@ export class InMemoryStorage implements Storage {
       assertIdentitiesFree(input.identities ?? []);
       const now = new Date();
       const contact: Contact = {
-        id: crypto.randomUUID(),
+        id: randomId(),
         tenantId,
         name: input.name,
         segment: input.segment ?? null,
@@ -195,19 +205,22 @@ export class InMemoryStorage implements Storage {
         s().contacts.set(id, { ...current, identities: [...current.identities, ...identities] });
       },
       get: async (id) => contactOf(id),
-      findByIdentity: async (platform, key) =>
-        own(s().contacts).find((c) =>
-          c.identities.some(
-            (i) =>
-              i.platform === platform &&
-              ((key.handle !== undefined && i.handle === key.handle) ||
-                (key.externalUserId !== undefined && i.externalUserId === key.externalUserId)),
-          ),
-        ),
+      findByIdentity: async (platform, key) => {
+        const holding = (match: (i: Contact["identities"][number]) => boolean) =>
+          own(s().contacts).find((c) => c.identities.some((i) => i.platform === platform && match(i)));
+        return (
+          (key.externalUserId !== undefined ? holding((i) => i.externalUserId === key.externalUserId) : undefined) ??
+          (key.handle !== undefined ? holding((i) => i.handle === key.handle) : undefined)
+        );
+      },
       findByHandle: async (handle) =>
-        own(s().contacts).filter((c) => !c.archived && c.identities.some((i) => i.handle === handle)),
+        own(s().contacts)
+          .filter((c) => !c.archived && c.identities.some((i) => i.handle === handle))
+          .sort(compareContacts),
       findByName: async (name) =>
-        own(s().contacts).filter((c) => !c.archived && c.name.toLowerCase() === name.toLowerCase()),
+        own(s().contacts)
+          .filter((c) => !c.archived && c.name.toLowerCase() === name.toLowerCase())
+          .sort(compareContacts),
       listNames: async () =>
         own(s().contacts)
           .filter((c) => !c.archived)
@@ -215,7 +228,7 @@ export class InMemoryStorage implements Storage {
       list: async (options) =>
         own(s().contacts)
           .filter((c) => options?.includeArchived || !c.archived)
-          .sort((a, b) => a.name.localeCompare(b.name)),
+          .sort(compareContacts),
       listWithLastTouch: async () => {
         const last = new Map<string, Touchpoint>();
         for (const touch of activeTouches().sort(newest)) {
@@ -223,6 +236,7 @@ export class InMemoryStorage implements Storage {
         }
         return own(s().contacts)
           .filter((c) => !c.archived)
+          .sort(compareContacts)
           .map((contact) => {
             const t = last.get(contact.id);
             const lastTouch: LastTouch | null = t
@@ -240,7 +254,7 @@ export class InMemoryStorage implements Storage {
         if (!contactOf(input.contactId)) throw new Error(`contact ${input.contactId} does not exist`);
         const touchpoint: Touchpoint = {
           ...input,
-          id: crypto.randomUUID(),
+          id: randomId(),
           tenantId,
           createdAt: new Date(),
           undoneAt: null,
@@ -249,6 +263,7 @@ export class InMemoryStorage implements Storage {
         return { touchpoint, created: true };
       },
       get: async (id) => own(s().touchpoints).find((t) => t.id === id),
+      findBySourceRef: async (sourceRef) => own(s().touchpoints).find((t) => t.sourceRef === sourceRef),
       latest: async (contactId, options) =>
         activeTouches()
           .filter((t) => t.contactId === contactId && t.id !== options?.excluding)
@@ -286,7 +301,7 @@ export class InMemoryStorage implements Storage {
         );
         const account: SocialAccount = {
           tenantId,
-          id: existing?.account.id ?? crypto.randomUUID(),
+          id: existing?.account.id ?? randomId(),
           platform: input.platform,
           handle: input.handle,
           externalUserId: input.externalUserId,

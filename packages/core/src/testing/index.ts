@@ -1,3 +1,4 @@
+export { randomId } from "./ids.js";
 export { InMemoryStorage } from "./in-memory-storage.js";
 export { describeStorageContract, newTenant, uniqueExternalId } from "./storage-contract.js";
 

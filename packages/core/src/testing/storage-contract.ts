@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Identity } from "../domain/identity.js";
 import type { NewTouchpoint } from "../domain/touchpoint.js";
 import type { Storage } from "../ports.js";
+import { randomId } from "./ids.js";
 
 let counter = 0;
 /** A unique external id per test, so suites can share one database. */
@@ -74,6 +75,19 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         if (!again.ok) expect(again.error.kind).toBe("tenant_exists");
         const other = await storage.tenants.create({ platform: "teams", externalId, name: "Other platform" });
         expect(other.ok).toBe(true);
+      });
+
+      it("creates a tenant with its first admin", async () => {
+        const storage = await makeStorage();
+        const created = await storage.tenants.create(
+          { platform: "slack", externalId: uniqueExternalId(), name: "With admin" },
+          { admin: { platformUserId: "U0ADMIN", displayName: "Amy" } },
+        );
+        if (!created.ok) throw new Error(created.error.message);
+        const members = await storage.withTenant(created.value.id, (r) => r.members.list());
+        expect(members).toEqual([
+          { tenantId: created.value.id, platformUserId: "U0ADMIN", role: "admin", displayName: "Amy" },
+        ]);
       });
 
       it("updates a tenant's own settings, merging partial settings", async () => {
@@ -169,7 +183,31 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           expect(await r.contacts.listNames()).toEqual([]);
           expect(await r.contacts.list()).toEqual([]);
           expect((await r.contacts.list({ includeArchived: true })).map((c) => c.id)).toEqual([sam.id]);
-          expect(await r.contacts.update(crypto.randomUUID(), { name: "Nobody" })).toBeUndefined();
+          expect(await r.contacts.update(randomId(), { name: "Nobody" })).toBeUndefined();
+        });
+      });
+
+      it("lists contacts by name as people read it, whatever the case or accents", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const names = await storage.withTenant(tenantId, async (r) => {
+          for (const name of ["zoe", "Élodie", "ben", "Adam", "Zack", "élan"]) await r.contacts.create({ name });
+          return (await r.contacts.list()).map((c) => c.name);
+        });
+        expect(names).toEqual(["Adam", "ben", "élan", "Élodie", "Zack", "zoe"]);
+        const withLast = await storage.withTenant(tenantId, (r) => r.contacts.listWithLastTouch());
+        expect(withLast.map((c) => c.contact.name)).toEqual(names);
+      });
+
+      it("prefers the platform user id over the handle when both are asked for", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          // @janedoe renamed herself; someone new took the old handle's spelling before we knew.
+          const jane = await r.contacts.create({ name: "Jane Doe", identities: [x("jane_d", "42")] });
+          await r.contacts.create({ name: "New Janedoe", identities: [x("janedoe", "77")] });
+          const found = await r.contacts.findByIdentity("x", { handle: "janedoe", externalUserId: "42" });
+          expect(found?.id).toBe(jane.id);
         });
       });
 
@@ -218,6 +256,8 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           expect(first.touchpoint).toMatchObject({ tenantId, contactId: jane.id, channel: "call", undoneAt: null });
           const again = await r.touchpoints.record(touch(jane.id, { sourceRef: "slack:T1:trigger-1", note: "other" }));
           expect(again).toEqual({ touchpoint: first.touchpoint, created: false });
+          expect(await r.touchpoints.findBySourceRef("slack:T1:trigger-1")).toEqual(first.touchpoint);
+          expect(await r.touchpoints.findBySourceRef("slack:T1:other")).toBeUndefined();
           expect(await r.touchpoints.listForContact(jane.id, 10)).toHaveLength(1);
         });
       });

@@ -18,7 +18,11 @@ export async function addContact(
 
   return deps.storage.withTenant(input.tenantId, async (repos) => {
     for (const identity of contact.identities ?? []) {
-      const owner = await repos.contacts.findByIdentity(identity.platform, { handle: identity.handle });
+      const owner =
+        (await repos.contacts.findByIdentity(identity.platform, { handle: identity.handle })) ??
+        (identity.externalUserId === null
+          ? undefined
+          : await repos.contacts.findByIdentity(identity.platform, { externalUserId: identity.externalUserId }));
       if (owner) return err(new IdentityTaken(formatIdentity(identity), owner));
     }
     return ok(await repos.contacts.create(contact));

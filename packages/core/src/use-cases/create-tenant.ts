@@ -3,12 +3,13 @@ import {
   DEFAULT_TIME_ZONE,
   type NewTenant,
   type Tenant,
+  validateChannelId,
   validateNudgeTime,
   validateTimeZone,
 } from "../domain/tenant.js";
 import { type TenantExists, ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
-import { err, ok, type Result } from "../result.js";
+import { err, type Result } from "../result.js";
 
 /** A new organization; whoever installed the app (when known) becomes its first admin. */
 export async function createTenant(
@@ -29,26 +30,19 @@ export async function createTenant(
   if (!timeZone.ok) return err(new ValidationError("timeZone", timeZone.error));
   const nudgeTime = validateNudgeTime(input.nudgeTime ?? DEFAULT_NUDGE_TIME);
   if (!nudgeTime.ok) return err(new ValidationError("nudgeTime", nudgeTime.error));
+  const channel = validateChannelId(input.nudgeChannel ?? null);
+  if (!channel.ok) return err(new ValidationError("nudgeChannel", `${channel.error}.`));
 
-  const created = await deps.storage.tenants.create({
-    platform: input.platform,
-    externalId,
-    enterpriseId: input.enterpriseId ?? null,
-    name,
-    timeZone: timeZone.value,
-    nudgeTime: nudgeTime.value,
-    nudgeChannel: input.nudgeChannel ?? null,
-  });
-  if (!created.ok) return created;
-  const admin = input.admin;
-  if (admin) {
-    await deps.storage.withTenant(created.value.id, (repos) =>
-      repos.members.upsert({
-        platformUserId: admin.platformUserId,
-        role: "admin",
-        displayName: admin.displayName ?? null,
-      }),
-    );
-  }
-  return ok(created.value);
+  return deps.storage.tenants.create(
+    {
+      platform: input.platform,
+      externalId,
+      enterpriseId: input.enterpriseId ?? null,
+      name,
+      timeZone: timeZone.value,
+      nudgeTime: nudgeTime.value,
+      nudgeChannel: channel.value,
+    },
+    input.admin ? { admin: input.admin } : {},
+  );
 }

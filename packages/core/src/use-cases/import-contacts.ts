@@ -1,3 +1,4 @@
+import { isValidCadence, MAX_CADENCE_DAYS } from "../domain/cadence.js";
 import {
   type Contact,
   type ContactPatch,
@@ -50,8 +51,8 @@ export interface ImportReport {
   readonly dryRun: boolean;
 }
 
+/** Contacts written so far, of those the file creates or changes. */
 export interface ImportProgress {
-  readonly phase: "validating" | "writing";
   readonly done: number;
   readonly total: number;
 }
@@ -77,12 +78,12 @@ export async function importContacts(
   const columns = readHeader(input.header);
   if (!columns.ok) return err(new ImportRejected(columns.error));
   const parsed = parseRows(columns.value, input.records);
-  if (parsed.problems.length > 0) return err(new ImportRejected(parsed.problems));
-  input.onProgress?.({ phase: "validating", done: input.records.length, total: input.records.length });
 
   return deps.storage.withTenant(input.tenantId, async (repos) => {
+    // Rows that read well are still checked against stored contacts, so one pass reports every bad row.
     const plan = planImport(parsed.rows, await repos.contacts.list({ includeArchived: true }));
-    if (plan.problems.length > 0) return err(new ImportRejected(plan.problems));
+    const problems = [...parsed.problems, ...plan.problems].sort((a, b) => a.line - b.line);
+    if (problems.length > 0) return err(new ImportRejected(problems));
     const report: ImportReport = {
       rows: parsed.rows.length,
       created: plan.creates.length,
@@ -162,11 +163,9 @@ function parseRows(
     let cadenceDays: number | null = null;
     const cadenceText = get("cadence_days");
     if (cadenceText !== "") {
-      cadenceDays = /^\d+$/.test(cadenceText) ? Number(cadenceText) : Number.NaN;
-      if (Number.isNaN(cadenceDays)) {
-        bad(`cadence_days "${cadenceText}" must be a whole number of days from 1 to 3650`);
-        cadenceDays = null;
-      }
+      const days = /^\d+$/.test(cadenceText) ? Number(cadenceText) : Number.NaN;
+      if (isValidCadence(days)) cadenceDays = days;
+      else bad(`cadence_days "${cadenceText}" must be a whole number of days from 1 to ${MAX_CADENCE_DAYS}`);
     }
     const identities: Identity[] = [];
     if (x !== undefined) identities.push({ platform: "x", handle: x, externalUserId: null });
@@ -308,17 +307,17 @@ async function writePlan(
 ): Promise<void> {
   const total = plan.creates.length + plan.updates.length;
   let done = 0;
-  onProgress?.({ phase: "writing", done, total });
+  onProgress?.({ done, total });
   for (let i = 0; i < plan.creates.length; i += WRITE_BATCH) {
     const batch = plan.creates.slice(i, i + WRITE_BATCH);
     await contacts.createMany(batch);
     done += batch.length;
-    onProgress?.({ phase: "writing", done, total });
+    onProgress?.({ done, total });
   }
   for (const update of plan.updates) {
     if (Object.keys(update.patch).length > 0) await contacts.update(update.id, update.patch);
     if (update.identities.length > 0) await contacts.addIdentities(update.id, update.identities);
     done++;
-    if (done % WRITE_BATCH === 0 || done === total) onProgress?.({ phase: "writing", done, total });
+    if (done % WRITE_BATCH === 0 || done === total) onProgress?.({ done, total });
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseCommand } from "../commands/parse-command.js";
 import { AmbiguousContact, UnknownContact, ValidationError } from "../errors.js";
 import {
   byEmail,
@@ -84,9 +85,11 @@ describe("logTouch", () => {
       const w = await world();
       const sam = await seedContact(w, {
         name: "Sam Lee",
-        identities: [{ platform: "slack", handle: "samlee", externalUserId: null }],
+        identities: [{ platform: "bluesky", handle: "samlee.bsky.social", externalUserId: null }],
       });
-      expect(unwrap(await logTouch(w.deps, input(w, { who: byHandle("samlee") }))).contact.id).toBe(sam.id);
+      const who = parseCommand("/touch", "@SamLee.bsky.social called");
+      if (!who.ok || who.value.kind !== "touch") throw new Error("did not parse");
+      expect(unwrap(await logTouch(w.deps, input(w, { who: who.value.who }))).contact.id).toBe(sam.id);
     });
 
     it("by exact name, ignoring case", async () => {
@@ -179,6 +182,20 @@ describe("logTouch", () => {
         await logTouch(w.deps, input(w, { sourceRef: "slack:retry-2", who: byHandle("mariachen") })),
       );
       expect(replay).toMatchObject({ created: false, contact: { id: jane.id } });
+    });
+
+    it("answers a retry with the stored touch even when who no longer resolves", async () => {
+      const { w, jane } = await withJane();
+      const first = unwrap(await logTouch(w.deps, input(w, { sourceRef: "slack:retry-3", who: byName("Jane Doe") })));
+      // Since the first delivery: a namesake was added and Jane was archived.
+      await seedContact(w, { name: "Jane Doe" });
+      await w.storage.withTenant(w.tenantId, (r) => r.contacts.update(jane.id, { archived: true }));
+      const replay = unwrap(await logTouch(w.deps, input(w, { sourceRef: "slack:retry-3", who: byName("Jane Doe") })));
+      expect(replay).toMatchObject({
+        created: false,
+        touchpoint: { id: first.touchpoint.id },
+        contact: { id: jane.id },
+      });
     });
 
     it("refuses an empty sourceRef as a programming error", async () => {

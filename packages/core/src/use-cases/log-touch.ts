@@ -47,6 +47,15 @@ export async function logTouch(
   if (input.sourceRef.trim() === "") throw new Error("logTouch needs a sourceRef");
 
   return deps.storage.withTenant(input.tenantId, async (repos) => {
+    // A redelivery answers with what was logged the first time, even if "who" would now resolve
+    // differently (the contact archived, a namesake added since).
+    const logged = await repos.touchpoints.findBySourceRef(input.sourceRef);
+    const loggedContact = logged && (await repos.contacts.get(logged.contactId));
+    if (logged && loggedContact) {
+      const previous = await repos.touchpoints.latest(loggedContact.id, { excluding: logged.id });
+      return ok({ touchpoint: logged, contact: loggedContact, previous: previous ?? null, created: false });
+    }
+
     const contact = await resolveContact(repos.contacts, input.who);
     if (!contact.ok) return contact;
 

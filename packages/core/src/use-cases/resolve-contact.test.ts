@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WhoRef } from "../commands/parse-command.js";
-import { AmbiguousContact, UnknownContact } from "../errors.js";
+import { normalizeHandle } from "../domain/identity.js";
+import { type AmbiguousContact, UnknownContact } from "../errors.js";
 import {
   byEmail,
   byHandle,
@@ -21,25 +22,29 @@ const archive = (w: World, id: string) =>
   w.storage.withTenant(w.tenantId, (repos) => repos.contacts.update(id, { archived: true }));
 
 describe("resolveContact", () => {
-  it("prefers the contact holding the X handle over one holding it as an alias elsewhere", async () => {
+  it("finds X handles on X, and Bluesky and Mastodon handles as aliases", async () => {
     const w = await world();
     const onX = await seedContact(w, { name: "Sam on X", identities: [xId("sam")] });
-    await seedContact(w, {
-      name: "Sam on Slack",
-      identities: [{ platform: "slack", handle: "sam", externalUserId: null }],
+    const onBluesky = await seedContact(w, {
+      name: "Sam on Bluesky",
+      identities: [
+        { platform: "bluesky", handle: unwrap(normalizeHandle("bluesky", "@Sam.bsky.social")), externalUserId: null },
+      ],
+    });
+    const onMastodon = await seedContact(w, {
+      name: "Sam on Mastodon",
+      identities: [
+        {
+          platform: "mastodon",
+          handle: unwrap(normalizeHandle("mastodon", "@sam@mastodon.social")),
+          externalUserId: null,
+        },
+      ],
     });
     expect(unwrap(await resolve(w, byHandle("sam"))).id).toBe(onX.id);
-  });
-
-  it("offers a choice when an alias is held by several contacts", async () => {
-    const w = await world();
-    const slack = { platform: "slack", handle: "sam", externalUserId: null } as const;
-    const bluesky = { platform: "bluesky", handle: "sam", externalUserId: null } as const;
-    await seedContact(w, { name: "Sam A", identities: [slack] });
-    await seedContact(w, { name: "Sam B", identities: [bluesky] });
-    const error = unwrapErr(await resolve(w, byHandle("sam")));
-    expect(error).toBeInstanceOf(AmbiguousContact);
-    expect((error as AmbiguousContact).candidates.map((c) => c.name).sort()).toEqual(["Sam A", "Sam B"]);
+    expect(unwrap(await resolve(w, byHandle("sam.bsky.social"))).id).toBe(onBluesky.id);
+    expect(unwrap(await resolve(w, byHandle("sam@mastodon.social"))).id).toBe(onMastodon.id);
+    expect(unwrapErr(await resolve(w, byHandle("sam.example.org")))).toBeInstanceOf(UnknownContact);
   });
 
   it("finds by X user id even after the handle changed", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UnknownTenant } from "../errors.js";
 import { unwrap, unwrapErr } from "../testing/builders.js";
+import { randomId } from "../testing/ids.js";
 import { InMemoryStorage } from "../testing/index.js";
 import { resolveTenant } from "./resolve-tenant.js";
 
@@ -35,6 +36,6 @@ describe("resolveTenant", () => {
     const error = unwrapErr(await resolveTenant(deps, " T999 "));
     expect(error).toBeInstanceOf(UnknownTenant);
     expect(error.message).toBe('No tenant has the id or external id "T999".');
-    expect(unwrapErr(await resolveTenant(deps, crypto.randomUUID()))).toBeInstanceOf(UnknownTenant);
+    expect(unwrapErr(await resolveTenant(deps, randomId()))).toBeInstanceOf(UnknownTenant);
   });
 });

@@ -1,9 +1,7 @@
-import { PLATFORMS, type Tenant } from "../domain/tenant.js";
+import { isUuid, PLATFORMS, type Tenant } from "../domain/tenant.js";
 import { UnknownTenant } from "../errors.js";
 import type { Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `--tenant T` takes the tenant's id or its platform's external id (Slack team id, Teams tenant id). */
 export async function resolveTenant(
@@ -11,7 +9,7 @@ export async function resolveTenant(
   ref: string,
 ): Promise<Result<Tenant, UnknownTenant>> {
   const trimmed = ref.trim();
-  if (UUID.test(trimmed)) {
+  if (isUuid(trimmed)) {
     const byId = await deps.storage.tenants.get(trimmed.toLowerCase());
     if (byId) return ok(byId);
   }

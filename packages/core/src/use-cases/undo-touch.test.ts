@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UnknownTouchpoint } from "../errors.js";
 import { seedContact, seedTouch, touchesOf, unwrap, unwrapErr, world } from "../testing/builders.js";
+import { randomId } from "../testing/ids.js";
 import { undoTouch } from "./undo-touch.js";
 
 async function withTouch() {
@@ -41,7 +42,7 @@ describe("undoTouch", () => {
 
   it("says UnknownTouchpoint for an id that does not exist", async () => {
     const { w } = await withTouch();
-    const error = unwrapErr(await undoTouch(w.deps, { tenantId: w.tenantId, touchpointId: crypto.randomUUID() }));
+    const error = unwrapErr(await undoTouch(w.deps, { tenantId: w.tenantId, touchpointId: randomId() }));
     expect(error).toBeInstanceOf(UnknownTouchpoint);
     expect(error.message).toBe("That touchpoint no longer exists.");
   });

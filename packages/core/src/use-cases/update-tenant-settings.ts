@@ -1,6 +1,12 @@
 import { isValidCadence, MAX_CADENCE_DAYS } from "../domain/cadence.js";
 import { normalizeSegment } from "../domain/contact.js";
-import { type Tenant, type TenantPatch, validateNudgeTime, validateTimeZone } from "../domain/tenant.js";
+import {
+  type Tenant,
+  type TenantPatch,
+  validateChannelId,
+  validateNudgeTime,
+  validateTimeZone,
+} from "../domain/tenant.js";
 import { ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -28,11 +34,9 @@ export async function updateTenantSettings(
     clean.nudgeTime = time.value;
   }
   if (patch.nudgeChannel !== undefined) {
-    const channel = patch.nudgeChannel?.trim() ?? null;
-    if (channel !== null && channel !== "" && !/^[A-Za-z0-9:@._-]{1,200}$/.test(channel)) {
-      return err(new ValidationError("nudgeChannel", `"${channel}" is not a channel id (like C0123ABCD).`));
-    }
-    clean.nudgeChannel = channel === "" ? null : channel;
+    const channel = validateChannelId(patch.nudgeChannel);
+    if (!channel.ok) return err(new ValidationError("nudgeChannel", `${channel.error}.`));
+    clean.nudgeChannel = channel.value;
   }
   if (patch.settings !== undefined) {
     const cadences = patch.settings.cadenceBySegment;

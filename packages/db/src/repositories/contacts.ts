@@ -1,5 +1,5 @@
-import type { ContactRepository, Identity } from "@touchpoint/core";
-import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { type ContactRepository, compareContacts, type Identity } from "@touchpoint/core";
+import { and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Transaction } from "../client.js";
 import { contactIdentities, contacts, touchpoints } from "../schema.js";
 import { insertContacts } from "./bulk-insert.js";
@@ -14,9 +14,8 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
     const rows = await tx
       .select()
       .from(contacts)
-      .where(and(onlyActive ? active : mine, inArray(contacts.id, [...ids])))
-      .orderBy(asc(contacts.name), asc(contacts.id));
-    return withIdentities(tx, tenantId, rows);
+      .where(and(onlyActive ? active : mine, inArray(contacts.id, [...ids])));
+    return (await withIdentities(tx, tenantId, rows)).sort(compareContacts);
   };
 
   const identityValues = (contactId: string, identities: readonly Identity[]) =>
@@ -70,18 +69,21 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
     },
 
     async findByIdentity(platform, key) {
-      const match = [
-        key.handle !== undefined ? eq(contactIdentities.handle, key.handle) : undefined,
-        key.externalUserId !== undefined ? eq(contactIdentities.externalUserId, key.externalUserId) : undefined,
-      ].filter((c) => c !== undefined);
-      if (match.length === 0) return undefined;
-      const [hit] = await tx
-        .select({ contactId: contactIdentities.contactId })
-        .from(contactIdentities)
-        .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.platform, platform), or(...match)))
-        .limit(1);
-      if (!hit) return undefined;
-      const [contact] = await byIds([hit.contactId], false);
+      const holder = async (match: SQL) => {
+        const [hit] = await tx
+          .select({ contactId: contactIdentities.contactId })
+          .from(contactIdentities)
+          .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.platform, platform), match));
+        return hit?.contactId;
+      };
+      // The platform's user id outlives handle changes, so it decides when both are known.
+      const contactId =
+        (key.externalUserId !== undefined
+          ? await holder(eq(contactIdentities.externalUserId, key.externalUserId))
+          : undefined) ??
+        (key.handle !== undefined ? await holder(eq(contactIdentities.handle, key.handle)) : undefined);
+      if (contactId === undefined) return undefined;
+      const [contact] = await byIds([contactId], false);
       return contact;
     },
 
@@ -100,9 +102,8 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
       const rows = await tx
         .select()
         .from(contacts)
-        .where(and(active, sql`lower(${contacts.name}) = lower(${name})`))
-        .orderBy(asc(contacts.name), asc(contacts.id));
-      return withIdentities(tx, tenantId, rows);
+        .where(and(active, sql`lower(${contacts.name}) = lower(${name})`));
+      return (await withIdentities(tx, tenantId, rows)).sort(compareContacts);
     },
 
     async listNames() {
@@ -113,9 +114,8 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
       const rows = await tx
         .select()
         .from(contacts)
-        .where(options?.includeArchived ? mine : active)
-        .orderBy(asc(contacts.name), asc(contacts.id));
-      return withIdentities(tx, tenantId, rows);
+        .where(options?.includeArchived ? mine : active);
+      return (await withIdentities(tx, tenantId, rows)).sort(compareContacts);
     },
 
     async listWithLastTouch() {
@@ -143,23 +143,24 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
         })
         .from(contacts)
         .leftJoinLateral(last, sql`true`)
-        .where(active)
-        .orderBy(asc(contacts.name), asc(contacts.id));
+        .where(active);
       const hydrated = await withIdentities(
         tx,
         tenantId,
         rows.map((r) => r.contact),
       );
-      return hydrated.map((contact, i) => {
-        const row = rows[i];
-        return {
-          contact,
-          lastTouch:
-            row?.occurredAt && row.channel && row.direction
-              ? { occurredAt: row.occurredAt, channel: row.channel, direction: row.direction, note: row.note }
-              : null,
-        };
-      });
+      return hydrated
+        .map((contact, i) => {
+          const row = rows[i];
+          return {
+            contact,
+            lastTouch:
+              row?.occurredAt && row.channel && row.direction
+                ? { occurredAt: row.occurredAt, channel: row.channel, direction: row.direction, note: row.note }
+                : null,
+          };
+        })
+        .sort((a, b) => compareContacts(a.contact, b.contact));
     },
   };
 }

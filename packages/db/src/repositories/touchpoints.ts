@@ -36,6 +36,14 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
       return row ? toTouchpoint(row) : undefined;
     },
 
+    async findBySourceRef(sourceRef) {
+      const [row] = await tx
+        .select()
+        .from(touchpoints)
+        .where(and(mine, eq(touchpoints.sourceRef, sourceRef)));
+      return row ? toTouchpoint(row) : undefined;
+    },
+
     async latest(contactId, options) {
       const [row] = await tx
         .select()
