@@ -69,3 +69,24 @@ describe("/readyz before migrations", () => {
     }
   });
 });
+
+describe("/readyz without a database", () => {
+  it("answers 503 without passing the database's error on to the caller", async () => {
+    const handle = await createDb({ kind: "embedded", dataDir: undefined });
+    await handle.close();
+    const database = {
+      handle,
+      storage: (await sharedDatabase()).storage,
+      description: "closed",
+      close: async () => {},
+    };
+    const server = await startServer(env, silentLogger, { database });
+    try {
+      const response = await fetch(`${server.http.url}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: "database unavailable" });
+    } finally {
+      await server.stop();
+    }
+  });
+});
