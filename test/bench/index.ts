@@ -10,8 +10,7 @@ import { createTenant, type NewContact } from "@touchpoint/core";
 import { uniqueExternalId } from "@touchpoint/core/testing";
 import { createDb, type Database } from "@touchpoint/db";
 import { insertContactsPlain } from "@touchpoint/db/testing";
-import { importContactsFile, type OpenDatabase, openDatabase } from "@touchpoint/server/testing";
-import { loadEnv } from "../../apps/server/src/env.js";
+import { importContactsFile, loadEnv, type OpenDatabase, openDatabase } from "@touchpoint/server/testing";
 
 const ROWS = 10_000;
 const RUNS = 3;

@@ -32,11 +32,14 @@ export async function createDb(config: DatabaseConfig): Promise<DatabaseHandle> 
   if (config.kind === "postgres") {
     const connect = (max: number) =>
       postgres(config.url, { max, onnotice: () => {}, connection: { application_name: "touchpoint" } });
-    const client = connect(config.maxConnections ?? 10);
+    const max = config.maxConnections ?? 10;
+    const client = connect(max);
+    const db = drizzlePostgres(client, { schema }) as unknown as Database;
     return {
-      db: drizzlePostgres(client, { schema }) as unknown as Database,
+      db,
       kind: "postgres",
       exclusive: async (work) => {
+        if (max === 1) return work(db); // already one session
         const single = connect(1);
         try {
           return await work(drizzlePostgres(single, { schema }) as unknown as Database);
