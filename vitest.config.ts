@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
  * share one embedded PGlite per worker (`isolate: false` keeps it alive across files), and the
  * *.pg.test.ts files join only when DATABASE_URL points at a real PostgreSQL.
  */
-const realPostgres = Boolean(process.env.DATABASE_URL);
+const appUrl = process.env.DATABASE_URL;
+const adminUrl = process.env.DATABASE_ADMIN_URL ?? appUrl;
 const sourceConditions = { conditions: ["@touchpoint/source"] };
 
 export default defineConfig({
@@ -32,7 +33,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      ...(realPostgres
+      ...(appUrl && adminUrl
         ? [
             {
               extends: true as const,
@@ -41,6 +42,8 @@ export default defineConfig({
                 include: ["**/*.pg.test.ts"],
                 exclude: ["**/node_modules/**"],
                 globalSetup: ["packages/db/src/testing/postgres-global-setup.ts"],
+                // The environment is read here, in the config; the global setup adds the template.
+                provide: { postgresServer: { appUrl, adminUrl } },
                 testTimeout: 60_000,
                 hookTimeout: 60_000,
               },

@@ -7,6 +7,9 @@ export const TEMPLATE_DATABASE = "touchpoint_test_template";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** From vitest.config.ts: the server DATABASE_URL and DATABASE_ADMIN_URL point at. */
+    postgresServer: { adminUrl: string; appUrl: string };
+    /** From this setup: the same, plus a migrated template to copy databases from. */
     postgres: { adminUrl: string; appUrl: string; template: string };
   }
 }
@@ -16,9 +19,7 @@ declare module "vitest" {
  * a fraction of a second (CREATE DATABASE … TEMPLATE) instead of migrating its own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const appUrl = process.env.DATABASE_URL;
-  if (!appUrl) throw new Error("the postgres project needs DATABASE_URL");
-  const adminUrl = process.env.DATABASE_ADMIN_URL ?? appUrl;
+  const { appUrl, adminUrl } = project.getProvidedContext().postgresServer;
 
   const admin = await createDb({ kind: "postgres", url: adminUrl, maxConnections: 1 });
   try {
