@@ -1,6 +1,7 @@
 import type { Contact, ContactPatch, NewContact } from "./domain/contact.js";
 import type { LastTouch, TouchCounts } from "./domain/health.js";
 import type { IdentityPlatform } from "./domain/identity.js";
+import type { Installation } from "./domain/installation.js";
 import type { ConnectSocialAccount, SocialAccount } from "./domain/social-account.js";
 import type { Member, MemberRole, NewTenant, Platform, Tenant, TenantPatch } from "./domain/tenant.js";
 import type { NewTouchpoint, Touchpoint } from "./domain/touchpoint.js";
@@ -15,6 +16,19 @@ import type { Result } from "./result.js";
 export interface Storage {
   withTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T>;
   readonly tenants: TenantDirectory;
+  readonly installations: InstallationDirectory;
+}
+
+/**
+ * Installations are looked up before the tenant is known (a Slack request carries only its team
+ * id), so they live on the cross-tenant path, keyed by platform and installation key.
+ */
+export interface InstallationDirectory {
+  /** Creates or replaces the installation with this platform and key. */
+  save(installation: Installation): Promise<void>;
+  find(platform: Platform, key: string): Promise<Installation | undefined>;
+  /** Deletes it (tokens and all); false when there was none. */
+  remove(platform: Platform, key: string): Promise<boolean>;
 }
 
 export interface TenantRepositories {
@@ -24,6 +38,18 @@ export interface TenantRepositories {
   readonly contacts: ContactRepository;
   readonly touchpoints: TouchpointRepository;
   readonly socialAccounts: SocialAccountRepository;
+  readonly pendingActions: PendingActionRepository;
+}
+
+/**
+ * What a chat reply left half-done until someone presses a button: the touch waiting for "which
+ * Jane?" or for "Create contact". Kept server-side because a button's value holds 2,000 characters
+ * and a note may hold 10,000.
+ */
+export interface PendingActionRepository {
+  put(kind: string, payload: unknown, expiresAt: Date): Promise<string>;
+  /** Removes and returns it, once: a second press of the same button finds nothing. */
+  take(id: string, kind: string, now: Date): Promise<unknown | undefined>;
 }
 
 /** The cross-tenant path: finding and creating tenants. Everything else is tenant-scoped. */

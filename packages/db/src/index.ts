@@ -16,4 +16,5 @@ export {
   shippedMigrations,
 } from "./migrate.js";
 export * as schema from "./schema.js";
-export { asSystem, createStorage, inTenant } from "./storage.js";
+export { asSystem, inTenant } from "./scopes.js";
+export { createStorage } from "./storage.js";

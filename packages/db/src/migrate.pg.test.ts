@@ -36,8 +36,10 @@ describe("migrations on PostgreSQL", () => {
     expect(tables.map((t) => t.tablename)).toEqual([
       "contact_identities",
       "contacts",
+      "installations",
       "members",
       "mentions",
+      "pending_actions",
       "social_accounts",
       "tenants",
       "touchpoints",

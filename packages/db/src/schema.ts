@@ -250,3 +250,43 @@ export const socialAccounts = pgTable(
     check("social_accounts_status_check", inList("status", ["active", "paused"])),
   ],
 );
+
+/** The app installed in a workspace: looked up by (platform, key) before the tenant is known. */
+export const installations = pgTable(
+  "installations",
+  {
+    tenantId: tenantId(),
+    id: uuid("id").notNull().defaultRandom(),
+    platform: text("platform", { enum: ["slack", "teams"] }).notNull(),
+    /** Slack team id, or the Enterprise Grid org id for an org-wide install; Teams tenant id. */
+    key: text("key").notNull(),
+    enterpriseId: text("enterprise_id"),
+    teamId: text("team_id"),
+    isEnterpriseInstall: boolean("is_enterprise_install").notNull().default(false),
+    botUserId: text("bot_user_id"),
+    installedBy: text("installed_by"),
+    /** AES-256-GCM envelope of the SDK's installation record (it holds the tokens). */
+    secret: text("secret").notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    // Global, not per tenant: a request's team id must lead to exactly one installation.
+    uniqueIndex("installations_key").on(t.platform, t.key),
+    check("installations_platform_check", inList("platform", ["slack", "teams"])),
+  ],
+);
+
+/** Half-done chat replies waiting for a button press ("which Jane?", "Create contact"). */
+export const pendingActions = pgTable(
+  "pending_actions",
+  {
+    tenantId: tenantId(),
+    id: uuid("id").notNull().defaultRandom(),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("pending_actions_expiry_idx").on(t.expiresAt)],
+);

@@ -8,40 +8,18 @@ import {
   type TenantRepositories,
 } from "@touchpoint/core";
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Database, Transaction } from "./client.js";
+import type { Database } from "./client.js";
 import type { SecretBox } from "./crypto.js";
 import { contactRepository } from "./repositories/contacts.js";
+import { installationDirectory } from "./repositories/installations.js";
 import { memberRepository } from "./repositories/members.js";
+import { pendingActionRepository } from "./repositories/pending-actions.js";
 import { toTenant } from "./repositories/rows.js";
 import { socialAccountRepository } from "./repositories/social-accounts.js";
 import { tenantRepository } from "./repositories/tenant.js";
 import { touchpointRepository } from "./repositories/touchpoints.js";
 import { members, tenants } from "./schema.js";
-
-/**
- * The tenant path: one transaction as touchpoint_app with app.tenant_id set, so Row-Level
- * Security holds even if a query forgot its tenant filter (they don't; it is the second wall).
- */
-export async function inTenant<T>(db: Database, tenantId: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  if (!isUuid(tenantId)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('role', 'touchpoint_app', true), set_config('app.tenant_id', ${tenantId}, true)`,
-    );
-    return work(tx);
-  });
-}
-
-/**
- * The system path: the few cross-tenant reads and writes, as touchpoint_system, whose policies
- * allow exactly those. Named here so that nothing reaches across tenants by leaving one unset.
- */
-export async function asSystem<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', 'touchpoint_system', true)`);
-    return work(tx);
-  });
-}
+import { asSystem, inTenant } from "./scopes.js";
 
 export function createStorage(db: Database, options: { readonly secrets: SecretBox }): Storage {
   const directory: TenantDirectory = {
@@ -100,6 +78,7 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
 
   return {
     tenants: directory,
+    installations: installationDirectory(db, options.secrets),
     withTenant: (tenantId, work) =>
       inTenant(db, tenantId, (tx) => {
         const repos: TenantRepositories = {
@@ -109,6 +88,7 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
           contacts: contactRepository(tx, tenantId),
           touchpoints: touchpointRepository(tx, tenantId),
           socialAccounts: socialAccountRepository(tx, tenantId, options.secrets),
+          pendingActions: pendingActionRepository(tx, tenantId),
         };
         return work(repos);
       }),

@@ -1,12 +1,15 @@
 import { type Contact, compareContacts, type NewContact } from "../domain/contact.js";
 import type { LastTouch } from "../domain/health.js";
+import type { Installation } from "../domain/installation.js";
 import type { SocialAccount } from "../domain/social-account.js";
 import { DEFAULT_SETTINGS, type Member, type Tenant } from "../domain/tenant.js";
 import type { Touchpoint } from "../domain/touchpoint.js";
 import { TenantExists } from "../errors.js";
 import type {
   ContactRepository,
+  InstallationDirectory,
   MemberRepository,
+  PendingActionRepository,
   SocialAccountRepository,
   Storage,
   TenantDirectory,
@@ -19,6 +22,8 @@ import { randomId } from "./ids.js";
 
 interface State {
   tenants: Map<string, Tenant>;
+  installations: Map<string, Installation>;
+  pending: Map<string, { tenantId: string; kind: string; payload: unknown; expiresAt: Date }>;
   members: Map<string, Member>;
   contacts: Map<string, Contact>;
   touchpoints: Map<string, Touchpoint>;
@@ -27,6 +32,8 @@ interface State {
 
 const cloneState = (s: State): State => ({
   tenants: new Map(s.tenants),
+  installations: new Map(s.installations),
+  pending: new Map(s.pending),
   members: new Map(s.members),
   contacts: new Map(s.contacts),
   touchpoints: new Map(s.touchpoints),
@@ -40,6 +47,8 @@ const cloneState = (s: State): State => ({
 export class InMemoryStorage implements Storage {
   private state: State = {
     tenants: new Map(),
+    installations: new Map(),
+    pending: new Map(),
     members: new Map(),
     contacts: new Map(),
     touchpoints: new Map(),
@@ -81,6 +90,14 @@ export class InMemoryStorage implements Storage {
     findByExternalId: async (platform, externalId) =>
       [...this.state.tenants.values()].find((t) => t.platform === platform && t.externalId === externalId),
     list: async () => [...this.state.tenants.values()].sort((a, b) => a.name.localeCompare(b.name)),
+  };
+
+  readonly installations: InstallationDirectory = {
+    save: async (installation) => {
+      this.state.installations.set(`${installation.platform}:${installation.key}`, installation);
+    },
+    find: async (platform, key) => this.state.installations.get(`${platform}:${key}`),
+    remove: async (platform, key) => this.state.installations.delete(`${platform}:${key}`),
   };
 
   withTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T> {
@@ -318,6 +335,20 @@ export class InMemoryStorage implements Storage {
       },
     };
 
-    return { tenantId, tenant, members, contacts, touchpoints, socialAccounts };
+    const pendingActions: PendingActionRepository = {
+      put: async (kind, payload, expiresAt) => {
+        const id = randomId();
+        s().pending.set(id, { tenantId, kind, payload, expiresAt });
+        return id;
+      },
+      take: async (id, kind, now) => {
+        const found = s().pending.get(id);
+        if (!found || found.tenantId !== tenantId || found.kind !== kind) return undefined;
+        s().pending.delete(id);
+        return found.expiresAt > now ? found.payload : undefined;
+      },
+    };
+
+    return { tenantId, tenant, members, contacts, touchpoints, socialAccounts, pendingActions };
   }
 }

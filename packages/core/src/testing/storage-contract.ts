@@ -352,6 +352,53 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       });
     });
 
+    describe("installations", () => {
+      it("saves, replaces, finds and removes an installation by platform and key", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const key = uniqueExternalId("T");
+        const installation = {
+          tenantId,
+          platform: "slack" as const,
+          key,
+          enterpriseId: null,
+          teamId: key,
+          isEnterpriseInstall: false,
+          botUserId: "U0BOT",
+          installedBy: "U0AMY",
+          secret: JSON.stringify({ bot: { token: "xoxb-first" } }),
+        };
+        await storage.installations.save(installation);
+        expect(await storage.installations.find("slack", key)).toEqual(installation);
+        expect(await storage.installations.find("teams", key)).toBeUndefined();
+        const replaced = { ...installation, secret: JSON.stringify({ bot: { token: "xoxb-second" } }) };
+        await storage.installations.save(replaced);
+        expect(await storage.installations.find("slack", key)).toEqual(replaced);
+        expect(await storage.installations.remove("slack", key)).toBe(true);
+        expect(await storage.installations.remove("slack", key)).toBe(false);
+        expect(await storage.installations.find("slack", key)).toBeUndefined();
+      });
+    });
+
+    describe("pending actions", () => {
+      it("hands a pending action back once, to its own tenant, of its own kind, before it expires", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const other = await newTenant(storage);
+        const now = new Date("2026-11-01T12:00:00Z");
+        const later = new Date("2026-11-02T12:00:00Z");
+        const payload = { note: "x".repeat(10_000), who: "@jane" };
+        const id = await storage.withTenant(tenantId, (r) => r.pendingActions.put("touch", payload, later));
+        expect(await storage.withTenant(other, (r) => r.pendingActions.take(id, "touch", now))).toBeUndefined();
+        expect(await storage.withTenant(tenantId, (r) => r.pendingActions.take(id, "contact", now))).toBeUndefined();
+        expect(await storage.withTenant(tenantId, (r) => r.pendingActions.take(id, "touch", now))).toEqual(payload);
+        expect(await storage.withTenant(tenantId, (r) => r.pendingActions.take(id, "touch", now))).toBeUndefined();
+
+        const stale = await storage.withTenant(tenantId, (r) => r.pendingActions.put("touch", payload, now));
+        expect(await storage.withTenant(tenantId, (r) => r.pendingActions.take(stale, "touch", later))).toBeUndefined();
+      });
+    });
+
     describe("social accounts", () => {
       it("keeps credentials out of listings and replaces them on reconnect", async () => {
         const storage = await makeStorage();

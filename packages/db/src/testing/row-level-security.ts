@@ -3,9 +3,18 @@ import { newTenant } from "@touchpoint/core/testing";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { type Database, queryRows } from "../client.js";
-import { inTenant } from "../storage.js";
+import { inTenant } from "../scopes.js";
 
-const TENANT_TABLES = ["members", "contacts", "contact_identities", "touchpoints", "mentions", "social_accounts"];
+const TENANT_TABLES = [
+  "members",
+  "contacts",
+  "contact_identities",
+  "touchpoints",
+  "mentions",
+  "social_accounts",
+  "installations",
+  "pending_actions",
+];
 
 /** Drizzle wraps driver errors ("Failed query: …"); the database's own words are in the cause. */
 async function rejection(work: Promise<unknown>): Promise<string> {

@@ -1,0 +1,24 @@
+-- Installations are found by team id before the tenant is known: the system role reads and
+-- writes them (its policies name exactly this table); the app role sees only its own tenant's.
+-- Pending actions are ordinary tenant data.
+GRANT SELECT ON installations TO touchpoint_app;
+--> statement-breakpoint
+GRANT SELECT, INSERT, UPDATE, DELETE ON installations TO touchpoint_system;
+--> statement-breakpoint
+GRANT SELECT, INSERT, UPDATE, DELETE ON pending_actions TO touchpoint_app;
+--> statement-breakpoint
+ALTER TABLE installations ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE installations FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY tenant_isolation ON installations TO touchpoint_app
+  USING (tenant_id = touchpoint_current_tenant()) WITH CHECK (tenant_id = touchpoint_current_tenant());
+--> statement-breakpoint
+CREATE POLICY installation_directory ON installations TO touchpoint_system USING (true) WITH CHECK (true);
+--> statement-breakpoint
+ALTER TABLE pending_actions ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE pending_actions FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY tenant_isolation ON pending_actions TO touchpoint_app
+  USING (tenant_id = touchpoint_current_tenant()) WITH CHECK (tenant_id = touchpoint_current_tenant());
