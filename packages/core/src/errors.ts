@@ -74,4 +74,11 @@ export class UnknownTouchpoint extends DomainError {
   }
 }
 
+export class NotAdmin extends DomainError {
+  readonly kind = "not_admin";
+  constructor(readonly userId: string) {
+    super("Only Touchpoint admins can change settings; ask an admin to add you in the Touchpoint app's Home tab.");
+  }
+}
+
 export type ContactLookupError = UnknownContact | AmbiguousContact;

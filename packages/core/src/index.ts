@@ -15,6 +15,7 @@ export * from "./errors.js";
 export * from "./ports.js";
 export * from "./result.js";
 export * from "./use-cases/add-contact.js";
+export * from "./use-cases/change-settings.js";
 export * from "./use-cases/create-tenant.js";
 export * from "./use-cases/find-contacts.js";
 export * from "./use-cases/import-contacts.js";

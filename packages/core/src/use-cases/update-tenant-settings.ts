@@ -16,7 +16,13 @@ export async function updateTenantSettings(
   deps: { readonly storage: Storage },
   input: { readonly tenantId: string; readonly patch: TenantPatch },
 ): Promise<Result<Tenant, ValidationError>> {
-  const { patch } = input;
+  const clean = validateTenantPatch(input.patch);
+  if (!clean.ok) return clean;
+  return ok(await deps.storage.withTenant(input.tenantId, (repos) => repos.tenant.update(clean.value)));
+}
+
+/** The patch with every field checked and normalized, or the first field that is wrong. */
+export function validateTenantPatch(patch: TenantPatch): Result<TenantPatch, ValidationError> {
   const clean: { -readonly [K in keyof TenantPatch]: TenantPatch[K] } = {};
   if (patch.name !== undefined) {
     const name = patch.name.trim();
@@ -60,5 +66,5 @@ export async function updateTenantSettings(
       clean.settings = patch.settings;
     }
   }
-  return ok(await deps.storage.withTenant(input.tenantId, (repos) => repos.tenant.update(clean)));
+  return ok(clean);
 }
