@@ -129,6 +129,14 @@ export interface SocialAccountRepository {
   credentials(id: string): Promise<string | undefined>;
 }
 
+/** Structured logging, as pino does it: details first, then the message. */
+export interface Logger {
+  debug(details: object, message?: string): void;
+  info(details: object, message?: string): void;
+  warn(details: object, message?: string): void;
+  error(details: object, message?: string): void;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -15,6 +15,7 @@ import {
   world,
   xId,
 } from "../testing/builders.js";
+import { newTenant } from "../testing/index.js";
 import { type LogTouchInput, logTouch } from "./log-touch.js";
 
 let refs = 0;
@@ -157,8 +158,8 @@ describe("logTouch", () => {
 
     it("does not find another tenant's contact", async () => {
       const { w } = await withJane();
-      const other = await world();
-      const error = unwrapErr(await logTouch(w.deps, { ...input(w), tenantId: other.tenantId }));
+      const otherTenant = await newTenant(w.storage);
+      const error = unwrapErr(await logTouch(w.deps, { ...input(w), tenantId: otherTenant }));
       expect(error).toBeInstanceOf(UnknownContact);
     });
   });

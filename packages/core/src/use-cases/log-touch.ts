@@ -35,6 +35,8 @@ export interface LoggedTouch {
   readonly previous: Touchpoint | null;
   /** False when this sourceRef was already logged: nothing new was written. */
   readonly created: boolean;
+  /** The organization's time zone, to say "yesterday" in the right place. */
+  readonly timeZone: string;
 }
 
 export async function logTouch(
@@ -47,13 +49,14 @@ export async function logTouch(
   if (input.sourceRef.trim() === "") throw new Error("logTouch needs a sourceRef");
 
   return deps.storage.withTenant(input.tenantId, async (repos) => {
+    const { timeZone } = await repos.tenant.get();
     // A redelivery answers with what was logged the first time, even if "who" would now resolve
     // differently (the contact archived, a namesake added since).
     const logged = await repos.touchpoints.findBySourceRef(input.sourceRef);
     const loggedContact = logged && (await repos.contacts.get(logged.contactId));
     if (logged && loggedContact) {
       const previous = await repos.touchpoints.latest(loggedContact.id, { excluding: logged.id });
-      return ok({ touchpoint: logged, contact: loggedContact, previous: previous ?? null, created: false });
+      return ok({ touchpoint: logged, contact: loggedContact, previous: previous ?? null, created: false, timeZone });
     }
 
     const contact = await resolveContact(repos.contacts, input.who);
@@ -61,8 +64,7 @@ export async function logTouch(
 
     let occurredAt = input.occurredAt;
     if (occurredAt === undefined) {
-      const tenant = await repos.tenant.get();
-      const resolved = resolveWhen(input.when ?? null, deps.clock.now(), tenant.timeZone);
+      const resolved = resolveWhen(input.when ?? null, deps.clock.now(), timeZone);
       if (!resolved.ok) return err(new ValidationError("when", resolved.error));
       occurredAt = resolved.value;
     }
@@ -83,6 +85,6 @@ export async function logTouch(
         ? contact.value
         : ((await repos.contacts.get(touchpoint.contactId)) ?? contact.value);
     const previous = await repos.touchpoints.latest(touched.id, { excluding: touchpoint.id });
-    return ok({ touchpoint, contact: touched, previous: previous ?? null, created });
+    return ok({ touchpoint, contact: touched, previous: previous ?? null, created, timeZone });
   });
 }
