@@ -225,7 +225,8 @@ function walkBlocks(node: unknown, pointer: string, maxText: number, problems: s
   }
 }
 
-function blockProblems(blocks: unknown, pointer: string, maxBlocks: number): string[] {
+/** What Slack would refuse in these blocks (exported so tests can check a slash command's HTTP answer too). */
+export function blockProblems(blocks: unknown, pointer = "/blocks", maxBlocks = MAX_MESSAGE_BLOCKS): string[] {
   const problems: string[] = [];
   if (Array.isArray(blocks) && blocks.length > maxBlocks) {
     problems.push(`no more than ${maxBlocks} items allowed [json-pointer:${pointer}]`);

@@ -74,9 +74,27 @@ describe("environment", () => {
   });
 
   it("wants all three Slack OAuth variables or none", () => {
-    expect(problems({ SLACK_CLIENT_ID: "123.456" })).toEqual([
+    expect(problems({ SLACK_SIGNING_SECRET: "s", SLACK_CLIENT_ID: "123.456" })).toEqual([
       expect.stringMatching(/SLACK_CLIENT_SECRET, SLACK_STATE_SECRET/),
     ]);
+  });
+
+  it("turns Slack on only with a way to verify requests and credentials to answer them", () => {
+    expect(problems({ SLACK_SIGNING_SECRET: "s" })).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN: Slack needs credentials/),
+    ]);
+    expect(problems({ SLACK_BOT_TOKEN: "xoxb-1" })).toEqual([expect.stringMatching(/^SLACK_SIGNING_SECRET: needed/)]);
+    expect(
+      problems({
+        SLACK_SIGNING_SECRET: "s",
+        SLACK_BOT_TOKEN: "xoxb-1",
+        SLACK_CLIENT_ID: "1",
+        SLACK_CLIENT_SECRET: "2",
+        SLACK_STATE_SECRET: "3",
+      }),
+    ).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: set it or the OAuth variables/)]);
+    expect(problems({ SLACK_SIGNING_SECRET: "s", SLACK_BOT_TOKEN: "xoxb-1" })).toEqual([]);
+    expect(problems({ SLACK_APP_TOKEN: "xapp-1", SLACK_BOT_TOKEN: "xoxb-1" })).toEqual([]);
   });
 
   it("never puts a secret's value in its error, but shows harmless ones", () => {
@@ -84,6 +102,7 @@ describe("environment", () => {
       // A password with an unencoded "/" and "#": not a URL the driver could read.
       DATABASE_URL: "postgres://touchpoint:hunter2/se#cret@localhost/db",
       TOUCHPOINT_ENCRYPTION_KEY: "not-base64-hunter2-secret!",
+      SLACK_SIGNING_SECRET: "hunter2-signing-secret",
       SLACK_CLIENT_ID: "123.456",
       SLACK_CLIENT_SECRET: "hunter2-client-secret",
       PORT: "eighty",

@@ -18,13 +18,10 @@ const postgresUrl = z
   )
   .optional();
 
-const httpUrl = (fallback?: string) => {
-  const url = z
-    .string()
-    .trim()
-    .refine((value) => URL.canParse(value) && /^https?:/.test(value), "an http:// or https:// URL");
-  return fallback === undefined ? url.optional() : url.default(fallback);
-};
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^https?:/.test(value), "an http:// or https:// URL");
 
 const flag = (fallback: boolean) =>
   z
@@ -57,20 +54,20 @@ const schema = z.object({
     .max(65535, "a port from 0 to 65535")
     .default(3000),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
-  PUBLIC_URL: httpUrl(),
+  PUBLIC_URL: httpUrl.optional(),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_CLIENT_ID: optionalText,
   SLACK_CLIENT_SECRET: optionalText,
   SLACK_STATE_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText,
   SLACK_APP_TOKEN: optionalText,
-  SLACK_API_URL: httpUrl("https://slack.com/api/"),
+  SLACK_API_URL: httpUrl.default("https://slack.com/api/"),
   TEAMS_APP_ID: optionalText,
   TEAMS_APP_PASSWORD: optionalText,
   TEAMS_APP_TENANT_ID: optionalText,
   TEAMS_APP_TYPE: oneOf(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
   TEAMS_ALLOW_UNAUTHENTICATED: flag(false),
-  X_API_URL: httpUrl("https://api.x.com"),
+  X_API_URL: httpUrl.default("https://api.x.com"),
   X_POLL_INTERVAL: z.coerce
     .number({ message: "a number of seconds" })
     .int("a whole number of seconds")
@@ -97,6 +94,21 @@ function crossProblems(raw: Record<string, string>): [string, string][] {
     problems.push([
       "TEAMS_ALLOW_UNAUTHENTICATED",
       "refused when NODE_ENV=production; set TEAMS_APP_ID and TEAMS_APP_PASSWORD instead",
+    ]);
+  }
+  if ((raw.SLACK_SIGNING_SECRET || raw.SLACK_APP_TOKEN) && !raw.SLACK_BOT_TOKEN && !raw.SLACK_CLIENT_ID) {
+    problems.push([
+      "SLACK_BOT_TOKEN",
+      "Slack needs credentials: SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install in many",
+    ]);
+  }
+  if (raw.SLACK_BOT_TOKEN && raw.SLACK_CLIENT_ID) {
+    problems.push(["SLACK_BOT_TOKEN", "set it or the OAuth variables (SLACK_CLIENT_ID…), not both"]);
+  }
+  if ((raw.SLACK_BOT_TOKEN || raw.SLACK_CLIENT_ID) && !raw.SLACK_SIGNING_SECRET && !raw.SLACK_APP_TOKEN) {
+    problems.push([
+      "SLACK_SIGNING_SECRET",
+      "needed to verify Slack's requests (or SLACK_APP_TOKEN for Socket Mode in development)",
     ]);
   }
   const oauth = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;

@@ -1,11 +1,13 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { type Clock, systemClock } from "@touchpoint/core";
 import { logDatabaseEvents, type OpenDatabase, openDatabase } from "./database.js";
 import { type Env, EnvError, loadEnv } from "./env.js";
 import { createMetrics } from "./http/metrics.js";
 import { operationsRoutes } from "./http/operations.js";
 import { type HttpServer, startHttpServer } from "./http/server.js";
 import { createLogger, type Logger } from "./logger.js";
+import { slackFromEnv } from "./slack.js";
 
 export interface RunningServer {
   readonly http: HttpServer;
@@ -19,19 +21,34 @@ export interface RunningServer {
 export async function startServer(
   env: Env,
   logger: Logger,
-  options: { readonly database?: OpenDatabase } = {},
+  options: {
+    readonly database?: OpenDatabase;
+    readonly clock?: Clock;
+    /** Tests: 0, so a Web API failure shows at once. */
+    readonly slackWebApiRetries?: number;
+  } = {},
 ): Promise<RunningServer> {
   const database = options.database ?? (await openDatabase(env, logDatabaseEvents(logger)));
   const closeDatabase = options.database ? async () => {} : () => database.close();
   try {
     const metrics = createMetrics();
-    const routes = operationsRoutes({ database: database.handle, metrics, logger });
+    const deps = { storage: database.storage, clock: options.clock ?? systemClock, logger };
+    const slack = slackFromEnv(env, deps, { webApiRetries: options.slackWebApiRetries });
+    await slack?.start();
+    const routes = new Map([
+      ...operationsRoutes({ database: database.handle, metrics, logger }),
+      ...(slack?.routes ?? []),
+    ]);
     const http = await startHttpServer({ routes, host: env.HOST, port: env.PORT, logger, metrics });
-    logger.info({ url: http.url, database: database.description, publicUrl: env.PUBLIC_URL }, "touchpoint is serving");
+    logger.info(
+      { url: http.url, database: database.description, publicUrl: env.PUBLIC_URL, slack: slack ? "on" : "off" },
+      "touchpoint is serving",
+    );
     return {
       http,
       stop: async () => {
         await http.close();
+        await slack?.stop();
         await closeDatabase();
       },
     };

@@ -1,4 +1,5 @@
 import type { Contact } from "./domain/contact.js";
+import { formatIdentity, type Identity } from "./domain/identity.js";
 
 /**
  * The expected failures of the core, each a value with a message a person can act on.
@@ -43,10 +44,10 @@ export class AmbiguousContact extends DomainError {
 export class IdentityTaken extends DomainError {
   readonly kind = "identity_taken";
   constructor(
-    readonly identity: string,
+    readonly identity: Pick<Identity, "platform" | "handle">,
     readonly owner: Pick<Contact, "id" | "name">,
   ) {
-    super(`${identity} already belongs to ${owner.name}.`);
+    super(`${formatIdentity(identity)} already belongs to ${owner.name}.`);
   }
 }
 

@@ -37,3 +37,4 @@ export async function cli(...args: string[]): Promise<CliRun> {
 export { importContactsFile } from "../cli/import-contacts.js";
 export { type OpenDatabase, openDatabase } from "../database.js";
 export { loadEnv } from "../env.js";
+export { type RunningServer, startServer } from "../main.js";

@@ -101,3 +101,8 @@ const CHANNEL_LABELS: Readonly<Record<TouchChannel, string>> = {
 export function channelLabel(channel: TouchChannel): string {
   return CHANNEL_LABELS[channel];
 }
+
+/** "an email", "an X DM", "a call": by how the label is said, not spelled. */
+export function channelArticle(channel: TouchChannel): "a" | "an" {
+  return channel.startsWith("x_") || channel === "email" || channel === "event" ? "an" : "a";
+}

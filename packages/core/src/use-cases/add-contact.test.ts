@@ -39,7 +39,10 @@ describe("addContact", () => {
       await addContact(w.deps, { tenantId: w.tenantId, contact: { name: "J. Doe", identities: [xId("janedoe")] } }),
     );
     expect(error).toBeInstanceOf(IdentityTaken);
-    expect(error).toMatchObject({ identity: "@janedoe", owner: { id: jane.id, name: "Jane Doe" } });
+    expect(error).toMatchObject({
+      identity: { platform: "x", handle: "janedoe" },
+      owner: { id: jane.id, name: "Jane Doe" },
+    });
     expect(error.message).toBe("@janedoe already belongs to Jane Doe.");
     expect(await allContacts(w)).toEqual([jane]);
   });

@@ -1,5 +1,4 @@
 import { type Contact, contactProblems, type NewContact, normalizeSegment } from "../domain/contact.js";
-import { formatIdentity } from "../domain/identity.js";
 import { IdentityTaken, ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -23,7 +22,7 @@ export async function addContact(
         (identity.externalUserId === null
           ? undefined
           : await repos.contacts.findByIdentity(identity.platform, { externalUserId: identity.externalUserId }));
-      if (owner) return err(new IdentityTaken(formatIdentity(identity), owner));
+      if (owner) return err(new IdentityTaken(identity, owner));
     }
     return ok(await repos.contacts.create(contact));
   });

@@ -29,6 +29,8 @@ export async function sharedEmbeddedStorage() {
   return createStorage(handle.db, { secrets: testSecrets });
 }
 
+/** Raw SQL for tests that look underneath the repositories (is it encrypted? is the index used?). */
+export { sql } from "drizzle-orm";
 export { insertContactsPlain } from "./baseline.js";
 export { type FreshDatabase, freshDatabase } from "./postgres.js";
 export { describeRowLevelSecurity } from "./row-level-security.js";

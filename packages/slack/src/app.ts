@@ -1,0 +1,187 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { App, HTTPReceiver, type Installation, SocketModeReceiver } from "@slack/bolt";
+import { installApp } from "@touchpoint/core";
+import { getStarted } from "./blocks/get-started.js";
+import { installationKey, type SlackDeps } from "./deps.js";
+import { slackInstallationStore, type TenantCache } from "./installation-store.js";
+import { registerListeners } from "./listeners/index.js";
+import { boltLogger } from "./logger.js";
+
+/** Exactly the bot scopes the listeners use; the manifest asks for these and no more. */
+export const BOT_SCOPES = ["commands", "chat:write", "users:read"] as const;
+export const SLASH_COMMANDS = ["/touch", "/contact", "/nudges", "/touchpoint"] as const;
+export const BOT_EVENTS = ["app_home_opened", "app_uninstalled", "tokens_revoked"] as const;
+
+export const EVENTS_PATH = "/slack/events";
+export const INSTALL_PATH = "/slack/install";
+export const REDIRECT_PATH = "/slack/oauth_redirect";
+
+/** Slack's payloads are a few kilobytes; anything near this is not Slack. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface SlackAppOptions {
+  readonly signingSecret: string;
+  /** The Web API base (SLACK_API_URL): Slack's, a proxy's, or a test's fake. */
+  readonly apiUrl: string;
+  readonly credentials:
+    | {
+        readonly kind: "oauth";
+        readonly clientId: string;
+        readonly clientSecret: string;
+        readonly stateSecret: string;
+        readonly redirectUri: string;
+      }
+    | { readonly kind: "token"; readonly botToken: string };
+  /** Socket Mode (SLACK_APP_TOKEN), for local development without a public URL. */
+  readonly appToken?: string;
+  readonly deps: SlackDeps;
+  /** Web API retries; tests set 0 so a failure shows at once. */
+  readonly webApiRetries?: number;
+}
+
+export interface SlackApp {
+  readonly app: App;
+  /** "POST /slack/events" and, with OAuth, the install routes: for the server to mount. Empty in Socket Mode. */
+  readonly routes: ReadonlyMap<string, RequestListener>;
+  /** Single-workspace mode records its workspace; Socket Mode connects. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Slack face of Touchpoint: Bolt's own request handling (signature checks, OAuth, acks) with
+ * Touchpoint's listeners, over the core's ports. The server mounts its routes on its HTTP server.
+ */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { deps, credentials } = options;
+  const logger = boltLogger(deps.logger);
+  const clientOptions = {
+    slackApiUrl: options.apiUrl,
+    retryConfig: { retries: options.webApiRetries ?? 10 },
+    logger,
+  };
+  const tenants: TenantCache = new Map();
+
+  const oauth =
+    credentials.kind === "oauth"
+      ? {
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+          stateSecret: credentials.stateSecret,
+          redirectUri: credentials.redirectUri,
+          scopes: [...BOT_SCOPES],
+          installationStore: slackInstallationStore({
+            storage: deps.storage,
+            tenants,
+            onFirstInstall: (installation, organization) => welcome(installation, organization),
+          }),
+          installerOptions: {
+            installPath: INSTALL_PATH,
+            redirectUriPath: REDIRECT_PATH,
+            clientOptions,
+          },
+        }
+      : {};
+  const receiver = options.appToken
+    ? new SocketModeReceiver({ appToken: options.appToken, logger, ...oauth })
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret,
+        endpoints: EVENTS_PATH,
+        logger,
+        ...oauth,
+      });
+
+  const app = new App({
+    receiver,
+    logger,
+    clientOptions,
+    ...(credentials.kind === "token" && { token: credentials.botToken }),
+  });
+
+  async function welcome(installation: Installation, organization: string): Promise<void> {
+    const token = installation.bot?.token;
+    if (!token) return;
+    try {
+      await app.client.chat.postMessage({ token, channel: installation.user.id, ...getStarted(organization) });
+    } catch (error) {
+      // The install itself succeeded; a lost welcome is worth a log line, not a failed install.
+      deps.logger.warn({ err: error, installer: installation.user.id }, "could not send the get-started DM");
+    }
+  }
+
+  // Every listener runs for one tenant: the one this workspace's installation belongs to.
+  app.use(async ({ context, next }) => {
+    const key = installationKey(context);
+    if (key) {
+      let tenantId = tenants.get(key);
+      if (!tenantId) {
+        tenantId = (await deps.storage.installations.find("slack", key))?.tenantId;
+        if (tenantId) tenants.set(key, tenantId);
+      }
+      context.tenantId = tenantId;
+    }
+    await next();
+  });
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    deps.logger.error({ err: error.original ?? error, code: error.code }, "a Slack listener failed");
+  });
+
+  const routes = new Map<string, RequestListener>();
+  if (receiver instanceof HTTPReceiver) {
+    const handle = receiver.requestListener;
+    routes.set(`POST ${EVENTS_PATH}`, refuseOversized(handle));
+    if (credentials.kind === "oauth") {
+      routes.set(`GET ${INSTALL_PATH}`, handle);
+      routes.set(`GET ${REDIRECT_PATH}`, handle);
+    }
+  }
+
+  return {
+    app,
+    routes,
+    async start() {
+      if (credentials.kind === "token") await registerWorkspace(app, deps, credentials.botToken, tenants);
+      if (receiver instanceof SocketModeReceiver) await app.start();
+    },
+    async stop() {
+      if (receiver instanceof SocketModeReceiver) await app.stop();
+    },
+  };
+}
+
+/** Single-workspace mode has no install flow: the bot token names its workspace, which becomes the tenant. */
+async function registerWorkspace(app: App, deps: SlackDeps, botToken: string, tenants: TenantCache): Promise<void> {
+  const auth = await app.client.auth.test({ token: botToken });
+  const teamId = auth.team_id;
+  if (!teamId) throw new Error("SLACK_BOT_TOKEN: Slack's auth.test named no workspace");
+  const installed = await installApp(deps, {
+    installation: {
+      platform: "slack",
+      key: teamId,
+      enterpriseId: auth.enterprise_id ?? null,
+      teamId,
+      isEnterpriseInstall: false,
+      botUserId: auth.user_id ?? null,
+      installedBy: null,
+      secret: JSON.stringify({ team: { id: teamId }, bot: { token: botToken, userId: auth.user_id, id: auth.bot_id } }),
+    },
+    organizationName: auth.team ?? teamId,
+    installer: null,
+  });
+  if (!installed.ok) throw new Error(installed.error.message);
+  tenants.set(teamId, installed.value.tenant.id);
+}
+
+function refuseOversized(handle: RequestListener): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length > MAX_BODY_BYTES) {
+      res.writeHead(413, { "content-type": "text/plain" });
+      res.end(`Slack requests are at most ${MAX_BODY_BYTES} bytes`);
+      req.resume();
+      return;
+    }
+    handle(req, res);
+  };
+}

@@ -1,0 +1,104 @@
+import {
+  type Contact,
+  channelLabel,
+  describeDay,
+  formatIdentity,
+  helpText,
+  type RelationshipDetail,
+  type RelationshipOverview,
+  type RelationshipSummary,
+} from "@touchpoint/core";
+import { context, escapeMrkdwn, message, quoteNote, type SlackMessage, section } from "./text.js";
+
+const STATUS: Readonly<Record<RelationshipSummary["status"], string>> = {
+  never: ":new: never touched",
+  healthy: ":large_green_circle: in touch",
+  due: ":large_yellow_circle: due soon",
+  overdue: ":red_circle: going cold",
+};
+
+/** A colleague named by Slack user id renders as a mention; a name from a CSV as typed. */
+function owner(contact: Contact): string | null {
+  if (!contact.owner) return null;
+  return /^[UW][A-Z0-9]{2,}$/.test(contact.owner) ? `<@${contact.owner}>` : escapeMrkdwn(contact.owner);
+}
+
+function facts(contact: Contact): string {
+  return [
+    contact.segment && escapeMrkdwn(contact.segment),
+    ...contact.identities.map((i) => escapeMrkdwn(formatIdentity(i))),
+    owner(contact) && `owner ${owner(contact)}`,
+    contact.tags.length > 0 && contact.tags.map((t) => `#${escapeMrkdwn(t)}`).join(" "),
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/** `/contact show`: who they are, how the relationship is doing, the last few touches. */
+export function contactCard(detail: RelationshipDetail, now: Date): SlackMessage {
+  const { summary, recentTouches, timeZone } = detail;
+  const { contact } = summary;
+  const health =
+    summary.daysSince === null
+      ? `${STATUS[summary.status]} · cadence ${summary.cadenceDays} days`
+      : `${STATUS[summary.status]} · ${summary.daysSince} days since the last touch · cadence ${summary.cadenceDays} days`;
+  const recent = summary.recent
+    ? `Last 90 days: ${summary.recent.total} touches · ${summary.recent.inbound} inbound · ${summary.recent.outbound} outbound`
+    : "";
+  const touches = recentTouches.map(
+    (t) =>
+      `• ${describeDay(t.occurredAt, now, timeZone)} · ${channelLabel(t.channel)} · ${t.direction}${quoteNote(t.note, 200)}`,
+  );
+  return message(`${contact.name}: ${summary.status}`, [
+    section(`*${escapeMrkdwn(contact.name)}*${facts(contact) ? `\n${facts(contact)}` : ""}`),
+    section(`${health}${recent ? `\n${recent}` : ""}`),
+    ...(touches.length > 0 ? [section(touches.join("\n"))] : [context("No touches logged yet.")]),
+    ...(contact.notes ? [context(`Notes: ${escapeMrkdwn(contact.notes)}`)] : []),
+  ]);
+}
+
+export function contactSaved(verb: "Added" | "Updated", contact: Contact): SlackMessage {
+  return message(`${verb} ${contact.name}`, [
+    section(
+      `:white_check_mark: ${verb} *${escapeMrkdwn(contact.name)}*${facts(contact) ? ` · ${facts(contact)}` : ""}`,
+    ),
+  ]);
+}
+
+export function contactsFound(query: string, contacts: readonly Contact[]): SlackMessage {
+  if (contacts.length === 0) {
+    return message(`No contacts match ${query}.`, [section(`No contacts match *${escapeMrkdwn(query)}*.`)]);
+  }
+  const lines = contacts.map((c) => `• *${escapeMrkdwn(c.name)}*${facts(c) ? ` · ${facts(c)}` : ""}`);
+  return message(`${contacts.length} contacts match ${query}`, [
+    section(
+      `${contacts.length === 1 ? "1 contact matches" : `${contacts.length} contacts match`} *${escapeMrkdwn(query)}*:`,
+    ),
+    section(lines.join("\n")),
+  ]);
+}
+
+const NUDGE_LIMIT = 10;
+
+/** `/nudges` until the daily nudge exists: who is going cold or due, most urgent first. */
+export function relationshipsDue(overview: RelationshipOverview, now: Date): SlackMessage {
+  const due = overview.relationships.filter((r) => r.status === "overdue" || r.status === "due");
+  if (due.length === 0) {
+    return message("All caught up", [section(":tada: All caught up: no relationship is going cold.")]);
+  }
+  const lines = due.slice(0, NUDGE_LIMIT).map((r) => {
+    const last = r.lastTouch
+      ? `last: ${channelLabel(r.lastTouch.channel)} ${describeDay(r.lastTouch.occurredAt, now, overview.tenant.timeZone)}${quoteNote(r.lastTouch.note, 120)}`
+      : "";
+    return `• *${escapeMrkdwn(r.contact.name)}*${r.contact.segment ? ` · ${escapeMrkdwn(r.contact.segment)}` : ""}${owner(r.contact) ? ` · owner ${owner(r.contact)}` : ""} · ${r.daysSince} days since the last touch (cadence ${r.cadenceDays})\n   ${last}`;
+  });
+  return message(`${overview.counts.overdue} going cold, ${overview.counts.due} due soon`, [
+    section(`*Going cold or due* (${due.length})`),
+    section(lines.join("\n")),
+    ...(due.length > NUDGE_LIMIT ? [context(`and ${due.length - NUDGE_LIMIT} more`)] : []),
+  ]);
+}
+
+export function help(): SlackMessage {
+  return message("How to use Touchpoint", [section(escapeMrkdwn(helpText()))]);
+}

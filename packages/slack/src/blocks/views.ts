@@ -1,0 +1,142 @@
+import type { types } from "@slack/bolt";
+import { DEFAULT_CADENCE_BY_SEGMENT, type RelationshipOverview, type SettingsView } from "@touchpoint/core";
+import { EDIT_SETTINGS } from "../listeners/actions/action-ids.js";
+import { CREATE_CONTACT_VIEW, SETTINGS_VIEW } from "../listeners/views/callback-ids.js";
+import { actions, button, context, escapeMrkdwn, LIMITS, section, truncate } from "./text.js";
+
+type Input = types.InputBlock;
+
+function input(blockId: string, label: string, element: Input["element"], optional = false, hint?: string): Input {
+  return {
+    type: "input",
+    block_id: blockId,
+    label: { type: "plain_text", text: label },
+    element,
+    optional,
+    ...(hint && { hint: { type: "plain_text", text: hint } }),
+  };
+}
+
+function textInput(actionId: string, initial: string | null | undefined, placeholder?: string): Input["element"] {
+  return {
+    type: "plain_text_input",
+    action_id: actionId,
+    ...(initial ? { initial_value: truncate(initial, 3000) } : {}),
+    ...(placeholder && { placeholder: { type: "plain_text", text: placeholder } }),
+  };
+}
+
+/** What "Create contact" prefills from the typed who: a name, an @handle or an email. */
+export interface ContactDraft {
+  readonly name?: string;
+  readonly xHandle?: string;
+  readonly email?: string;
+}
+
+export function createContactModal(draft: ContactDraft, privateMetadata: string): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: CREATE_CONTACT_VIEW,
+    private_metadata: privateMetadata,
+    title: { type: "plain_text", text: "New contact" },
+    submit: { type: "plain_text", text: "Create and log" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      input("name", "Name", textInput("value", draft.name, "Jane Doe")),
+      input("x_handle", "X handle", textInput("value", draft.xHandle && `@${draft.xHandle}`, "@janedoe"), true),
+      input("email", "Email", textInput("value", draft.email, "jane@example.org"), true),
+      input("segment", "Segment", textInput("value", null, "major donor, board, influencer…"), true),
+      context("The touch you typed is logged with the new contact when you press Create and log."),
+    ],
+  };
+}
+
+const SEGMENTS = Object.keys(DEFAULT_CADENCE_BY_SEGMENT);
+
+/** Admins' settings: nudge channel, time, time zone, cadence per segment, admins. */
+export function settingsModal(settings: SettingsView): types.ModalView {
+  const { tenant } = settings;
+  const cadence = (segment: string) => tenant.settings.cadenceBySegment[segment] ?? DEFAULT_CADENCE_BY_SEGMENT[segment];
+  return {
+    type: "modal",
+    callback_id: SETTINGS_VIEW,
+    title: { type: "plain_text", text: "Touchpoint settings" },
+    submit: { type: "plain_text", text: "Save" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      input(
+        "channel",
+        "Daily nudge channel",
+        {
+          type: "conversations_select",
+          action_id: "value",
+          ...(tenant.nudgeChannel ? { initial_conversation: tenant.nudgeChannel } : {}),
+          filter: { include: ["public", "private"], exclude_bot_users: true },
+        },
+        true,
+        "Invite @Touchpoint to a private channel first.",
+      ),
+      input("time", "Nudge time", { type: "timepicker", action_id: "value", initial_time: tenant.nudgeTime }),
+      input(
+        "time_zone",
+        "Time zone",
+        textInput("value", tenant.timeZone, "America/New_York"),
+        false,
+        "A place name from the IANA list, like America/New_York or Europe/London.",
+      ),
+      ...SEGMENTS.map((segment) =>
+        input(`cadence:${segment}`, `Days between touches: ${segment}`, {
+          type: "number_input",
+          action_id: "value",
+          is_decimal_allowed: false,
+          min_value: "1",
+          max_value: "3650",
+          initial_value: String(cadence(segment)),
+        }),
+      ),
+      input("admins", "Touchpoint admins", {
+        type: "multi_users_select",
+        action_id: "value",
+        initial_users: settings.admins.map((a) => a.platformUserId),
+      }),
+    ].slice(0, LIMITS.viewBlocks),
+  };
+}
+
+const HOME_LIMIT = 10;
+
+/** The App Home tab: each person's own contacts going cold, and the settings for admins. */
+export function homeView(input: {
+  readonly userId: string;
+  readonly settings: SettingsView;
+  readonly overview: RelationshipOverview;
+}): types.HomeView {
+  const { tenant } = input.settings;
+  const mine = input.overview.relationships.filter(
+    (r) => r.contact.owner === input.userId && (r.status === "overdue" || r.status === "due"),
+  );
+  const blocks: types.KnownBlock[] = [
+    { type: "header", text: { type: "plain_text", text: truncate(`Touchpoint · ${tenant.name}`, 150) } },
+    section("*Your contacts going cold*"),
+    mine.length === 0
+      ? context("None of the contacts you own is due a touch. Own one with `/contact owner @jane me`.")
+      : section(
+          mine
+            .slice(0, HOME_LIMIT)
+            .map(
+              (r) =>
+                `• *${escapeMrkdwn(r.contact.name)}* · ${r.daysSince} days since the last touch (cadence ${r.cadenceDays})`,
+            )
+            .join("\n"),
+        ),
+    ...(mine.length > HOME_LIMIT ? [context(`and ${mine.length - HOME_LIMIT} more`)] : []),
+    { type: "divider" },
+    section(
+      `*Settings*\nDaily nudge at *${tenant.nudgeTime}* (${escapeMrkdwn(tenant.timeZone)}) in ${tenant.nudgeChannel ? `<#${tenant.nudgeChannel}>` : "_no channel yet_"}\nAdmins: ${input.settings.admins.map((a) => `<@${a.platformUserId}>`).join(", ") || "_none_"}`,
+    ),
+    input.settings.canEdit
+      ? actions([button(EDIT_SETTINGS, "Edit settings", "edit", "primary")])
+      : context("Only admins can change these."),
+  ];
+  return { type: "home", blocks: blocks.slice(0, LIMITS.viewBlocks) };
+}

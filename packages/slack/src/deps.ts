@@ -1,0 +1,24 @@
+import type { Context } from "@slack/bolt";
+import type { Clock, Logger, Storage } from "@touchpoint/core";
+
+/** What every listener needs: the core's ports. Listeners parse, call one use case, render. */
+export interface SlackDeps {
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Pending choices and drafts outlive a button press by a day at most. */
+export const PENDING_FOR_MS = 24 * 60 * 60 * 1000;
+
+/** The installation key a Slack request carries: the org for org-wide installs, else the workspace. */
+export function installationKey(context: Context): string | undefined {
+  return context.isEnterpriseInstall ? context.enterpriseId : context.teamId;
+}
+
+/** The tenant set by the tenant middleware; every listener but uninstall events has one. */
+export function tenantOf(context: Context): string {
+  const tenantId = context.tenantId as string | undefined;
+  if (!tenantId) throw new Error(`no Touchpoint tenant for Slack installation ${installationKey(context)}`);
+  return tenantId;
+}

@@ -1,0 +1,12 @@
+export {
+  BOT_EVENTS,
+  BOT_SCOPES,
+  createSlackApp,
+  EVENTS_PATH,
+  INSTALL_PATH,
+  REDIRECT_PATH,
+  SLASH_COMMANDS,
+  type SlackApp,
+  type SlackAppOptions,
+} from "./app.js";
+export type { SlackDeps } from "./deps.js";

@@ -1,0 +1,6 @@
+/** Block Kit action ids, beside the handlers that answer them (one file each in this folder). */
+export const UNDO_TOUCH = "undo_touch";
+/** Suffixed _0, _1…: action ids must be unique within one message. */
+export const CHOOSE_CONTACT = "choose_contact";
+export const CREATE_CONTACT = "create_contact";
+export const EDIT_SETTINGS = "edit_settings";

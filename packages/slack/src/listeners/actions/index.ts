@@ -1,0 +1,14 @@
+import type { App, BlockButtonAction } from "@slack/bolt";
+import type { SlackDeps } from "../../deps.js";
+import { CHOOSE_CONTACT, CREATE_CONTACT, EDIT_SETTINGS, UNDO_TOUCH } from "./action-ids.js";
+import { chooseContactAction } from "./choose-contact.js";
+import { createContactAction } from "./create-contact.js";
+import { editSettingsAction } from "./edit-settings.js";
+import { undoTouchAction } from "./undo-touch.js";
+
+export function registerActions(app: App, deps: SlackDeps): void {
+  app.action<BlockButtonAction>(UNDO_TOUCH, undoTouchAction(deps));
+  app.action<BlockButtonAction>(new RegExp(`^${CHOOSE_CONTACT}_\\d+$`), chooseContactAction(deps));
+  app.action<BlockButtonAction>(CREATE_CONTACT, createContactAction(deps));
+  app.action<BlockButtonAction>(EDIT_SETTINGS, editSettingsAction(deps));
+}

@@ -1,0 +1,24 @@
+import type { webApi } from "@slack/bolt";
+import { type SettingsView, viewSettings } from "@touchpoint/core";
+import type { SlackDeps } from "../deps.js";
+
+/**
+ * The settings as this person may see them. Slack's own workspace admins and owners are always
+ * Touchpoint admins (a single-workspace install has no installer to make the first one), so
+ * someone who isn't one yet is checked against Slack before being turned away.
+ */
+export async function settingsFor(
+  deps: SlackDeps,
+  client: webApi.WebClient,
+  tenantId: string,
+  userId: string,
+): Promise<SettingsView> {
+  const settings = await viewSettings(deps, { tenantId, actorId: userId });
+  if (settings.canEdit) return settings;
+  const { user } = await client.users.info({ user: userId });
+  if (!user?.is_admin && !user?.is_owner) return settings;
+  await deps.storage.withTenant(tenantId, (repos) =>
+    repos.members.upsert({ platformUserId: userId, role: "admin", displayName: user.real_name ?? null }),
+  );
+  return viewSettings(deps, { tenantId, actorId: userId });
+}

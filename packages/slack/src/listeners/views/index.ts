@@ -1,0 +1,10 @@
+import type { App, ViewSubmitAction } from "@slack/bolt";
+import type { SlackDeps } from "../../deps.js";
+import { CREATE_CONTACT_VIEW, SETTINGS_VIEW } from "./callback-ids.js";
+import { createContactSubmitted } from "./create-contact.js";
+import { settingsSubmitted } from "./settings.js";
+
+export function registerViews(app: App, deps: SlackDeps): void {
+  app.view<ViewSubmitAction>(CREATE_CONTACT_VIEW, createContactSubmitted(deps));
+  app.view<ViewSubmitAction>(SETTINGS_VIEW, settingsSubmitted(deps));
+}

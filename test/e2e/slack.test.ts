@@ -1,0 +1,461 @@
+import { uniqueExternalId } from "@touchpoint/core/testing";
+import { queryRows } from "@touchpoint/db";
+import { sql } from "@touchpoint/db/testing";
+import {
+  loadEnv,
+  type OpenDatabase,
+  type RunningServer,
+  sharedDatabase,
+  silentLogger,
+  startServer,
+} from "@touchpoint/server/testing";
+import { BOT_SCOPES } from "@touchpoint/slack";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blockProblems, type FakeSlack, type FakeWorkspace, startFakeSlack } from "../fakes/slack-web-api.js";
+import {
+  buttonPress,
+  eventCallback,
+  type SlackRequest,
+  send,
+  slashCommand,
+  viewSubmission,
+} from "../support/slack-requests.js";
+
+const SECRET = "signing-secret-for-tests";
+const CLIENT_ID = "1111.2222";
+const CLIENT_SECRET = "client-secret-for-tests";
+
+let fake: FakeSlack;
+let server: RunningServer;
+let database: OpenDatabase;
+
+beforeAll(async () => {
+  fake = await startFakeSlack({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+  database = await sharedDatabase();
+  const env = loadEnv({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_CLIENT_ID: CLIENT_ID,
+    SLACK_CLIENT_SECRET: CLIENT_SECRET,
+    SLACK_STATE_SECRET: "state-secret-for-tests",
+    SLACK_API_URL: fake.apiUrl,
+  });
+  server = await startServer(env, silentLogger, { database, slackWebApiRetries: 0 });
+});
+afterAll(async () => {
+  await server?.stop();
+  await fake?.close();
+});
+
+interface Workspace extends FakeWorkspace {
+  readonly installer: string;
+  readonly member: string;
+  tenantId: string;
+}
+
+function workspace(name: string): Workspace {
+  const teamId = uniqueExternalId("T");
+  return {
+    teamId,
+    teamName: name,
+    botToken: `xoxb-${teamId}-secret-bot-token`,
+    botUserId: `U0BOT${teamId.slice(-4)}`,
+    botId: `B0BOT${teamId.slice(-4)}`,
+    installer: "U0AMY",
+    member: "U0SAM",
+    users: [
+      { id: "U0AMY", name: "amy", realName: "Amy Admin", isAdmin: false },
+      { id: "U0SAM", name: "sam", realName: "Sam Staff", isAdmin: false },
+      { id: "U0OWNER", name: "olga", realName: "Olga Owner", isAdmin: true },
+    ],
+    channels: [{ id: "C0NUDGES", name: "nudges" }],
+    tenantId: "",
+  };
+}
+
+/** The whole OAuth dance through Bolt's installer: install page, Slack's redirect back with a code. */
+async function install(ws: Workspace): Promise<Workspace> {
+  fake.addWorkspace(ws);
+  const code = `code-${ws.teamId}`;
+  fake.addOAuthCode(code, { teamId: ws.teamId, userId: ws.installer, scopes: [...BOT_SCOPES] });
+  const page = await fetch(`${server.http.url}/slack/install`);
+  expect(page.status).toBe(200);
+  const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const state = /[?&]state=([^&"]+)/.exec(await page.text())?.[1];
+  expect(state).toBeDefined();
+  const done = await fetch(`${server.http.url}/slack/oauth_redirect?code=${code}&state=${state}`, {
+    headers: { cookie },
+  });
+  expect(done.status).toBe(200);
+  const tenant = await database.storage.tenants.findByExternalId("slack", ws.teamId);
+  if (!tenant) throw new Error("install created no tenant");
+  ws.tenantId = tenant.id;
+  return ws;
+}
+
+const events = () => `${server.http.url}/slack/events`;
+const post = (request: SlackRequest, options: { retryNum?: number; timestamp?: number; signature?: string } = {}) =>
+  send(events(), request, { secret: SECRET, ...options });
+
+async function command(
+  ws: Workspace,
+  name: string,
+  text: string,
+  options: { userId?: string; triggerId?: string; retryNum?: number } = {},
+) {
+  const responseUrl = fake.responseUrl(`${ws.teamId}-${Math.random().toString(36).slice(2)}`);
+  const response = await post(
+    slashCommand({
+      command: name,
+      text,
+      teamId: ws.teamId,
+      userId: options.userId ?? ws.installer,
+      responseUrl,
+      ...(options.triggerId && { triggerId: options.triggerId }),
+    }),
+    options.retryNum === undefined ? {} : { retryNum: options.retryNum },
+  );
+  expect(response.status).toBe(200);
+  const body = (await response.text()) || "{}";
+  const reply = JSON.parse(body) as { response_type?: string; text?: string; blocks?: unknown[] };
+  expect(blockProblems(reply.blocks ?? [])).toEqual([]);
+  return { reply, responseUrl, text: JSON.stringify(reply.blocks ?? []) };
+}
+
+async function touchesIn(tenantId: string) {
+  return database.storage.withTenant(tenantId, async (r) => {
+    const contacts = await r.contacts.list();
+    const all = await Promise.all(contacts.map((c) => r.touchpoints.listForContact(c.id, 100)));
+    return all.flat();
+  });
+}
+
+function buttonValue(blocks: unknown[], actionIdPrefix: string): string {
+  for (const block of blocks as { type: string; elements?: { action_id?: string; value: string }[] }[]) {
+    for (const element of block.elements ?? []) {
+      if (element.action_id?.startsWith(actionIdPrefix)) return element.value;
+    }
+  }
+  throw new Error(`no ${actionIdPrefix} button in ${JSON.stringify(blocks)}`);
+}
+
+describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", () => {
+  let riverside: Workspace;
+  let harbor: Workspace;
+
+  beforeAll(async () => {
+    riverside = await install(workspace("Riverside Food Bank"));
+    harbor = await install(workspace("Harbor Arts"));
+  });
+
+  it("installs two workspaces over OAuth: a tenant each, the installer an admin, a get-started DM", async () => {
+    expect(riverside.tenantId).not.toBe(harbor.tenantId);
+    const tenant = await database.storage.tenants.get(riverside.tenantId);
+    expect(tenant).toMatchObject({ platform: "slack", externalId: riverside.teamId, name: "Riverside Food Bank" });
+    const admin = await database.storage.withTenant(riverside.tenantId, (r) => r.members.get(riverside.installer));
+    expect(admin?.role).toBe("admin");
+    const dm = await fake.waitFor(
+      "chat.postMessage",
+      (call) => call.teamId === riverside.teamId && call.args.channel === riverside.installer,
+    );
+    expect(JSON.stringify(dm.args.blocks)).toContain("Pick a channel");
+    expect(dm.response.ok).toBe(true);
+  });
+
+  it("keeps bot tokens encrypted at rest", async () => {
+    const rows = await queryRows<{ secret: string }>(
+      database.handle.db,
+      sql`select secret from installations where key = ${riverside.teamId}`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.secret).toMatch(/^v1\./);
+    expect(rows[0]?.secret).not.toContain(riverside.botToken);
+  });
+
+  it("logs a /touch in each workspace, in its own tenant only", async () => {
+    await command(riverside, "/contact", 'add Jane Doe @janedoe segment:"major donor"');
+    const { reply, text } = await command(riverside, "/touch", "@JaneDoe called about the gala");
+    expect(reply.response_type).toBe("ephemeral");
+    expect(reply.text).toBe("Logged a call with Jane Doe");
+    expect(text).toContain("First touch with Jane Doe on record.");
+    expect(text).toContain("undo_touch");
+
+    // Harbor has no Jane: the same command there finds nobody, and offers to create her.
+    const elsewhere = await command(harbor, "/touch", "@janedoe called about the gala");
+    expect(elsewhere.reply.text).toBe("No contact matches @janedoe.");
+    expect(await touchesIn(harbor.tenantId)).toEqual([]);
+    expect(await touchesIn(riverside.tenantId)).toHaveLength(1);
+  });
+
+  it("answers a redelivered command (same trigger id) without a second touchpoint", async () => {
+    await command(riverside, "/contact", "add Maria Chen maria@example.org");
+    const trigger = `${Date.now()}.42.retry`;
+    const first = await command(riverside, "/touch", "maria@example.org emailed the seating plan", {
+      triggerId: trigger,
+    });
+    const again = await command(riverside, "/touch", "maria@example.org emailed the seating plan", {
+      triggerId: trigger,
+      retryNum: 1,
+    });
+    expect(first.reply.text).toBe("Logged an email with Maria Chen");
+    expect(again.text).toContain("Already logged from this command");
+    const touches = (await touchesIn(riverside.tenantId)).filter((t) => t.note?.includes("seating plan"));
+    expect(touches).toHaveLength(1);
+  });
+
+  it("refuses a bad signature or a stale timestamp, writing nothing", async () => {
+    const before = (await touchesIn(riverside.tenantId)).length;
+    const request = slashCommand({
+      command: "/touch",
+      text: "@janedoe called",
+      teamId: riverside.teamId,
+      userId: riverside.installer,
+      responseUrl: fake.responseUrl("forged"),
+    });
+    expect((await post(request, { signature: "v0=0000" })).status).toBe(401);
+    const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
+    expect((await post(request, { timestamp: sixMinutesAgo })).status).toBe(401);
+    expect((await touchesIn(riverside.tenantId)).length).toBe(before);
+  });
+
+  it("says what was wrong with bad input, with an example, and writes nothing", async () => {
+    const before = (await touchesIn(riverside.tenantId)).length;
+    const empty = await command(riverside, "/touch", "");
+    expect(empty.text).toContain("Say who you were in touch with.");
+    expect(empty.text).toContain("Usage: /touch &lt;who&gt; [note]");
+    const colleague = await command(riverside, "/touch", "<@U0SAM|sam> called");
+    expect(colleague.text).toContain("colleagues aren't contacts");
+    const future = await command(riverside, "/touch", "@janedoe called 2099-01-01");
+    expect(future.text).toContain("is in the future");
+    expect((await touchesIn(riverside.tenantId)).length).toBe(before);
+  });
+
+  it("undoes a touch once; a second Undo changes nothing", async () => {
+    await command(riverside, "/contact", "add Dev Patel @devpatel");
+    const logged = await command(riverside, "/touch", "@devpatel met about the budget");
+    const touchpointId = buttonValue(logged.reply.blocks ?? [], "undo_touch");
+    const press = () =>
+      post(
+        buttonPress({
+          teamId: riverside.teamId,
+          userId: riverside.installer,
+          actionId: "undo_touch",
+          value: touchpointId,
+          responseUrl: logged.responseUrl,
+        }),
+      );
+    expect((await press()).status).toBe(200);
+    const first = await fake.waitFor("response_url", (c) => c.path.endsWith(logged.responseUrl.split("/").pop() ?? ""));
+    expect(first.args.replace_original).toBe(true);
+    expect(JSON.stringify(first.args.blocks)).toContain("is no longer on record");
+    await press();
+    const replies = () => fake.callsTo("response_url").filter((c) => c.path === first.path);
+    await fake.waitFor("response_url", () => replies().length === 2);
+    expect(JSON.stringify(replies()[1]?.args.blocks)).toContain("was already undone");
+    const devs = await database.storage.withTenant(riverside.tenantId, async (r) => {
+      const dev = (await r.contacts.findByHandle("devpatel"))[0];
+      return dev ? r.touchpoints.listForContact(dev.id, 10) : [];
+    });
+    expect(devs).toEqual([]);
+  });
+
+  it("asks which contact when several match, logs with the one chosen, and refuses a second press", async () => {
+    await command(riverside, "/contact", "add Pat Kim pat.kim@example.org");
+    await command(riverside, "/contact", "add Pat Kim pkim@example.com");
+    const asked = await command(riverside, "/touch", '"Pat Kim" coffee about volunteering');
+    expect(asked.reply.text).toBe('Which contact did you mean by "Pat Kim"?');
+    const value = buttonValue(asked.reply.blocks ?? [], "choose_contact_");
+    const press = () =>
+      post(
+        buttonPress({
+          teamId: riverside.teamId,
+          userId: riverside.member,
+          actionId: "choose_contact_0",
+          value,
+          responseUrl: asked.responseUrl,
+        }),
+      );
+    await press();
+    const path = `/response/${asked.responseUrl.split("/").pop()}`;
+    const logged = await fake.waitFor("response_url", (c) => c.path === path);
+    expect(JSON.stringify(logged.args.blocks)).toContain("Logged a *meeting* with *Pat Kim*");
+    await press();
+    await fake.waitFor("response_url", () => fake.callsTo("response_url").filter((c) => c.path === path).length === 2);
+    const second = fake.callsTo("response_url").filter((c) => c.path === path)[1];
+    expect(JSON.stringify(second?.args.blocks)).toContain("Someone already handled this");
+    const touches = (await touchesIn(riverside.tenantId)).filter((t) => t.note?.includes("volunteering"));
+    expect(touches).toHaveLength(1);
+    expect(touches[0]?.loggedBy).toBe(riverside.member);
+  });
+
+  it("creates an unknown contact from a prefilled modal, then logs the waiting touch", async () => {
+    const asked = await command(riverside, "/touch", "@newfriend dm thanks for the share");
+    const value = buttonValue(asked.reply.blocks ?? [], "create_contact");
+    await post(
+      buttonPress({
+        teamId: riverside.teamId,
+        userId: riverside.installer,
+        actionId: "create_contact",
+        value,
+        responseUrl: asked.responseUrl,
+      }),
+    );
+    const opened = await fake.waitFor("views.open", (c) => c.teamId === riverside.teamId);
+    const view = opened.args.view as {
+      blocks: { block_id: string; element: { initial_value?: string } }[];
+      private_metadata: string;
+    };
+    expect(view.blocks.find((b) => b.block_id === "x_handle")?.element.initial_value).toBe("@newfriend");
+
+    const values = (name: string, x: string) => ({
+      name: { value: { type: "plain_text_input", value: name } },
+      x_handle: { value: { type: "plain_text_input", value: x } },
+      email: { value: { type: "plain_text_input", value: null } },
+      segment: { value: { type: "plain_text_input", value: "supporter" } },
+    });
+    // A bad handle keeps the modal open with the error on that field.
+    const refused = await post(
+      viewSubmission({
+        teamId: riverside.teamId,
+        userId: riverside.installer,
+        callbackId: "create_contact_view",
+        values: values("Nia Friend", "@not a handle"),
+        privateMetadata: view.private_metadata,
+      }),
+    );
+    expect(await refused.json()).toMatchObject({ response_action: "errors", errors: { x_handle: expect.any(String) } });
+
+    const accepted = await post(
+      viewSubmission({
+        teamId: riverside.teamId,
+        userId: riverside.installer,
+        callbackId: "create_contact_view",
+        values: values("Nia Friend", "@newfriend"),
+        privateMetadata: view.private_metadata,
+      }),
+    );
+    expect(accepted.status).toBe(200);
+    const path = `/response/${asked.responseUrl.split("/").pop()}`;
+    const confirmation = await fake.waitFor("response_url", (c) => c.path === path);
+    expect(JSON.stringify(confirmation.args.blocks)).toContain("Logged an *X DM* with *Nia Friend*");
+    const nia = await database.storage.withTenant(riverside.tenantId, (r) => r.contacts.findByHandle("newfriend"));
+    expect(nia.map((c) => c.segment)).toEqual(["supporter"]);
+  });
+
+  it("stays within Block Kit's limits for a 10,000-character note and 200 matches", async () => {
+    const note = `called ${"about the capital campaign ".repeat(400)}`.slice(0, 9_990);
+    await command(riverside, "/contact", "add Lena Long @lenalong");
+    const long = await command(riverside, "/touch", `@lenalong ${note}`);
+    expect(long.reply.text).toBe("Logged a call with Lena Long");
+
+    await database.storage.withTenant(riverside.tenantId, (r) =>
+      r.contacts.createMany(Array.from({ length: 200 }, (_, i) => ({ name: "Alex Many", notes: `twin ${i}` }))),
+    );
+    const many = await command(riverside, "/touch", '"Alex Many" called');
+    expect(many.text).toContain("200 contacts match");
+    expect(many.text).toContain("and 175 more");
+  });
+
+  it("shows a contact card and the contacts going cold", async () => {
+    const card = await command(riverside, "/contact", "show @janedoe");
+    expect(card.text).toContain("*Jane Doe*");
+    expect(card.text).toContain("major donor");
+    expect(card.text).toContain("Last 90 days: 1 touches");
+    await command(riverside, "/contact", "add Omar Quiet omar@example.org segment:board");
+    const nudges = await command(riverside, "/nudges", "");
+    expect(nudges.reply.text).toMatch(/going cold|All caught up/);
+  });
+
+  it("shows settings in the Home tab; admins can change them, others cannot", async () => {
+    await post(
+      eventCallback({
+        teamId: riverside.teamId,
+        event: { type: "app_home_opened", user: riverside.member, tab: "home", channel: "D0HOME" },
+      }),
+    );
+    const memberHome = await fake.waitFor("views.publish", (c) => c.args.user_id === riverside.member);
+    expect(JSON.stringify(memberHome.args.view)).toContain("Only admins can change these.");
+
+    const submit = (userId: string, timeZone: string) =>
+      post(
+        viewSubmission({
+          teamId: riverside.teamId,
+          userId,
+          callbackId: "settings_view",
+          values: {
+            channel: { value: { type: "conversations_select", selected_conversation: "C0NUDGES" } },
+            time: { value: { type: "timepicker", selected_time: "08:30" } },
+            time_zone: { value: { type: "plain_text_input", value: timeZone } },
+            "cadence:major donor": { value: { type: "number_input", value: "21" } },
+            admins: { value: { type: "multi_users_select", selected_users: [riverside.installer, riverside.member] } },
+          },
+        }),
+      );
+    const refused = await submit(riverside.member, "America/Chicago");
+    expect(await refused.json()).toMatchObject({
+      response_action: "errors",
+      errors: { admins: expect.stringContaining("Only Touchpoint admins") },
+    });
+    expect((await database.storage.tenants.get(riverside.tenantId))?.timeZone).toBe("UTC");
+
+    const badZone = await submit(riverside.installer, "EST");
+    expect(await badZone.json()).toMatchObject({
+      response_action: "errors",
+      errors: { time_zone: expect.stringContaining("abbreviation") },
+    });
+
+    const saved = await submit(riverside.installer, "America/Chicago");
+    expect(saved.status).toBe(200);
+    const tenant = await database.storage.tenants.get(riverside.tenantId);
+    expect(tenant).toMatchObject({ timeZone: "America/Chicago", nudgeTime: "08:30", nudgeChannel: "C0NUDGES" });
+    expect(tenant?.settings.cadenceBySegment["major donor"]).toBe(21);
+    const adminHome = await fake.waitFor("views.publish", (c) => c.args.user_id === riverside.installer);
+    expect(JSON.stringify(adminHome.args.view)).toContain("edit_settings");
+  });
+
+  it("lets a Slack workspace owner open settings as an admin", async () => {
+    const owner = await command(riverside, "/touchpoint", "settings", { userId: "U0OWNER" });
+    expect(owner.reply).toEqual({});
+    const opened = await fake.waitFor(
+      "views.open",
+      (c) => (c.args.view as { callback_id?: string }).callback_id === "settings_view",
+    );
+    expect(opened.response.ok).toBe(true);
+    const someone = await command(harbor, "/touchpoint", "settings", { userId: harbor.member });
+    expect(someone.text).toContain("Only Touchpoint admins can change settings");
+  });
+
+  it("forgets the tokens on uninstall and makes no further Web API calls for that workspace", async () => {
+    const gone = await install(workspace("Closing Soon"));
+    await command(gone, "/contact", "add Zed Last @zedlast");
+    const uninstall = await post(eventCallback({ teamId: gone.teamId, event: { type: "app_uninstalled" } }));
+    expect(uninstall.status).toBe(200);
+    await post(
+      eventCallback({
+        teamId: gone.teamId,
+        event: { type: "tokens_revoked", tokens: { oauth: [], bot: [gone.botUserId] } },
+      }),
+    );
+    await expect.poll(() => database.storage.installations.find("slack", gone.teamId)).toBeUndefined();
+
+    const callsBefore = fake.calls.filter((c) => c.teamId === gone.teamId).length;
+    const response = await post(
+      slashCommand({
+        command: "/touch",
+        text: "@zedlast called",
+        teamId: gone.teamId,
+        userId: gone.installer,
+        responseUrl: fake.responseUrl("gone"),
+      }),
+    );
+    expect(response.status).toBe(200);
+    await post(
+      eventCallback({ teamId: gone.teamId, event: { type: "app_home_opened", user: gone.installer, tab: "home" } }),
+    );
+    expect(fake.calls.filter((c) => c.teamId === gone.teamId)).toHaveLength(callsBefore);
+    expect(await touchesIn(gone.tenantId)).toEqual([]);
+    // The data stays until an admin asks to erase it.
+    expect(await database.storage.withTenant(gone.tenantId, (r) => r.contacts.list())).toHaveLength(1);
+  });
+});
