@@ -52,6 +52,8 @@ export function slashCommand(input: {
   readonly responseUrl: string;
   readonly triggerId?: string;
   readonly enterpriseId?: string;
+  /** The app is installed org-wide on the enterprise, not on this workspace. */
+  readonly isEnterpriseInstall?: boolean;
 }): SlackRequest {
   const form = new URLSearchParams({
     token: "deprecated-verification-token",
@@ -65,7 +67,7 @@ export function slashCommand(input: {
     command: input.command,
     text: input.text,
     api_app_id: "A0TOUCHPT1",
-    is_enterprise_install: "false",
+    is_enterprise_install: String(input.isEnterpriseInstall ?? false),
     response_url: input.responseUrl,
     trigger_id: input.triggerId ?? triggerId(),
   });
