@@ -7,6 +7,7 @@ import { registerDemo } from "./demo.js";
 import { registerImportContacts } from "./import-contacts.js";
 import { registerMigrate } from "./migrate.js";
 import { registerServe } from "./serve.js";
+import { registerSlackManifest } from "./slack-manifest.js";
 import { registerTenants } from "./tenants.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -31,6 +32,7 @@ export function buildProgram(makeContext: () => CliContext, out: Output): Comman
   registerDemo(program, lazyContext);
   registerTenants(program, lazyContext);
   registerImportContacts(program, lazyContext);
+  registerSlackManifest(program, lazyContext);
   for (const command of program.commands) {
     command.configureOutput(program.configureOutput());
     for (const sub of command.commands) sub.configureOutput(program.configureOutput());
