@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI_ENTRY = "apps/server/src/cli/index.ts";
+/** The compiled CLI (`pnpm build`): what production runs, without the TypeScript loader. */
+const BUILT_CLI = "apps/server/bin/touchpoint.js";
 
 /** The environment a fresh machine has: none of this shell's Touchpoint settings leak in. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -11,8 +13,13 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function spawnCli(args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "--conditions=@touchpoint/source", CLI_ENTRY, ...args], {
+function spawnCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { readonly nodeArgs?: readonly string[]; readonly built?: boolean } = {},
+): ChildProcess {
+  const entry = options.built ? [BUILT_CLI] : ["--import", "tsx", "--conditions=@touchpoint/source", CLI_ENTRY];
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry, ...args], {
     cwd: REPO_ROOT,
     env: cleanEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
@@ -47,8 +54,11 @@ export interface Serving {
 }
 
 /** Starts `touchpoint serve` on a free port and resolves once it logs where it listens. */
-export async function startTouchpoint(env: Record<string, string>): Promise<Serving> {
-  const child = spawnCli(["serve"], { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env });
+export async function startTouchpoint(
+  env: Record<string, string>,
+  options: { readonly nodeArgs?: readonly string[]; readonly built?: boolean } = {},
+): Promise<Serving> {
+  const child = spawnCli(["serve"], { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env }, options);
   let logs = "";
   const exited = once(child, "exit") as Promise<[number | null]>;
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { isUuid } from "@touchpoint/core";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Database, Transaction } from "./client.js";
 
 /**
@@ -8,12 +8,31 @@ import type { Database, Transaction } from "./client.js";
  */
 export async function inTenant<T>(db: Database, tenantId: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
   if (!isUuid(tenantId)) throw new Error(`not a tenant id: ${JSON.stringify(tenantId)}`);
-  return db.transaction(async (tx) => {
-    await tx.execute(
+  return db.transaction((tx) =>
+    scoped(
+      tx,
       sql`select set_config('role', 'touchpoint_app', true), set_config('app.tenant_id', ${tenantId}, true)`,
-    );
-    return work(tx);
-  });
+      work,
+    ),
+  );
+}
+
+/**
+ * Runs `setup` and `work` in one transaction without waiting for `setup` first: the connection
+ * runs them in order anyway, so the work's first query rides in the same round trip. A failed
+ * setup is reported as itself, not as the "transaction is aborted" it causes downstream.
+ */
+async function scoped<T>(tx: Transaction, setup: SQL, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  const ready = tx.execute(setup).then(() => undefined);
+  ready.catch(() => undefined);
+  try {
+    const result = await work(tx);
+    await ready;
+    return result;
+  } catch (error) {
+    await ready;
+    throw error;
+  }
 }
 
 /**
@@ -21,8 +40,5 @@ export async function inTenant<T>(db: Database, tenantId: string, work: (tx: Tra
  * allow exactly those. Named here so that nothing reaches across tenants by leaving one unset.
  */
 export async function asSystem<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', 'touchpoint_system', true)`);
-    return work(tx);
-  });
+  return db.transaction((tx) => scoped(tx, sql`select set_config('role', 'touchpoint_system', true)`, work));
 }

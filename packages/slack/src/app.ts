@@ -95,6 +95,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver,
     logger,
     clientOptions,
+    // No listener keeps conversation state; Bolt's default store would cost every request a lookup.
+    convoStore: false,
     ...(credentials.kind === "token" && { token: credentials.botToken }),
   });
 

@@ -49,18 +49,27 @@ export async function logTouch(
   if (input.sourceRef.trim() === "") throw new Error("logTouch needs a sourceRef");
 
   return deps.storage.withTenant(input.tenantId, async (repos) => {
-    const { timeZone } = await repos.tenant.get();
-    // A redelivery answers with what was logged the first time, even if "who" would now resolve
-    // differently (the contact archived, a namesake added since).
-    const logged = await repos.touchpoints.findBySourceRef(input.sourceRef);
-    const loggedContact = logged && (await repos.contacts.get(logged.contactId));
-    if (logged && loggedContact) {
-      const previous = await repos.touchpoints.latest(loggedContact.id, { excluding: logged.id });
-      return ok({ touchpoint: logged, contact: loggedContact, previous: previous ?? null, created: false, timeZone });
-    }
+    // Independent reads go out together: on PostgreSQL they share one round trip.
+    const [{ timeZone }, contact] = await Promise.all([repos.tenant.get(), resolveContact(repos.contacts, input.who)]);
 
-    const contact = await resolveContact(repos.contacts, input.who);
-    if (!contact.ok) return contact;
+    /** What was stored for this sourceRef the first time, as a redelivery's answer. */
+    const replay = async (stored: Touchpoint): Promise<LoggedTouch | undefined> => {
+      const storedContact =
+        contact.ok && contact.value.id === stored.contactId
+          ? contact.value
+          : await repos.contacts.get(stored.contactId);
+      if (!storedContact) return undefined;
+      const previous = await repos.touchpoints.latest(storedContact.id, { excluding: stored.id });
+      return { touchpoint: stored, contact: storedContact, previous: previous ?? null, created: false, timeZone };
+    };
+
+    if (!contact.ok) {
+      // A redelivery answers with what was logged the first time, even if "who" no longer
+      // resolves (the contact archived, a namesake added since).
+      const stored = await repos.touchpoints.findBySourceRef(input.sourceRef);
+      const replayed = stored && (await replay(stored));
+      return replayed ? ok(replayed) : contact;
+    }
 
     let occurredAt = input.occurredAt;
     if (occurredAt === undefined) {
@@ -69,22 +78,31 @@ export async function logTouch(
       occurredAt = resolved.value;
     }
 
-    const { touchpoint, created } = await repos.touchpoints.record({
-      contactId: contact.value.id,
-      occurredAt,
-      channel: input.channel,
-      direction: input.direction,
-      note: input.note,
-      loggedBy: input.loggedBy,
-      source: input.source,
-      sourceRef: input.sourceRef,
-    });
-    // A replay returns the stored touch, which may name another contact than today's lookup would.
-    const touched =
-      touchpoint.contactId === contact.value.id
-        ? contact.value
-        : ((await repos.contacts.get(touchpoint.contactId)) ?? contact.value);
-    const previous = await repos.touchpoints.latest(touched.id, { excluding: touchpoint.id });
-    return ok({ touchpoint, contact: touched, previous: previous ?? null, created, timeZone });
+    // The previous touch is read just before the insert, in the same round trip.
+    const [previous, recorded] = await Promise.all([
+      repos.touchpoints.latest(contact.value.id),
+      repos.touchpoints.record({
+        contactId: contact.value.id,
+        occurredAt,
+        channel: input.channel,
+        direction: input.direction,
+        note: input.note,
+        loggedBy: input.loggedBy,
+        source: input.source,
+        sourceRef: input.sourceRef,
+      }),
+    ]);
+    if (recorded.created) {
+      return ok({
+        touchpoint: recorded.touchpoint,
+        contact: contact.value,
+        previous: previous ?? null,
+        created: true,
+        timeZone,
+      });
+    }
+    const replayed = await replay(recorded.touchpoint);
+    if (!replayed) throw new Error(`touchpoint ${recorded.touchpoint.id} names a contact that does not exist`);
+    return ok(replayed);
   });
 }

@@ -3,19 +3,32 @@ import { and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Transaction } from "../client.js";
 import { contactIdentities, contacts, touchpoints } from "../schema.js";
 import { insertContacts } from "./bulk-insert.js";
-import { withIdentities } from "./rows.js";
+import { type ContactRow, contactColumns, toContact } from "./rows.js";
 
 export function contactRepository(tx: Transaction, tenantId: string): ContactRepository {
   const mine = eq(contacts.tenantId, tenantId);
   const active = and(mine, eq(contacts.archived, false));
 
-  const byIds = async (ids: readonly string[], onlyActive: boolean) => {
-    if (ids.length === 0) return [];
-    const rows = await tx
-      .select()
-      .from(contacts)
-      .where(and(onlyActive ? active : mine, inArray(contacts.id, [...ids])));
-    return (await withIdentities(tx, tenantId, rows)).sort(compareContacts);
+  /** Contacts (with their identities, in the same query) matching `where`, in the one order everything uses. */
+  const select = async (where: SQL | undefined) => {
+    const rows = (await tx.select(contactColumns).from(contacts).where(where)) as ContactRow[];
+    return rows.map(toContact).sort(compareContacts);
+  };
+
+  /** The contact holding an identity: one query, the identity lookup as a subquery. */
+  const holder = async (platform: Identity["platform"], match: SQL) => {
+    const [contact] = await select(
+      and(
+        mine,
+        eq(
+          contacts.id,
+          sql`(select ${contactIdentities.contactId} from ${contactIdentities}
+               where ${contactIdentities.tenantId} = ${tenantId} and ${contactIdentities.platform} = ${platform} and ${match}
+               limit 1)`,
+        ),
+      ),
+    );
+    return contact;
   };
 
   const identityValues = (contactId: string, identities: readonly Identity[]) =>
@@ -30,7 +43,7 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
   return {
     async create(input) {
       const [id] = await insertContacts(tx, tenantId, [input]);
-      const [contact] = await byIds([id as string], false);
+      const [contact] = await select(and(mine, eq(contacts.id, id as string)));
       if (!contact) throw new Error("contact insert returned nothing");
       return contact;
     },
@@ -53,10 +66,8 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
           updatedAt: sql`now()`,
         })
         .where(and(mine, eq(contacts.id, id)))
-        .returning();
-      if (!row) return undefined;
-      const [contact] = await withIdentities(tx, tenantId, [row]);
-      return contact;
+        .returning(contactColumns);
+      return row ? toContact(row as ContactRow) : undefined;
     },
 
     async addIdentities(id, identities) {
@@ -64,46 +75,37 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
     },
 
     async get(id) {
-      const [contact] = await byIds([id], false);
+      const [contact] = await select(and(mine, eq(contacts.id, id)));
       return contact;
     },
 
     async findByIdentity(platform, key) {
-      const holder = async (match: SQL) => {
-        const [hit] = await tx
-          .select({ contactId: contactIdentities.contactId })
-          .from(contactIdentities)
-          .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.platform, platform), match));
-        return hit?.contactId;
-      };
       // The platform's user id outlives handle changes, so it decides when both are known.
-      const contactId =
+      return (
         (key.externalUserId !== undefined
-          ? await holder(eq(contactIdentities.externalUserId, key.externalUserId))
+          ? await holder(platform, eq(contactIdentities.externalUserId, key.externalUserId))
           : undefined) ??
-        (key.handle !== undefined ? await holder(eq(contactIdentities.handle, key.handle)) : undefined);
-      if (contactId === undefined) return undefined;
-      const [contact] = await byIds([contactId], false);
-      return contact;
+        (key.handle !== undefined ? await holder(platform, eq(contactIdentities.handle, key.handle)) : undefined)
+      );
     },
 
     async findByHandle(handle) {
-      const hits = await tx
-        .selectDistinct({ contactId: contactIdentities.contactId })
-        .from(contactIdentities)
-        .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.handle, handle)));
-      return byIds(
-        hits.map((h) => h.contactId),
-        true,
+      return select(
+        and(
+          active,
+          inArray(
+            contacts.id,
+            tx
+              .select({ id: contactIdentities.contactId })
+              .from(contactIdentities)
+              .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.handle, handle))),
+          ),
+        ),
       );
     },
 
     async findByName(name) {
-      const rows = await tx
-        .select()
-        .from(contacts)
-        .where(and(active, sql`lower(${contacts.name}) = lower(${name})`));
-      return (await withIdentities(tx, tenantId, rows)).sort(compareContacts);
+      return select(and(active, sql`lower(${contacts.name}) = lower(${name})`));
     },
 
     async listNames() {
@@ -111,11 +113,7 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
     },
 
     async list(options) {
-      const rows = await tx
-        .select()
-        .from(contacts)
-        .where(options?.includeArchived ? mine : active);
-      return (await withIdentities(tx, tenantId, rows)).sort(compareContacts);
+      return select(options?.includeArchived ? mine : active);
     },
 
     async listWithLastTouch() {
@@ -135,31 +133,28 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
         .as("last_touch");
       const rows = await tx
         .select({
-          contact: contacts,
-          occurredAt: last.occurredAt,
-          channel: last.channel,
-          direction: last.direction,
-          note: last.note,
+          ...contactColumns,
+          lastOccurredAt: last.occurredAt,
+          lastChannel: last.channel,
+          lastDirection: last.direction,
+          lastNote: last.note,
         })
         .from(contacts)
         .leftJoinLateral(last, sql`true`)
         .where(active);
-      const hydrated = await withIdentities(
-        tx,
-        tenantId,
-        rows.map((r) => r.contact),
-      );
-      return hydrated
-        .map((contact, i) => {
-          const row = rows[i];
-          return {
-            contact,
-            lastTouch:
-              row?.occurredAt && row.channel && row.direction
-                ? { occurredAt: row.occurredAt, channel: row.channel, direction: row.direction, note: row.note }
-                : null,
-          };
-        })
+      return rows
+        .map((row) => ({
+          contact: toContact(row as ContactRow),
+          lastTouch:
+            row.lastOccurredAt && row.lastChannel && row.lastDirection
+              ? {
+                  occurredAt: row.lastOccurredAt,
+                  channel: row.lastChannel,
+                  direction: row.lastDirection,
+                  note: row.lastNote,
+                }
+              : null,
+        }))
         .sort((a, b) => compareContacts(a.contact, b.contact));
     },
   };
