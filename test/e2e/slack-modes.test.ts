@@ -2,6 +2,7 @@ import { uniqueExternalId } from "@touchpoint/core/testing";
 import { loadEnv, type OpenDatabase, sharedDatabase, silentLogger, startServer } from "@touchpoint/server/testing";
 import { BOT_SCOPES } from "@touchpoint/slack";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startFakeSocketMode } from "../fakes/slack-socket-mode.js";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-web-api.js";
 import { send, slashCommand } from "../support/slack-requests.js";
 
@@ -108,5 +109,52 @@ describe("Slack on Enterprise Grid", () => {
     expect(((await response.json()) as { text: string }).text).toBe("Added Noor Ali");
     const contacts = await database.storage.withTenant(tenant?.id ?? "", (r) => r.contacts.list());
     expect(contacts.map((c) => c.name)).toEqual(["Noor Ali"]);
+  });
+});
+
+describe("Slack over Socket Mode (SLACK_APP_TOKEN), for local development", () => {
+  it("connects with the app-level token and answers a command over the WebSocket, with no HTTP route", async () => {
+    const fake = await fakeSlack();
+    const socketMode = await startFakeSocketMode();
+    cleanups.push(() => socketMode.close());
+    const teamId = uniqueExternalId("T");
+    fake.addWorkspace({
+      teamId,
+      teamName: "Laptop Org",
+      botToken: "xoxb-laptop",
+      botUserId: "U0BOTLAP",
+      botId: "B0LAP",
+    });
+    fake.addSocketModeApp("xapp-1-laptop", socketMode.url);
+    const server = await startServer(
+      loadEnv({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        SLACK_APP_TOKEN: "xapp-1-laptop",
+        SLACK_BOT_TOKEN: "xoxb-laptop",
+        SLACK_API_URL: fake.apiUrl,
+      }),
+      silentLogger,
+      { database, slackWebApiRetries: 0 },
+    );
+    cleanups.push(() => server.stop());
+    await socketMode.connected();
+
+    const ack = await socketMode.deliver("slash_commands", {
+      token: "deprecated-verification-token",
+      team_id: teamId,
+      team_domain: "laptop",
+      channel_id: "C0GENERAL",
+      user_id: "U0DEV",
+      user_name: "dev",
+      command: "/contact",
+      text: "add Sol Reyes sol@example.org",
+      api_app_id: "A0TOUCHPT1",
+      is_enterprise_install: "false",
+      response_url: fake.responseUrl("socket"),
+      trigger_id: "1.2.socket",
+    });
+    expect(ack).toMatchObject({ response_type: "ephemeral", text: "Added Sol Reyes" });
+    expect((await fetch(`${server.http.url}/slack/events`, { method: "POST" })).status).toBe(404);
   });
 });

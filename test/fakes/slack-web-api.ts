@@ -84,6 +84,8 @@ export interface FakeSlack {
   addOAuthCode(code: string, grant: OAuthGrant): void;
   /** Later calls with this token answer `token_revoked`. */
   revokeToken(token: string): void;
+  /** apps.connections.open with this app-level token answers this Socket Mode URL. */
+  addSocketModeApp(appToken: string, url: string): void;
   /** A URL on this fake to use as an interaction's `response_url`; POSTs to it are recorded as `response_url`. */
   responseUrl(id: string): string;
   callsTo(method: string): RecordedCall[];
@@ -123,6 +125,8 @@ class State {
   readonly tokens = new Map<string, string>();
   readonly revoked = new Set<string>();
   readonly codes = new Map<string, OAuthGrant>();
+  /** App-level tokens (xapp-…) → the Socket Mode WebSocket URL apps.connections.open hands out. */
+  readonly socketModeUrls = new Map<string, string>();
   readonly messages: { teamId: string; channel: string; message: StoredMessage }[] = [];
   readonly views = new Map<string, View>();
   readonly homeViews = new Map<string, string>();
@@ -562,6 +566,10 @@ class FakeSlackServer implements FakeSlack {
     this.state.revoked.add(token);
   }
 
+  addSocketModeApp(appToken: string, url: string): void {
+    this.state.socketModeUrls.set(appToken, url);
+  }
+
   responseUrl(id: string): string {
     return `${this.origin}/response/${encodeURIComponent(id)}`;
   }
@@ -662,6 +670,11 @@ class FakeSlackServer implements FakeSlack {
 
   private answer(method: string, args: Args, token: string | undefined, authorization: string): SlackBody {
     if (method === "response_url") return messageProblem(args) ?? { ok: true };
+    if (method === "apps.connections.open") {
+      // Called with the app-level token, which belongs to the app, not to a workspace.
+      const url = token ? this.state.socketModeUrls.get(token) : undefined;
+      return url ? { ok: true, url } : fail(token ? "invalid_auth" : "not_authed");
+    }
     if (method === "oauth.v2.access") {
       return oauthV2Access(this.state, args, /^Basic\s+(.+)$/i.exec(authorization)?.[1]);
     }

@@ -83,7 +83,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         }
       : {};
   const receiver = options.appToken
-    ? new SocketModeReceiver({ appToken: options.appToken, logger, ...oauth })
+    ? new SocketModeReceiver({
+        appToken: options.appToken,
+        logger,
+        autoReconnectEnabled: true,
+        ...oauth,
+        installerOptions: { clientOptions, ...("installerOptions" in oauth ? oauth.installerOptions : {}) },
+      })
     : new HTTPReceiver({
         signingSecret: options.signingSecret,
         endpoints: EVENTS_PATH,
