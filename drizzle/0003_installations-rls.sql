@@ -1,8 +1,7 @@
--- Installations are found by team id before the tenant is known: the system role reads and
--- writes them (its policies name exactly this table); the app role sees only its own tenant's.
+-- Installations are found by team id before the tenant is known: only the system role reads and
+-- writes them (its policies name exactly this table). The app role is granted nothing on them (it
+-- never needs the sealed tokens); the tenant policy is the wall should that ever change.
 -- Pending actions are ordinary tenant data.
-GRANT SELECT ON installations TO touchpoint_app;
---> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON installations TO touchpoint_system;
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON pending_actions TO touchpoint_app;

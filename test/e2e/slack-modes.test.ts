@@ -37,7 +37,17 @@ describe("Slack in single-workspace mode (SLACK_BOT_TOKEN)", () => {
     const fake = await fakeSlack();
     const teamId = uniqueExternalId("T");
     const botToken = `xoxb-${teamId}-single`;
-    fake.addWorkspace({ teamId, teamName: "Solo Shelter", botToken, botUserId: "U0BOTSOLO", botId: "B0SOLO" });
+    fake.addWorkspace({
+      teamId,
+      teamName: "Solo Shelter",
+      botToken,
+      botUserId: "U0BOTSOLO",
+      botId: "B0SOLO",
+      users: [
+        { id: "U0RUTH", name: "ruth", realName: "Ruth Staff" },
+        { id: "U0BOSS", name: "boss", realName: "Bo Owner", isAdmin: true },
+      ],
+    });
     const server = await serve(fake, { SLACK_BOT_TOKEN: botToken });
 
     const tenant = await database.storage.tenants.findByExternalId("slack", teamId);
@@ -56,6 +66,45 @@ describe("Slack in single-workspace mode (SLACK_BOT_TOKEN)", () => {
     expect(((await response.json()) as { text: string }).text).toBe("Added Ruth Goldberg");
     // No OAuth routes in this mode.
     expect((await fetch(`${server.http.url}/slack/install`)).status).toBe(404);
+
+    // With no installer, the first Touchpoint admin is a Slack workspace admin who opens settings.
+    const settings = (userId: string) =>
+      send(
+        `${server.http.url}/slack/events`,
+        slashCommand({
+          command: "/touchpoint",
+          text: "settings",
+          teamId,
+          userId,
+          responseUrl: fake.responseUrl(`settings-${userId}`),
+        }),
+        { secret: SECRET },
+      );
+    await settings("U0RUTH");
+    const refused = await fake.waitFor("response_url", (c) => c.path.endsWith("settings-U0RUTH"));
+    expect(JSON.stringify(refused.args.blocks)).toContain("Only Touchpoint admins");
+    await settings("U0BOSS");
+    const opened = await fake.waitFor("views.open", (c) => c.teamId === teamId);
+    expect((opened.args.view as { callback_id: string }).callback_id).toBe("settings_view");
+    const admins = await database.storage.withTenant(tenant?.id ?? "", (r) => r.members.list());
+    expect(admins.map((m) => [m.platformUserId, m.role])).toEqual([["U0BOSS", "admin"]]);
+  });
+
+  it("stops at start-up with one line when Slack refuses the bot token", async () => {
+    const fake = await fakeSlack();
+    const failure = await startServer(
+      loadEnv({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        SLACK_BOT_TOKEN: "xoxb-unknown",
+      }),
+      silentLogger,
+      { database, slackWebApiRetries: 0 },
+    ).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe("SLACK_BOT_TOKEN: Slack refused it (invalid_auth)");
   });
 });
 

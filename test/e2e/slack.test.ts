@@ -284,6 +284,8 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     await fake.waitFor("response_url", () => fake.callsTo("response_url").filter((c) => c.path === path).length === 2);
     const second = fake.callsTo("response_url").filter((c) => c.path === path)[1];
     expect(JSON.stringify(second?.args.blocks)).toContain("Someone already handled this");
+    // Said beside the confirmation, which keeps its Undo.
+    expect(second?.args.replace_original).toBe(false);
     const touches = (await touchesIn(riverside.tenantId)).filter((t) => t.note?.includes("volunteering"));
     expect(touches).toHaveLength(1);
     expect(touches[0]?.loggedBy).toBe(riverside.member);
@@ -414,30 +416,73 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     expect(JSON.stringify(adminHome.args.view)).toContain("edit_settings");
   });
 
-  it("lets a Slack workspace owner open settings as an admin", async () => {
-    const owner = await command(riverside, "/touchpoint", "settings", { userId: "U0OWNER" });
-    expect(owner.reply).toEqual({});
+  it("opens settings for admins only; a Slack owner is no admin once admins exist", async () => {
+    const admin = await command(riverside, "/touchpoint", "settings");
+    expect(admin.reply).toEqual({});
     const opened = await fake.waitFor(
       "views.open",
-      (c) => (c.args.view as { callback_id?: string }).callback_id === "settings_view",
+      (c) => c.teamId === riverside.teamId && (c.args.view as { callback_id?: string }).callback_id === "settings_view",
     );
     expect(opened.response.ok).toBe(true);
-    const someone = await command(harbor, "/touchpoint", "settings", { userId: harbor.member });
-    expect(someone.text).toContain("Only Touchpoint admins can change settings");
+    for (const [ws, userId] of [
+      [riverside, "U0OWNER"],
+      [harbor, harbor.member],
+    ] as const) {
+      const refused = await command(ws, "/touchpoint", "settings", { userId });
+      expect(refused.reply).toEqual({});
+      const path = `/response/${refused.responseUrl.split("/").pop()}`;
+      const answer = await fake.waitFor("response_url", (c) => c.path === path);
+      expect(JSON.stringify(answer.args.blocks)).toContain("Only Touchpoint admins can change settings");
+    }
+  });
+
+  it("reads text as Slack escapes it: & < > typed by people, stored as typed", async () => {
+    const added = await command(riverside, "/contact", "add Barnes &amp; Noble barnes@example.com");
+    expect(added.reply.text).toBe("Added Barnes &amp; Noble");
+    await command(riverside, "/touch", "barnes@example.com emailed re Q&amp;A, budget &lt; $5k");
+    const barnes = await database.storage.withTenant(riverside.tenantId, async (r) => {
+      const [contact] = await r.contacts.findByName("Barnes & Noble");
+      return contact ? { contact, touches: await r.touchpoints.listForContact(contact.id, 5) } : undefined;
+    });
+    expect(barnes?.contact.name).toBe("Barnes & Noble");
+    expect(barnes?.touches[0]?.note).toBe("emailed re Q&A, budget < $5k");
+  });
+
+  it("refuses another workspace's touchpoint id: Undo in Harbor cannot touch Riverside's data", async () => {
+    await command(riverside, "/contact", "add Kofi Mensah kofi@example.org");
+    const logged = await command(riverside, "/touch", "kofi@example.org called about the 5k run");
+    const touchpointId = buttonValue(logged.reply.blocks ?? [], "undo_touch");
+    const responseUrl = fake.responseUrl(`cross-${touchpointId}`);
+    await post(
+      buttonPress({
+        teamId: harbor.teamId,
+        userId: harbor.installer,
+        actionId: "undo_touch",
+        value: touchpointId,
+        responseUrl,
+      }),
+    );
+    const answer = await fake.waitFor("response_url", (c) =>
+      c.path.endsWith(encodeURIComponent(`cross-${touchpointId}`)),
+    );
+    expect(JSON.stringify(answer.args.blocks)).toContain("That touchpoint no longer exists.");
+    const touch = await database.storage.withTenant(riverside.tenantId, (r) => r.touchpoints.get(touchpointId));
+    expect(touch?.undoneAt).toBeNull();
   });
 
   it("forgets the tokens on uninstall and makes no further Web API calls for that workspace", async () => {
     const gone = await install(workspace("Closing Soon"));
     await command(gone, "/contact", "add Zed Last @zedlast");
-    const uninstall = await post(eventCallback({ teamId: gone.teamId, event: { type: "app_uninstalled" } }));
-    expect(uninstall.status).toBe(200);
-    await post(
-      eventCallback({
-        teamId: gone.teamId,
-        event: { type: "tokens_revoked", tokens: { oauth: [], bot: [gone.botUserId] } },
-      }),
-    );
+    // tokens_revoked first this time, then app_uninstalled, then both again: each is harmless.
+    const revoked = eventCallback({
+      teamId: gone.teamId,
+      event: { type: "tokens_revoked", tokens: { oauth: [], bot: [gone.botUserId] } },
+    });
+    expect((await post(revoked)).status).toBe(200);
     await expect.poll(() => database.storage.installations.find("slack", gone.teamId)).toBeUndefined();
+    for (const again of [eventCallback({ teamId: gone.teamId, event: { type: "app_uninstalled" } }), revoked]) {
+      expect((await post(again)).status).toBe(200);
+    }
 
     const callsBefore = fake.calls.filter((c) => c.teamId === gone.teamId).length;
     const response = await post(

@@ -95,6 +95,9 @@ describe("environment", () => {
     ).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: set it or the OAuth variables/)]);
     expect(problems({ SLACK_SIGNING_SECRET: "s", SLACK_BOT_TOKEN: "xoxb-1" })).toEqual([]);
     expect(problems({ SLACK_APP_TOKEN: "xapp-1", SLACK_BOT_TOKEN: "xoxb-1" })).toEqual([]);
+    expect(
+      problems({ SLACK_APP_TOKEN: "xapp-1", SLACK_CLIENT_ID: "1", SLACK_CLIENT_SECRET: "2", SLACK_STATE_SECRET: "3" }),
+    ).toEqual([expect.stringMatching(/^SLACK_APP_TOKEN: Socket Mode is for trying Touchpoint in one workspace/)]);
   });
 
   it("never puts a secret's value in its error, but shows harmless ones", () => {

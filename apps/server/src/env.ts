@@ -102,6 +102,12 @@ function crossProblems(raw: Record<string, string>): [string, string][] {
       "Slack needs credentials: SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install in many",
     ]);
   }
+  if (raw.SLACK_APP_TOKEN && raw.SLACK_CLIENT_ID) {
+    problems.push([
+      "SLACK_APP_TOKEN",
+      "Socket Mode is for trying Touchpoint in one workspace: use it with SLACK_BOT_TOKEN, not the OAuth variables",
+    ]);
+  }
   if (raw.SLACK_BOT_TOKEN && raw.SLACK_CLIENT_ID) {
     problems.push(["SLACK_BOT_TOKEN", "set it or the OAuth variables (SLACK_CLIENT_ID…), not both"]);
   }

@@ -82,4 +82,11 @@ export class NotAdmin extends DomainError {
   }
 }
 
+export class AlreadyHandled extends DomainError {
+  readonly kind = "already_handled";
+  constructor() {
+    super("Someone already handled this; nothing was done twice.");
+  }
+}
+
 export type ContactLookupError = UnknownContact | AmbiguousContact;

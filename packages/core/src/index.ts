@@ -22,6 +22,7 @@ export * from "./use-cases/import-contacts.js";
 export * from "./use-cases/install-app.js";
 export * from "./use-cases/list-relationships.js";
 export * from "./use-cases/log-touch.js";
+export * from "./use-cases/pending-touch.js";
 export * from "./use-cases/resolve-contact.js";
 export * from "./use-cases/resolve-tenant.js";
 export * from "./use-cases/summarize-relationship.js";

@@ -32,20 +32,28 @@ export interface DatabaseHandle {
  * drizzle sends its queries through postgres.js's `unsafe()`, which does not prepare statements:
  * every parameterized query then costs a Describe round trip before it runs. Preparing them
  * (postgres.js caches each statement per connection) halves the round trips of every transaction.
- * Transactions get a fresh client from `begin`, so it is wrapped too.
+ * Statement texts must not vary without bound (an IN list of any length would): each is kept per
+ * connection until the connection is recycled. Behind PgBouncer in transaction mode, add
+ * `?prepare=false` to DATABASE_URL.
  */
-function preparing(client: Sql): Sql {
+function preparing(client: Sql, prepare = client.options.prepare !== false): Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === "unsafe") {
         return (query: string, args?: unknown[], options?: Record<string, unknown>) =>
-          target.unsafe(query, args as never, { ...options, prepare: true });
+          // postgres.js's own setting (true unless ?prepare=false), instead of drizzle's per-query false.
+          target.unsafe(query, args as never, { ...options, prepare });
       }
-      if (property === "begin") {
+      // Transactions, savepoints and reserved connections hand out clients of their own.
+      if (property === "begin" || property === "savepoint") {
         return (...args: unknown[]) => {
           const work = args.pop() as (tx: Sql) => unknown;
-          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: Sql) => work(preparing(tx)));
+          const open = Reflect.get(target, property) as (...a: unknown[]) => unknown;
+          return open.call(target, ...args, (tx: Sql) => work(preparing(tx, prepare)));
         };
+      }
+      if (property === "reserve") {
+        return async () => preparing((await target.reserve()) as unknown as Sql, prepare);
       }
       return Reflect.get(target, property, receiver);
     },

@@ -66,3 +66,22 @@ describe("concurrent deliveries on PostgreSQL", () => {
     expect(count?.n).toBe(refs.length);
   });
 });
+
+describe("statements on PostgreSQL", () => {
+  it("are prepared once per connection, in transactions and savepoints too", async () => {
+    const single = await database.connect("app", 1);
+    const storage = createStorage(single.db, { secrets: testSecrets });
+    const tenantId = await newTenant(storage);
+    await storage.withTenant(tenantId, (r) => r.contacts.findByName("Jane Doe"));
+    await single.db.transaction((tx) =>
+      tx.transaction((savepoint) => savepoint.execute(sql`select ${7}::int as seven`)),
+    );
+    // pg_prepared_statements is per session: with one connection, it is the one that ran the above.
+    const statements = await queryRows<{ statement: string }>(
+      single.db,
+      sql`select statement from pg_prepared_statements`,
+    );
+    expect(statements.some((s) => s.statement.includes('lower("contacts"."name") = lower($'))).toBe(true);
+    expect(statements.some((s) => s.statement.includes("$1::int as seven"))).toBe(true);
+  });
+});

@@ -57,7 +57,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(deps.logger);
   const clientOptions = {
     slackApiUrl: options.apiUrl,
-    retryConfig: { retries: options.webApiRetries ?? 10 },
+    // Someone is waiting on most calls; the delivery outbox retries on its own schedule.
+    retryConfig: { retries: options.webApiRetries ?? 2 },
     logger,
   };
   const tenants: TenantCache = new Map();
@@ -101,6 +102,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver,
     logger,
     clientOptions,
+    // start() checks the bot token itself, so a bad one is one clear line, not an unhandled rejection.
+    tokenVerificationEnabled: false,
     // No listener keeps conversation state; Bolt's default store would cost every request a lookup.
     convoStore: false,
     ...(credentials.kind === "token" && { token: credentials.botToken }),
@@ -160,16 +163,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
 /** Single-workspace mode has no install flow: the bot token names its workspace, which becomes the tenant. */
 async function registerWorkspace(app: App, deps: SlackDeps, botToken: string, tenants: TenantCache): Promise<void> {
-  const auth = await app.client.auth.test({ token: botToken });
+  const auth = await app.client.auth.test({ token: botToken }).catch((error: { data?: { error?: string } }) => {
+    throw new Error(`SLACK_BOT_TOKEN: Slack refused it (${error.data?.error ?? String(error)})`);
+  });
   const teamId = auth.team_id;
   if (!teamId) throw new Error("SLACK_BOT_TOKEN: Slack's auth.test named no workspace");
+  const isEnterpriseInstall = auth.is_enterprise_install === true;
+  const key = isEnterpriseInstall && auth.enterprise_id ? auth.enterprise_id : teamId;
   const installed = await installApp(deps, {
     installation: {
       platform: "slack",
-      key: teamId,
+      key,
       enterpriseId: auth.enterprise_id ?? null,
       teamId,
-      isEnterpriseInstall: false,
+      isEnterpriseInstall,
       botUserId: auth.user_id ?? null,
       installedBy: null,
       secret: JSON.stringify({ team: { id: teamId }, bot: { token: botToken, userId: auth.user_id, id: auth.bot_id } }),
@@ -178,15 +185,18 @@ async function registerWorkspace(app: App, deps: SlackDeps, botToken: string, te
     installer: null,
   });
   if (!installed.ok) throw new Error(installed.error.message);
-  tenants.set(teamId, installed.value.tenant.id);
+  tenants.set(key, installed.value.tenant.id);
 }
 
+/** Bolt buffers a request body whole, with no limit; Slack always says how long its bodies are. */
 function refuseOversized(handle: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
-    const length = Number(req.headers["content-length"] ?? 0);
-    if (length > MAX_BODY_BYTES) {
-      res.writeHead(413, { "content-type": "text/plain" });
-      res.end(`Slack requests are at most ${MAX_BODY_BYTES} bytes`);
+    const declared = req.headers["content-length"];
+    const length = Number(declared);
+    if (declared === undefined || !Number.isInteger(length) || length > MAX_BODY_BYTES) {
+      const status = declared === undefined ? 411 : 413;
+      res.writeHead(status, { "content-type": "text/plain", connection: "close" });
+      res.end(status === 411 ? "Content-Length is required" : `Slack requests are at most ${MAX_BODY_BYTES} bytes`);
       req.resume();
       return;
     }

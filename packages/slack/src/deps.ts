@@ -8,9 +8,6 @@ export interface SlackDeps {
   readonly logger: Logger;
 }
 
-/** Pending choices and drafts outlive a button press by a day at most. */
-export const PENDING_FOR_MS = 24 * 60 * 60 * 1000;
-
 /** The installation key a Slack request carries: the org for org-wide installs, else the workspace. */
 export function installationKey(context: Context): string | undefined {
   return context.isEnterpriseInstall ? context.enterpriseId : context.teamId;
@@ -21,4 +18,9 @@ export function tenantOf(context: Context): string {
   const tenantId = context.tenantId as string | undefined;
   if (!tenantId) throw new Error(`no Touchpoint tenant for Slack installation ${installationKey(context)}`);
   return tenantId;
+}
+
+/** Slack escapes &, < and > in what people type (its own markup keeps real brackets); read them back. */
+export function fromSlack(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }

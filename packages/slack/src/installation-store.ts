@@ -48,7 +48,8 @@ export function slackInstallationStore(deps: {
       );
       if (!installed.ok) throw new Error(installed.error.message);
       deps.tenants.set(key, installed.value.tenant.id);
-      if (installed.value.firstInstall) await deps.onFirstInstall(installation as Installation, organization);
+      // Not awaited: the install page shouldn't wait on (or fail with) the welcome message.
+      if (installed.value.firstInstall) void deps.onFirstInstall(installation as Installation, organization);
     },
 
     async fetchInstallation(query: InstallationQuery<boolean>) {

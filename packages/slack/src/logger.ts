@@ -1,11 +1,32 @@
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { Logger } from "@touchpoint/core";
 
+/**
+ * Secrets the Slack SDKs put in their own debug text (request bodies, headers): the app's log
+ * redacts fields by name, but these arrive inside messages.
+ */
+const SECRETS_IN_TEXT: readonly [RegExp, string][] = [
+  [
+    /("(?:client_secret|code|token|refresh_token|access_token|signing_secret|app_token)"\s*:\s*")[^"]*"/gi,
+    '$1[redacted]"',
+  ],
+  [/\b((?:client_secret|code|token|refresh_token)=)[^&\s"]+/gi, "$1[redacted]"],
+  [/\b(xox[a-z]-|xapp-)[A-Za-z0-9-]+/g, "$1[redacted]"],
+  [/(Bearer\s+)[A-Za-z0-9._~+/-]+=*/gi, "$1[redacted]"],
+];
+
+export function scrubSecrets(text: string): string {
+  return SECRETS_IN_TEXT.reduce((clean, [pattern, replacement]) => clean.replace(pattern, replacement), text);
+}
+
 /** Bolt and the Slack SDKs log through this, into the app's structured log. */
 export function boltLogger(logger: Logger, name = "slack"): BoltLogger {
   let level = LogLevel.INFO;
   let label = name;
-  const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : String(p))).join(" ");
+  const text = (parts: unknown[]) =>
+    scrubSecrets(
+      parts.map((p) => (p instanceof Error ? p.message : typeof p === "string" ? p : JSON.stringify(p))).join(" "),
+    );
   return {
     debug: (...parts) => logger.debug({ component: label }, text(parts)),
     info: (...parts) => logger.info({ component: label }, text(parts)),

@@ -34,3 +34,21 @@ export function readMarkup(token: string): Markup {
 export function protectTeamsMentions(text: string): string {
   return text.replace(/<at>(.*?)<\/at>/g, (_all, label: string) => `"<at>${label}</at>"`);
 }
+
+const INLINE_MARKUP = /<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|mailto:[^|>]+|https?:\/\/[^|>]+)(?:\|([^>]*))?>/g;
+
+/**
+ * Free text (a note) as a person would write it, with the platform's markup read back:
+ * `<@U1|amy>` → @amy, `<#C1|general>` → #general, `<https://x.org|x.org>` → https://x.org,
+ * `<mailto:a@b.org|a@b.org>` → a@b.org, `<at>Amy</at>` → @Amy.
+ */
+export function plainText(text: string): string {
+  return text
+    .replace(INLINE_MARKUP, (_all, target: string, label: string | undefined) => {
+      if (target.startsWith("@")) return `@${label || target.slice(1)}`;
+      if (target.startsWith("#")) return `#${label || target.slice(1)}`;
+      if (target.startsWith("mailto:")) return target.slice("mailto:".length);
+      return target;
+    })
+    .replace(/<at>(.*?)<\/at>/g, "@$1");
+}

@@ -378,10 +378,14 @@ describe("/touch", () => {
   });
 
   describe("Teams mentions in the note", () => {
-    it("keeps the note as it was sent", () => {
-      expect(touched("@janedoe met with <at>Amy Lee</at> at the gala").note).toBe(
-        "met with <at>Amy Lee</at> at the gala",
-      );
+    it("writes mentions and links in the note back as plain text", () => {
+      expect(touched("@janedoe met with <at>Amy Lee</at> at the gala").note).toBe("met with @Amy Lee at the gala");
+      expect(
+        touched(
+          "@janedoe emailed <@U024BE7LH|amy> the deck <https://example.org/deck|example.org/deck> cc <mailto:ops@example.org|ops@example.org> in <#C0GENERAL|general>",
+        ).note,
+      ).toBe("emailed @amy the deck https://example.org/deck cc ops@example.org in #general");
+      expect(touched("@janedoe called re Q&A a < b").note).toBe("called re Q&A a < b");
     });
   });
 });

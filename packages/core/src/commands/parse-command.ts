@@ -18,7 +18,7 @@ import {
 } from "../domain/touchpoint.js";
 import { WEEKDAYS, type Weekday, type WhenSpec } from "../domain/when.js";
 import { err, ok, type Result } from "../result.js";
-import { protectTeamsMentions, readMarkup } from "./markup.js";
+import { plainText, protectTeamsMentions, readMarkup } from "./markup.js";
 import { nextToken, type Token, tokenize } from "./tokenize.js";
 import { USAGE, WHO_HELP } from "./usage.js";
 
@@ -196,7 +196,7 @@ function parseTouch(body: string): Parsed<TouchCommand> {
     const onBefore = at > 0 && kept[at - 1]?.toLowerCase() === "on";
     kept.splice(onBefore ? at - 1 : at, onBefore ? 2 : 1);
   }
-  const note = kept.join(" ").trim();
+  const note = plainText(kept.join(" ")).trim();
   return ok({
     kind: "touch",
     who: who.value,

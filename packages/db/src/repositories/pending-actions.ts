@@ -1,11 +1,15 @@
 import type { PendingActionRepository } from "@touchpoint/core";
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Transaction } from "../client.js";
 import { pendingActions } from "../schema.js";
 
 export function pendingActionRepository(tx: Transaction, tenantId: string): PendingActionRepository {
   return {
     async put(kind, payload, expiresAt) {
+      // What nobody came back for is deleted as new work arrives: notes and names don't linger.
+      await tx
+        .delete(pendingActions)
+        .where(and(eq(pendingActions.tenantId, tenantId), lt(pendingActions.expiresAt, sql`now()`)));
       const [row] = await tx
         .insert(pendingActions)
         .values({ tenantId, kind, payload, expiresAt })

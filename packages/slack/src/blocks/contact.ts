@@ -20,7 +20,7 @@ const STATUS: Readonly<Record<RelationshipSummary["status"], string>> = {
 /** A colleague named by Slack user id renders as a mention; a name from a CSV as typed. */
 function owner(contact: Contact): string | null {
   if (!contact.owner) return null;
-  return /^[UW][A-Z0-9]{2,}$/.test(contact.owner) ? `<@${contact.owner}>` : escapeMrkdwn(contact.owner);
+  return /^[UW][A-Z0-9]{8,}$/.test(contact.owner) ? `<@${contact.owner}>` : escapeMrkdwn(contact.owner);
 }
 
 function facts(contact: Contact): string {

@@ -63,6 +63,7 @@ export interface SlackMessage {
   readonly blocks: Block[];
 }
 
+/** `text` is the notification and screen-reader text; Slack reads it as mrkdwn too, so it is escaped. */
 export function message(text: string, blocks: Block[]): SlackMessage {
-  return { text: truncate(text, LIMITS.fallbackText), blocks: blocks.slice(0, LIMITS.blocks) };
+  return { text: truncate(escapeMrkdwn(text), LIMITS.fallbackText), blocks: blocks.slice(0, LIMITS.blocks) };
 }

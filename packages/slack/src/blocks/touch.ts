@@ -6,6 +6,7 @@ import {
   describeDay,
   formatIdentity,
   type LoggedTouch,
+  normalizeXHandle,
   type Touchpoint,
   type WhoRef,
 } from "@touchpoint/core";
@@ -88,7 +89,8 @@ function draftFrom(who: WhoRef): ContactDraft {
     case "name":
       return { name: truncate(who.name, 200) };
     case "handle":
-      return { xHandle: who.handle };
+      // Only an X handle fits the form's X field; a Bluesky or Mastodon handle is left to type.
+      return normalizeXHandle(who.handle).ok ? { xHandle: who.handle } : {};
     case "email":
       return { email: who.email };
     default:

@@ -10,8 +10,8 @@ import {
 } from "@touchpoint/core";
 import { contactCard, contactSaved, contactsFound } from "../../blocks/contact.js";
 import { commandProblem, describeContact, problem } from "../../blocks/touch.js";
-import { type SlackDeps, tenantOf } from "../../deps.js";
-import { ephemeral } from "./reply.js";
+import { fromSlack, type SlackDeps, tenantOf } from "../../deps.js";
+import { answer } from "./reply.js";
 
 function ownerValue(owner: OwnerRef | null, userId: string): string | null {
   if (owner === null) return null;
@@ -35,55 +35,48 @@ function lookupProblem(error: ContactLookupError): string {
 
 /** `/contact add|show|find|tag|owner|cadence …` */
 export function contactCommand(deps: SlackDeps) {
-  return async ({ command, ack, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const tenantId = tenantOf(context);
-    const parsed = parseCommand("/contact", command.text);
-    if (!parsed.ok) return ack(ephemeral(commandProblem(parsed.error)));
-    const request = parsed.value;
-    switch (request.kind) {
-      case "contact_add": {
-        const added = await addContact(deps, {
-          tenantId,
-          contact: {
-            name: request.name,
-            identities: request.identities,
-            segment: request.segment,
-            tags: request.tags,
-            cadenceDays: request.cadenceDays,
-            owner: ownerValue(request.owner, command.user_id),
-          },
-        });
-        return ack(ephemeral(added.ok ? contactSaved("Added", added.value) : problem(added.error.message)));
+  return async ({ command, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
+    answer(deps, { ack, respond }, async () => {
+      const tenantId = tenantOf(context);
+      const parsed = parseCommand("/contact", fromSlack(command.text));
+      if (!parsed.ok) return commandProblem(parsed.error);
+      const request = parsed.value;
+      switch (request.kind) {
+        case "contact_add": {
+          const added = await addContact(deps, {
+            tenantId,
+            contact: {
+              name: request.name,
+              identities: request.identities,
+              segment: request.segment,
+              tags: request.tags,
+              cadenceDays: request.cadenceDays,
+              owner: ownerValue(request.owner, command.user_id),
+            },
+          });
+          return added.ok ? contactSaved("Added", added.value) : problem(added.error.message);
+        }
+        case "contact_show": {
+          const detail = await summarizeRelationship(deps, { tenantId, who: request.who });
+          return detail.ok ? contactCard(detail.value, deps.clock.now()) : problem(lookupProblem(detail.error));
+        }
+        case "contact_find":
+          return contactsFound(request.query, await findContacts(deps, { tenantId, query: request.query }));
+        case "contact_tag":
+        case "contact_owner":
+        case "contact_cadence": {
+          const change =
+            request.kind === "contact_tag"
+              ? { kind: "tags" as const, add: request.add, remove: request.remove }
+              : request.kind === "contact_owner"
+                ? { kind: "owner" as const, owner: ownerValue(request.owner, command.user_id) }
+                : { kind: "cadence" as const, cadenceDays: request.cadenceDays };
+          const updated = await updateContact(deps, { tenantId, who: request.who, change });
+          if (updated.ok) return contactSaved("Updated", updated.value.after);
+          return problem(updated.error.kind === "validation" ? updated.error.message : lookupProblem(updated.error));
+        }
+        default:
+          throw new Error(`/contact parsed as ${request.kind}`);
       }
-      case "contact_show": {
-        const detail = await summarizeRelationship(deps, { tenantId, who: request.who });
-        return ack(
-          ephemeral(detail.ok ? contactCard(detail.value, deps.clock.now()) : problem(lookupProblem(detail.error))),
-        );
-      }
-      case "contact_find":
-        return ack(
-          ephemeral(contactsFound(request.query, await findContacts(deps, { tenantId, query: request.query }))),
-        );
-      case "contact_tag":
-      case "contact_owner":
-      case "contact_cadence": {
-        const change =
-          request.kind === "contact_tag"
-            ? { kind: "tags" as const, add: request.add, remove: request.remove }
-            : request.kind === "contact_owner"
-              ? { kind: "owner" as const, owner: ownerValue(request.owner, command.user_id) }
-              : { kind: "cadence" as const, cadenceDays: request.cadenceDays };
-        const updated = await updateContact(deps, { tenantId, who: request.who, change });
-        if (updated.ok) return ack(ephemeral(contactSaved("Updated", updated.value.after)));
-        return ack(
-          ephemeral(
-            problem(updated.error.kind === "validation" ? updated.error.message : lookupProblem(updated.error)),
-          ),
-        );
-      }
-      default:
-        throw new Error(`/contact parsed as ${request.kind}`);
-    }
-  };
+    });
 }

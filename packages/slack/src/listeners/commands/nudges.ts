@@ -2,15 +2,15 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import { listRelationships, parseCommand } from "@touchpoint/core";
 import { relationshipsDue } from "../../blocks/contact.js";
 import { commandProblem } from "../../blocks/touch.js";
-import { type SlackDeps, tenantOf } from "../../deps.js";
-import { ephemeral } from "./reply.js";
+import { fromSlack, type SlackDeps, tenantOf } from "../../deps.js";
+import { answer } from "./reply.js";
 
 /** `/nudges`: who is going cold, privately, now (the full daily nudge replaces this when it exists). */
 export function nudgesCommand(deps: SlackDeps) {
-  return async ({ command, ack, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const parsed = parseCommand("/nudges", command.text);
-    if (!parsed.ok) return ack(ephemeral(commandProblem(parsed.error)));
-    const overview = await listRelationships(deps, { tenantId: tenantOf(context) });
-    return ack(ephemeral(relationshipsDue(overview, deps.clock.now())));
-  };
+  return async ({ command, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
+    answer(deps, { ack, respond }, async () => {
+      const parsed = parseCommand("/nudges", fromSlack(command.text));
+      if (!parsed.ok) return commandProblem(parsed.error);
+      return relationshipsDue(await listRelationships(deps, { tenantId: tenantOf(context) }), deps.clock.now());
+    });
 }

@@ -4,24 +4,26 @@ import { help } from "../../blocks/contact.js";
 import { message, section } from "../../blocks/text.js";
 import { commandProblem, problem } from "../../blocks/touch.js";
 import { settingsModal } from "../../blocks/views.js";
-import { type SlackDeps, tenantOf } from "../../deps.js";
+import { fromSlack, installationKey, type SlackDeps, tenantOf } from "../../deps.js";
 import { settingsFor } from "../settings-access.js";
 import { ephemeral } from "./reply.js";
 
 /** `/touchpoint help|settings|connect-x|import` */
 export function touchpointCommand(deps: SlackDeps) {
-  return async ({ command, ack, context, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const parsed = parseCommand("/touchpoint", command.text);
+  return async ({ command, ack, respond, context, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const parsed = parseCommand("/touchpoint", fromSlack(command.text));
     if (!parsed.ok) return ack(ephemeral(commandProblem(parsed.error)));
     switch (parsed.value.kind) {
       case "help":
         return ack(ephemeral(help()));
       case "settings": {
+        // Ack first: checking who may edit can take a Web API call.
+        await ack();
         const settings = await settingsFor(deps, client, tenantOf(context), command.user_id);
         if (!settings.canEdit) {
-          return ack(ephemeral(problem("Only Touchpoint admins can change settings; ask one of them to add you.")));
+          await respond(ephemeral(problem("Only Touchpoint admins can change settings; ask one of them to add you.")));
+          return;
         }
-        await ack();
         await client.views.open({ trigger_id: command.trigger_id, view: settingsModal(settings) });
         return;
       }
@@ -37,7 +39,7 @@ export function touchpointCommand(deps: SlackDeps) {
                 [
                   "*Import your contact list* from a CSV file with these columns:",
                   `\`${CONTACT_CSV_COLUMNS.join(",")}\``,
-                  `Whoever runs Touchpoint imports it with \`touchpoint import-contacts --tenant ${command.team_id} contacts.csv\` (add \`--dry-run\` to check it first). Importing the same file again changes nothing.`,
+                  `Whoever runs Touchpoint imports it with \`touchpoint import-contacts --tenant ${installationKey(context) ?? command.team_id} contacts.csv\` (add \`--dry-run\` to check it first). Importing the same file again changes nothing.`,
                 ].join("\n"),
               ),
             ]),

@@ -1,8 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { changeSettings, DEFAULT_CADENCE_BY_SEGMENT, listRelationships, type TenantPatch } from "@touchpoint/core";
-import { homeView } from "../../blocks/views.js";
+import { changeSettings, DEFAULT_CADENCE_BY_SEGMENT, type TenantPatch } from "@touchpoint/core";
 import { type SlackDeps, tenantOf } from "../../deps.js";
-import { settingsFor } from "../settings-access.js";
+import { publishHome } from "../home.js";
 
 /** Which modal block shows the error for each field the core can reject. */
 const BLOCK_FOR_FIELD: Readonly<Record<string, string>> = {
@@ -45,10 +44,6 @@ export function settingsSubmitted(deps: SlackDeps) {
       return void (await ack({ response_action: "errors", errors: { [blockId]: error.message } }));
     }
     await ack();
-    const [settings, overview] = await Promise.all([
-      settingsFor(deps, client, tenantId, body.user.id),
-      listRelationships(deps, { tenantId }),
-    ]);
-    await client.views.publish({ user_id: body.user.id, view: homeView({ userId: body.user.id, settings, overview }) });
+    await publishHome(deps, client, tenantId, body.user.id);
   };
 }
