@@ -64,6 +64,8 @@ describe("Slack in single-workspace mode (SLACK_BOT_TOKEN)", () => {
       { secret: SECRET },
     );
     expect(((await response.json()) as { text: string }).text).toBe("Added Ruth Goldberg");
+    // The bot's identity was learned once, at start-up: requests don't ask Slack again.
+    expect(fake.callsTo("auth.test").filter((c) => c.teamId === teamId)).toHaveLength(1);
     // No OAuth routes in this mode.
     expect((await fetch(`${server.http.url}/slack/install`)).status).toBe(404);
 

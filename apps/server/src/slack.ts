@@ -1,5 +1,5 @@
 import type { Clock, Logger, Storage } from "@touchpoint/core";
-import { createSlackApp, REDIRECT_PATH, type SlackApp } from "@touchpoint/slack";
+import { createSlackApp, LogLevel, REDIRECT_PATH, type SlackApp } from "@touchpoint/slack";
 import type { Env } from "./env.js";
 
 /** Slack, when the environment turns it on: OAuth for many workspaces, or one bot token; Socket Mode in development. */
@@ -25,6 +25,7 @@ export function slackFromEnv(
     credentials,
     ...(env.SLACK_APP_TOKEN && { appToken: env.SLACK_APP_TOKEN }),
     deps,
+    logLevel: env.LOG_LEVEL === "debug" || env.LOG_LEVEL === "trace" ? LogLevel.DEBUG : LogLevel.INFO,
     ...(options.webApiRetries !== undefined && { webApiRetries: options.webApiRetries }),
   });
 }

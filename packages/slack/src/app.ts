@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { App, HTTPReceiver, type Installation, SocketModeReceiver } from "@slack/bolt";
+import { App, HTTPReceiver, type Installation, type LogLevel, SocketModeReceiver } from "@slack/bolt";
 import { installApp } from "@touchpoint/core";
 import { getStarted } from "./blocks/get-started.js";
 import { installationKey, type SlackDeps } from "./deps.js";
@@ -37,6 +37,8 @@ export interface SlackAppOptions {
   readonly deps: SlackDeps;
   /** Web API retries; tests set 0 so a failure shows at once. */
   readonly webApiRetries?: number;
+  /** Bolt's and the SDKs' level (their debug lines are per request, so they are skipped unless asked for). */
+  readonly logLevel?: LogLevel;
 }
 
 export interface SlackApp {
@@ -54,7 +56,7 @@ export interface SlackApp {
  */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { deps, credentials } = options;
-  const logger = boltLogger(deps.logger);
+  const logger = boltLogger(deps.logger, options.logLevel);
   const clientOptions = {
     slackApiUrl: options.apiUrl,
     // Someone is waiting on most calls; the delivery outbox retries on its own schedule.
@@ -62,6 +64,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger,
   };
   const tenants: TenantCache = new Map();
+  /** The bot's ids, learned at start() in single-workspace mode. */
+  let bot: { botId?: string; botUserId?: string } = {};
 
   const oauth =
     credentials.kind === "oauth"
@@ -102,11 +106,18 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver,
     logger,
     clientOptions,
-    // start() checks the bot token itself, so a bad one is one clear line, not an unhandled rejection.
-    tokenVerificationEnabled: false,
     // No listener keeps conversation state; Bolt's default store would cost every request a lookup.
     convoStore: false,
-    ...(credentials.kind === "token" && { token: credentials.botToken }),
+    // One workspace: the bot's identity comes from start()'s own auth.test (Bolt's `token` option
+    // would call auth.test again, on every request when its verification is off).
+    ...(credentials.kind === "token" && {
+      authorize: async ({ teamId, enterpriseId }) => ({
+        botToken: credentials.botToken,
+        ...bot,
+        ...(teamId && { teamId }),
+        ...(enterpriseId && { enterpriseId }),
+      }),
+    }),
   });
 
   async function welcome(installation: Installation, organization: string): Promise<void> {
@@ -152,7 +163,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app,
     routes,
     async start() {
-      if (credentials.kind === "token") await registerWorkspace(app, deps, credentials.botToken, tenants);
+      if (credentials.kind === "token") bot = await registerWorkspace(app, deps, credentials.botToken, tenants);
       if (receiver instanceof SocketModeReceiver) await app.start();
     },
     async stop() {
@@ -162,7 +173,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 }
 
 /** Single-workspace mode has no install flow: the bot token names its workspace, which becomes the tenant. */
-async function registerWorkspace(app: App, deps: SlackDeps, botToken: string, tenants: TenantCache): Promise<void> {
+async function registerWorkspace(
+  app: App,
+  deps: SlackDeps,
+  botToken: string,
+  tenants: TenantCache,
+): Promise<{ botId?: string; botUserId?: string }> {
   const auth = await app.client.auth.test({ token: botToken }).catch((error: { data?: { error?: string } }) => {
     throw new Error(`SLACK_BOT_TOKEN: Slack refused it (${error.data?.error ?? String(error)})`);
   });
@@ -186,6 +202,7 @@ async function registerWorkspace(app: App, deps: SlackDeps, botToken: string, te
   });
   if (!installed.ok) throw new Error(installed.error.message);
   tenants.set(key, installed.value.tenant.id);
+  return { ...(auth.bot_id && { botId: auth.bot_id }), ...(auth.user_id && { botUserId: auth.user_id }) };
 }
 
 /** Bolt buffers a request body whole, with no limit; Slack always says how long its bodies are. */

@@ -1,3 +1,4 @@
+export { LogLevel } from "@slack/bolt";
 export {
   BOT_EVENTS,
   BOT_SCOPES,

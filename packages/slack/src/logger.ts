@@ -19,17 +19,27 @@ export function scrubSecrets(text: string): string {
   return SECRETS_IN_TEXT.reduce((clean, [pattern, replacement]) => clean.replace(pattern, replacement), text);
 }
 
-/** Bolt and the Slack SDKs log through this, into the app's structured log. */
-export function boltLogger(logger: Logger, name = "slack"): BoltLogger {
-  let level = LogLevel.INFO;
+const ORDER = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+
+/**
+ * Bolt and the Slack SDKs log through this, into the app's structured log. Messages below `level`
+ * are dropped before they are formatted: the SDKs write a debug line for every request.
+ */
+export function boltLogger(logger: Logger, initialLevel: LogLevel = LogLevel.INFO, name = "slack"): BoltLogger {
+  let level = initialLevel;
   let label = name;
+  const enabled = (at: LogLevel) => ORDER.indexOf(at) >= ORDER.indexOf(level);
   const text = (parts: unknown[]) =>
     scrubSecrets(
       parts.map((p) => (p instanceof Error ? p.message : typeof p === "string" ? p : JSON.stringify(p))).join(" "),
     );
   return {
-    debug: (...parts) => logger.debug({ component: label }, text(parts)),
-    info: (...parts) => logger.info({ component: label }, text(parts)),
+    debug: (...parts) => {
+      if (enabled(LogLevel.DEBUG)) logger.debug({ component: label }, text(parts));
+    },
+    info: (...parts) => {
+      if (enabled(LogLevel.INFO)) logger.info({ component: label }, text(parts));
+    },
     warn: (...parts) => logger.warn({ component: label }, text(parts)),
     error: (...parts) => logger.error({ component: label, err: parts.find((p) => p instanceof Error) }, text(parts)),
     setLevel: (next) => {
