@@ -32,7 +32,7 @@ export interface SlackAppOptions {
         readonly redirectUri: string;
       }
     | { readonly kind: "token"; readonly botToken: string };
-  /** Socket Mode (SLACK_APP_TOKEN), for local development without a public URL. */
+  /** Socket Mode (SLACK_APP_TOKEN), for local development without a public URL; with a bot token only. */
   readonly appToken?: string;
   readonly deps: SlackDeps;
   /** Web API retries; tests set 0 so a failure shows at once. */
@@ -88,12 +88,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         }
       : {};
   const receiver = options.appToken
-    ? new SocketModeReceiver({
+    ? // Socket Mode is for one workspace (env.ts refuses it with OAuth): no install routes to serve.
+      new SocketModeReceiver({
         appToken: options.appToken,
         logger,
         autoReconnectEnabled: true,
-        ...oauth,
-        installerOptions: { clientOptions, ...("installerOptions" in oauth ? oauth.installerOptions : {}) },
+        installerOptions: { clientOptions },
       })
     : new HTTPReceiver({
         signingSecret: options.signingSecret,
