@@ -82,6 +82,17 @@ export function interaction(payload: Record<string, unknown>): SlackRequest {
   };
 }
 
+/** Who an interaction comes from, as every interactivity payload says it. */
+function from(teamId: string, userId: string) {
+  return {
+    team: { id: teamId, domain: teamId.toLowerCase() },
+    user: { id: userId, username: userId.toLowerCase(), team_id: teamId },
+    api_app_id: "A0TOUCHPT1",
+    token: "deprecated-verification-token",
+    trigger_id: triggerId(),
+  };
+}
+
 export function buttonPress(input: {
   readonly teamId: string;
   readonly userId: string;
@@ -92,12 +103,8 @@ export function buttonPress(input: {
 }): SlackRequest {
   return interaction({
     type: "block_actions",
-    team: { id: input.teamId, domain: input.teamId.toLowerCase() },
-    user: { id: input.userId, username: input.userId.toLowerCase(), team_id: input.teamId },
-    api_app_id: "A0TOUCHPT1",
-    token: "deprecated-verification-token",
+    ...from(input.teamId, input.userId),
     container: input.container ?? { type: "message", message_ts: "1700000000.000100", is_ephemeral: true },
-    trigger_id: triggerId(),
     ...(input.responseUrl && { response_url: input.responseUrl }),
     actions: [
       {
@@ -121,11 +128,7 @@ export function viewSubmission(input: {
 }): SlackRequest {
   return interaction({
     type: "view_submission",
-    team: { id: input.teamId, domain: input.teamId.toLowerCase() },
-    user: { id: input.userId, username: input.userId.toLowerCase(), team_id: input.teamId },
-    api_app_id: "A0TOUCHPT1",
-    token: "deprecated-verification-token",
-    trigger_id: triggerId(),
+    ...from(input.teamId, input.userId),
     view: {
       id: "V0SUBMITTED",
       team_id: input.teamId,

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { parse, stringify } from "yaml";
 import type { CliContext } from "./context.js";
 
-export const MANIFEST_FILE = new URL("../../slack-manifest.yaml", import.meta.url);
+const MANIFEST_FILE = new URL("../../slack-manifest.yaml", import.meta.url);
 /** Written in the manifest as a shell-style variable, so the file reads as what it is. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's placeholder is literally ${PUBLIC_URL}
 const PLACEHOLDER = "${PUBLIC_URL}";
