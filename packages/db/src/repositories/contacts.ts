@@ -1,9 +1,9 @@
 import { type ContactRepository, compareContacts, type Identity } from "@touchpoint/core";
 import { and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
-import type { Transaction } from "../client.js";
+import { queryRows, type Transaction } from "../client.js";
 import { contactIdentities, contacts, touchpoints } from "../schema.js";
 import { insertContacts } from "./bulk-insert.js";
-import { type ContactRow, contactColumns, toContact } from "./rows.js";
+import { CONTACT_COLUMNS, type ContactRow, contactColumns, toContact } from "./rows.js";
 
 export function contactRepository(tx: Transaction, tenantId: string): ContactRepository {
   const mine = eq(contacts.tenantId, tenantId);
@@ -11,22 +11,17 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
 
   /** Contacts (with their identities, in the same query) matching `where`, in the one order everything uses. */
   const select = async (where: SQL | undefined) => {
-    const rows = (await tx.select(contactColumns).from(contacts).where(where)) as ContactRow[];
+    const rows = await queryRows<ContactRow>(tx, sql`select ${CONTACT_COLUMNS} from contacts where ${where}`);
     return rows.map(toContact).sort(compareContacts);
   };
 
   /** The contact holding an identity: one query, the identity lookup as a subquery. */
   const holder = async (platform: Identity["platform"], match: SQL) => {
     const [contact] = await select(
-      and(
-        mine,
-        eq(
-          contacts.id,
-          sql`(select ${contactIdentities.contactId} from ${contactIdentities}
-               where ${contactIdentities.tenantId} = ${tenantId} and ${contactIdentities.platform} = ${platform} and ${match}
-               limit 1)`,
-        ),
-      ),
+      sql`contacts.tenant_id = ${tenantId} and contacts.id = (
+            select contact_id from contact_identities
+            where tenant_id = ${tenantId} and platform = ${platform} and ${match}
+            limit 1)`,
     );
     return contact;
   };
@@ -83,9 +78,8 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
       // The platform's user id outlives handle changes, so it decides when both are known.
       return (
         (key.externalUserId !== undefined
-          ? await holder(platform, eq(contactIdentities.externalUserId, key.externalUserId))
-          : undefined) ??
-        (key.handle !== undefined ? await holder(platform, eq(contactIdentities.handle, key.handle)) : undefined)
+          ? await holder(platform, sql`external_user_id = ${key.externalUserId}`)
+          : undefined) ?? (key.handle !== undefined ? await holder(platform, sql`handle = ${key.handle}`) : undefined)
       );
     },
 

@@ -20,7 +20,15 @@ import {
 
 /** Row → domain mappers: the only place that knows both shapes. */
 
-export function toTenant(row: typeof tenants.$inferSelect): Tenant {
+/** A tenant's columns for hand-written SQL, under drizzle's names (see TOUCHPOINT_COLUMNS). */
+export const TENANT_COLUMNS = sql.raw(
+  `id, platform, external_id as "externalId", enterprise_id as "enterpriseId", name, time_zone as "timeZone",
+   nudge_time as "nudgeTime", nudge_channel as "nudgeChannel", settings, created_at as "createdAt", updated_at as "updatedAt"`,
+);
+
+export type TenantRow = Raw<typeof tenants.$inferSelect, "createdAt" | "updatedAt">;
+
+export function toTenant(row: TenantRow): Tenant {
   return {
     id: row.id,
     platform: row.platform,
@@ -31,7 +39,7 @@ export function toTenant(row: typeof tenants.$inferSelect): Tenant {
     nudgeTime: row.nudgeTime,
     nudgeChannel: row.nudgeChannel,
     settings: { ...DEFAULT_SETTINGS, ...row.settings },
-    createdAt: row.createdAt,
+    createdAt: toDate(row.createdAt),
   };
 }
 
@@ -44,20 +52,45 @@ export function toMember(row: typeof members.$inferSelect): Member {
   };
 }
 
-export function toTouchpoint(row: typeof touchpoints.$inferSelect): Touchpoint {
+/**
+ * A timestamp as raw SQL hands it back: text from postgres.js (drizzle switches its date parsing
+ * off), text or a Date from PGlite.
+ */
+export function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** A row from hand-written SQL: the columns aliased to the schema's names, timestamps as the driver gives them. */
+type Raw<Row, Timestamps extends keyof Row> = Omit<Row, Timestamps> & {
+  [K in Timestamps]: null extends Row[K] ? Date | string | null : Date | string;
+};
+
+/**
+ * A touchpoint's columns for hand-written SQL, under the names drizzle would give them. The /touch
+ * path reads and writes touchpoints with these: building the same statements with drizzle's query
+ * builder cost more CPU per request than everything else in it.
+ */
+export const TOUCHPOINT_COLUMNS = sql.raw(
+  `tenant_id as "tenantId", id, contact_id as "contactId", occurred_at as "occurredAt", channel, direction, note,
+   logged_by as "loggedBy", source, source_ref as "sourceRef", created_at as "createdAt", undone_at as "undoneAt"`,
+);
+
+export type TouchpointRow = Raw<typeof touchpoints.$inferSelect, "occurredAt" | "createdAt" | "undoneAt">;
+
+export function toTouchpoint(row: TouchpointRow): Touchpoint {
   return {
     id: row.id,
     tenantId: row.tenantId,
     contactId: row.contactId,
-    occurredAt: row.occurredAt,
+    occurredAt: toDate(row.occurredAt),
     channel: row.channel,
     direction: row.direction,
     note: row.note,
     loggedBy: row.loggedBy,
     source: row.source,
     sourceRef: row.sourceRef,
-    createdAt: row.createdAt,
-    undoneAt: row.undoneAt,
+    createdAt: toDate(row.createdAt),
+    undoneAt: row.undoneAt === null ? null : toDate(row.undoneAt),
   };
 }
 
@@ -91,7 +124,21 @@ export const contactColumns = {
   ), '[]'::json)`,
 };
 
-export type ContactRow = typeof contacts.$inferSelect & { identities: Identity[] | string };
+/** contactColumns for hand-written SQL over `contacts`, under drizzle's names (see TOUCHPOINT_COLUMNS). */
+export const CONTACT_COLUMNS = sql.raw(
+  `contacts.tenant_id as "tenantId", contacts.id, contacts.name, contacts.segment, contacts.tags, contacts.owner,
+   contacts.cadence_days as "cadenceDays", contacts.notes, contacts.archived,
+   contacts.created_at as "createdAt", contacts.updated_at as "updatedAt",
+   coalesce((
+     select json_agg(json_build_object('platform', i.platform, 'handle', i.handle, 'externalUserId', i.external_user_id))
+     from contact_identities i
+     where i.tenant_id = contacts.tenant_id and i.contact_id = contacts.id
+   ), '[]'::json) as identities`,
+);
+
+export type ContactRow = Raw<typeof contacts.$inferSelect, "createdAt" | "updatedAt"> & {
+  identities: Identity[] | string;
+};
 
 export function toContact(row: ContactRow): Contact {
   const identities = (typeof row.identities === "string" ? JSON.parse(row.identities) : row.identities) as Identity[];
@@ -106,7 +153,7 @@ export function toContact(row: ContactRow): Contact {
     notes: row.notes,
     archived: row.archived,
     identities: [...identities].sort((a, b) => PLATFORM_ORDER.indexOf(a.platform) - PLATFORM_ORDER.indexOf(b.platform)),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    createdAt: toDate(row.createdAt),
+    updatedAt: toDate(row.updatedAt),
   };
 }

@@ -1,12 +1,13 @@
 import type { TenantRepository } from "@touchpoint/core";
 import { eq, sql } from "drizzle-orm";
-import type { Transaction } from "../client.js";
+import { queryRows, type Transaction } from "../client.js";
 import { tenants } from "../schema.js";
-import { toTenant } from "./rows.js";
+import { TENANT_COLUMNS, type TenantRow, toTenant } from "./rows.js";
 
 export function tenantRepository(tx: Transaction, tenantId: string): TenantRepository {
   const get = async () => {
-    const [row] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));
+    // Read on every /touch: hand-written, like the touchpoint statements.
+    const [row] = await queryRows<TenantRow>(tx, sql`select ${TENANT_COLUMNS} from tenants where id = ${tenantId}`);
     if (!row) throw new Error(`tenant ${tenantId} does not exist`);
     return toTenant(row);
   };

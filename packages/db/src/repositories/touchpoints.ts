@@ -1,88 +1,79 @@
 import type { TouchpointRepository } from "@touchpoint/core";
-import { and, desc, eq, gte, isNull, ne, sql } from "drizzle-orm";
-import type { Transaction } from "../client.js";
-import { touchpoints } from "../schema.js";
-import { toTouchpoint } from "./rows.js";
+import { type SQL, sql } from "drizzle-orm";
+import { queryRows, type Transaction } from "../client.js";
+import { TOUCHPOINT_COLUMNS, type TouchpointRow, toTouchpoint } from "./rows.js";
 
+/**
+ * Touchpoints in hand-written SQL: every /touch reads and writes here, and these statements are
+ * cheap to build where drizzle's query builder was not (see TOUCHPOINT_COLUMNS).
+ */
 export function touchpointRepository(tx: Transaction, tenantId: string): TouchpointRepository {
-  const mine = eq(touchpoints.tenantId, tenantId);
-  const activeFor = (contactId: string) =>
-    and(mine, eq(touchpoints.contactId, contactId), isNull(touchpoints.undoneAt));
-  const newestFirst = [desc(touchpoints.occurredAt), desc(touchpoints.createdAt)] as const;
+  const rows = async (query: SQL) => (await queryRows<TouchpointRow>(tx, query)).map(toTouchpoint);
+  const first = async (query: SQL) => (await rows(query))[0];
+  const active = (contactId: string) =>
+    sql`tenant_id = ${tenantId} and contact_id = ${contactId} and undone_at is null`;
+  const findBySourceRef = (sourceRef: string) =>
+    first(
+      sql`select ${TOUCHPOINT_COLUMNS} from touchpoints where tenant_id = ${tenantId} and source_ref = ${sourceRef}`,
+    );
 
   return {
     async record(touch) {
       // ON CONFLICT DO NOTHING waits for a concurrent insert of the same ref to commit, so two
       // deliveries at once still make one row; the loser reads the winner's.
-      const [inserted] = await tx
-        .insert(touchpoints)
-        .values({ ...touch, tenantId })
-        .onConflictDoNothing({ target: [touchpoints.tenantId, touchpoints.sourceRef] })
-        .returning();
-      if (inserted) return { touchpoint: toTouchpoint(inserted), created: true };
-      const [existing] = await tx
-        .select()
-        .from(touchpoints)
-        .where(and(mine, eq(touchpoints.sourceRef, touch.sourceRef)));
+      const inserted = await first(sql`
+        insert into touchpoints (tenant_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
+        values (${tenantId}, ${touch.contactId}, ${touch.occurredAt.toISOString()}, ${touch.channel}, ${touch.direction},
+                ${touch.note}, ${touch.loggedBy}, ${touch.source}, ${touch.sourceRef})
+        on conflict (tenant_id, source_ref) do nothing
+        returning ${TOUCHPOINT_COLUMNS}`);
+      if (inserted) return { touchpoint: inserted, created: true };
+      const existing = await findBySourceRef(touch.sourceRef);
       if (!existing) throw new Error(`touchpoint ${touch.sourceRef} conflicted but cannot be read`);
-      return { touchpoint: toTouchpoint(existing), created: false };
+      return { touchpoint: existing, created: false };
     },
 
-    async get(id) {
-      const [row] = await tx
-        .select()
-        .from(touchpoints)
-        .where(and(mine, eq(touchpoints.id, id)));
-      return row ? toTouchpoint(row) : undefined;
+    get(id) {
+      return first(sql`select ${TOUCHPOINT_COLUMNS} from touchpoints where tenant_id = ${tenantId} and id = ${id}`);
     },
 
-    async findBySourceRef(sourceRef) {
-      const [row] = await tx
-        .select()
-        .from(touchpoints)
-        .where(and(mine, eq(touchpoints.sourceRef, sourceRef)));
-      return row ? toTouchpoint(row) : undefined;
+    findBySourceRef,
+
+    latest(contactId, options) {
+      const excluding = options?.excluding ? sql` and id <> ${options.excluding}` : sql``;
+      return first(sql`
+        select ${TOUCHPOINT_COLUMNS} from touchpoints
+        where ${active(contactId)}${excluding}
+        order by occurred_at desc, created_at desc
+        limit 1`);
     },
 
-    async latest(contactId, options) {
-      const [row] = await tx
-        .select()
-        .from(touchpoints)
-        .where(and(activeFor(contactId), options?.excluding ? ne(touchpoints.id, options.excluding) : undefined))
-        .orderBy(...newestFirst)
-        .limit(1);
-      return row ? toTouchpoint(row) : undefined;
-    },
-
-    async undo(id, at) {
-      const [row] = await tx
-        .update(touchpoints)
-        .set({ undoneAt: sql`coalesce(${touchpoints.undoneAt}, ${at.toISOString()}::timestamptz)` })
-        .where(and(mine, eq(touchpoints.id, id)))
-        .returning();
-      return row ? toTouchpoint(row) : undefined;
+    undo(id, at) {
+      return first(sql`
+        update touchpoints set undone_at = coalesce(undone_at, ${at.toISOString()}::timestamptz)
+        where tenant_id = ${tenantId} and id = ${id}
+        returning ${TOUCHPOINT_COLUMNS}`);
     },
 
     async countSince(contactId, since) {
-      const [row] = await tx
-        .select({
-          total: sql<number>`count(*)::int`,
-          inbound: sql<number>`(count(*) filter (where ${touchpoints.direction} = 'inbound'))::int`,
-          outbound: sql<number>`(count(*) filter (where ${touchpoints.direction} = 'outbound'))::int`,
-        })
-        .from(touchpoints)
-        .where(and(activeFor(contactId), gte(touchpoints.occurredAt, since)));
+      const [row] = await queryRows<{ total: number; inbound: number; outbound: number }>(
+        tx,
+        sql`
+          select count(*)::int as total,
+                 (count(*) filter (where direction = 'inbound'))::int as inbound,
+                 (count(*) filter (where direction = 'outbound'))::int as outbound
+          from touchpoints
+          where ${active(contactId)} and occurred_at >= ${since.toISOString()}::timestamptz`,
+      );
       return { total: row?.total ?? 0, inbound: row?.inbound ?? 0, outbound: row?.outbound ?? 0 };
     },
 
-    async listForContact(contactId, limit) {
-      const rows = await tx
-        .select()
-        .from(touchpoints)
-        .where(activeFor(contactId))
-        .orderBy(...newestFirst)
-        .limit(limit);
-      return rows.map(toTouchpoint);
+    listForContact(contactId, limit) {
+      return rows(sql`
+        select ${TOUCHPOINT_COLUMNS} from touchpoints
+        where ${active(contactId)}
+        order by occurred_at desc, created_at desc
+        limit ${limit}`);
     },
   };
 }
