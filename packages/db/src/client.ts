@@ -44,8 +44,16 @@ function preparing(client: Sql, prepare = client.options.prepare !== false): Sql
           // postgres.js's own setting (true unless ?prepare=false), instead of drizzle's per-query false.
           target.unsafe(query, args as never, { ...options, prepare });
       }
-      // Transactions, savepoints and reserved connections hand out clients of their own.
-      if (property === "begin" || property === "savepoint") {
+      if (property === "begin") {
+        return (...args: unknown[]) => {
+          const work = args.pop() as (tx: Sql) => Promise<unknown>;
+          return pipelinedTransaction(target, typeof args[0] === "string" ? args[0] : "", (tx) =>
+            work(preparing(tx, prepare)),
+          );
+        };
+      }
+      // Savepoints and reserved connections hand out clients of their own.
+      if (property === "savepoint") {
         return (...args: unknown[]) => {
           const work = args.pop() as (tx: Sql) => unknown;
           const open = Reflect.get(target, property) as (...a: unknown[]) => unknown;
@@ -58,6 +66,54 @@ function preparing(client: Sql, prepare = client.options.prepare !== false): Sql
       return Reflect.get(target, property, receiver);
     },
   });
+}
+
+/**
+ * postgres.js's own begin() waits for BEGIN to come back before the transaction's first query is
+ * sent. Here BEGIN goes out with the first queries, on a reserved connection, in one write: every
+ * transaction costs one round trip less (on the /touch path, a quarter of them).
+ */
+async function pipelinedTransaction<T>(client: Sql, mode: string, work: (tx: Sql) => Promise<T>): Promise<T> {
+  const connection = await client.reserve();
+  try {
+    const begun = connection.unsafe(`begin ${mode.replace(/[^a-z ]/gi, "")}`).execute();
+    begun.catch(() => undefined); // reported below, after the work that queued behind it
+    let result: T;
+    try {
+      result = await work(withSavepoints(connection));
+      await begun;
+    } catch (error) {
+      await connection.unsafe("rollback").catch(() => undefined);
+      throw error;
+    }
+    await connection.unsafe("commit");
+    return result;
+  } finally {
+    connection.release();
+  }
+}
+
+/** A reserved connection inside a transaction, with the savepoint() that drizzle's nested transactions call. */
+function withSavepoints(connection: postgres.ReservedSql): Sql {
+  let depth = 0;
+  const savepoint = async (...args: unknown[]): Promise<unknown> => {
+    const work = args.pop() as (tx: Sql) => Promise<unknown>;
+    const name = `s${++depth}`;
+    await connection.unsafe(`savepoint ${name}`);
+    try {
+      const result = await work(tx);
+      await connection.unsafe(`release savepoint ${name}`);
+      return result;
+    } catch (error) {
+      await connection.unsafe(`rollback to savepoint ${name}`);
+      throw error;
+    }
+  };
+  const tx = new Proxy(connection, {
+    get: (target, property, receiver) =>
+      property === "savepoint" ? savepoint : Reflect.get(target, property, receiver),
+  }) as unknown as Sql;
+  return tx;
 }
 
 export async function createDb(config: DatabaseConfig): Promise<DatabaseHandle> {
