@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { unwrap, unwrapErr } from "../testing/builders.js";
 import { describeDay, resolveWhen, type WhenSpec } from "./when.js";
@@ -104,5 +106,34 @@ describe("describeDay", () => {
     expect(describeDay(new Date("2026-03-09T23:00:00Z"), now, AUCKLAND)).toBe("yesterday");
     expect(describeDay(new Date("2026-03-09T23:00:00Z"), now, "UTC")).toBe("yesterday");
     expect(describeDay(new Date("2026-03-10T11:30:00Z"), now, AUCKLAND)).toBe("today");
+  });
+});
+
+describe("describeDay against luxon's calendar", () => {
+  /** What describeDay said when it was written with luxon: the reference the Intl version must match. */
+  const withLuxon = (at: Date, now: Date, timeZone: string) => {
+    const day = DateTime.fromJSDate(at, { zone: timeZone }).startOf("day");
+    const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf("day");
+    const days = Math.round(today.diff(day, "days").days);
+    if (days === 0) return "today";
+    if (days === 1) return "yesterday";
+    if (days > 1 && days < 7) return day.toFormat("cccc");
+    return day.year === today.year ? day.toFormat("d LLL") : day.toFormat("d LLL yyyy");
+  };
+  const zones = ["UTC", "America/New_York", "Pacific/Auckland", "Asia/Kolkata", "Europe/London", "Pacific/Chatham"];
+  const instant = fc.date({
+    min: new Date("2020-01-01T00:00:00Z"),
+    max: new Date("2030-12-31T00:00:00Z"),
+    noInvalidDate: true,
+  });
+
+  it("agrees across time zones, DST changes and year ends", () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 400 * 24 }), fc.constantFrom(...zones), (now, hoursBack, zone) => {
+        const at = new Date(now.getTime() - hoursBack * 3_600_000);
+        expect(describeDay(at, now, zone)).toBe(withLuxon(at, now, zone));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

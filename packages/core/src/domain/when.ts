@@ -46,13 +46,44 @@ export function resolveWhen(spec: WhenSpec | null, now: Date, timeZone: string):
   return ok(day.set({ hour: 12 }).toJSDate());
 }
 
-/** "today", "yesterday", "Tue 17 Nov", "3 Sep 2024": how a date reads back in chat. */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAY_MS = 86_400_000;
+
+/** One formatter per time zone: making one costs far more than using it. */
+const calendars = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day `at` falls on in `timeZone`, as midnight UTC of that date, with its weekday. */
+function calendarDay(at: Date, timeZone: string): { readonly date: Date; readonly weekday: string } {
+  let calendar = calendars.get(timeZone);
+  if (!calendar) {
+    calendar = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      weekday: "long",
+    });
+    calendars.set(timeZone, calendar);
+  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of calendar.formatToParts(at)) part[type] = value;
+  return {
+    date: new Date(Date.UTC(Number(part.year), Number(part.month) - 1, Number(part.day))),
+    weekday: part.weekday ?? "",
+  };
+}
+
+/**
+ * "today", "yesterday", "Tuesday", "17 Nov", "3 Sep 2024": how a date reads back in chat. Every
+ * confirmation and card says this, so it is Intl with a cached formatter rather than luxon.
+ */
 export function describeDay(at: Date, now: Date, timeZone: string): string {
-  const day = DateTime.fromJSDate(at, { zone: timeZone }).startOf("day");
-  const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf("day");
-  const days = Math.round(today.diff(day, "days").days);
+  const day = calendarDay(at, timeZone);
+  const today = calendarDay(now, timeZone);
+  const days = Math.round((today.date.getTime() - day.date.getTime()) / DAY_MS);
   if (days === 0) return "today";
   if (days === 1) return "yesterday";
-  if (days > 1 && days < 7) return day.toFormat("cccc");
-  return day.year === today.year ? day.toFormat("d LLL") : day.toFormat("d LLL yyyy");
+  if (days > 1 && days < 7) return day.weekday;
+  const date = `${day.date.getUTCDate()} ${MONTHS[day.date.getUTCMonth()]}`;
+  return day.date.getUTCFullYear() === today.date.getUTCFullYear() ? date : `${date} ${day.date.getUTCFullYear()}`;
 }
