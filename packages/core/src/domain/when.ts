@@ -52,8 +52,26 @@ const DAY_MS = 86_400_000;
 /** One formatter per time zone: making one costs far more than using it. */
 const calendars = new Map<string, Intl.DateTimeFormat>();
 
+interface CalendarDay {
+  readonly date: Date;
+  readonly weekday: string;
+}
+
+/** The last minute asked about per zone: "now" is asked about on every confirmation. */
+const lastMinute = new Map<string, { readonly minute: number; readonly day: CalendarDay }>();
+
 /** The calendar day `at` falls on in `timeZone`, as midnight UTC of that date, with its weekday. */
-function calendarDay(at: Date, timeZone: string): { readonly date: Date; readonly weekday: string } {
+function calendarDay(at: Date, timeZone: string): CalendarDay {
+  // Zones change offset on whole minutes, so a minute lies within one local day.
+  const minute = Math.floor(at.getTime() / 60_000);
+  const known = lastMinute.get(timeZone);
+  if (known?.minute === minute) return known.day;
+  const day = readCalendar(at, timeZone);
+  lastMinute.set(timeZone, { minute, day });
+  return day;
+}
+
+function readCalendar(at: Date, timeZone: string): CalendarDay {
   let calendar = calendars.get(timeZone);
   if (!calendar) {
     calendar = new Intl.DateTimeFormat("en-US", {
