@@ -90,3 +90,14 @@ export class AlreadyHandled extends DomainError {
 }
 
 export type ContactLookupError = UnknownContact | AmbiguousContact;
+
+/** Connecting an account failed at the platform: the handle, the credentials, or the platform itself. */
+export class ConnectFailed extends DomainError {
+  readonly kind = "connect_failed";
+  constructor(
+    readonly reason: "not_found" | "unauthorized" | "rate_limited" | "unavailable",
+    message: string,
+  ) {
+    super(message);
+  }
+}

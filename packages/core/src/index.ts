@@ -7,6 +7,7 @@ export * from "./domain/health.js";
 export * from "./domain/identity.js";
 export * from "./domain/installation.js";
 export * from "./domain/mention.js";
+export * from "./domain/post.js";
 export * from "./domain/social-account.js";
 export * from "./domain/tenant.js";
 export * from "./domain/touchpoint.js";

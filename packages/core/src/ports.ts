@@ -2,7 +2,9 @@ import type { Contact, ContactPatch, NewContact } from "./domain/contact.js";
 import type { LastTouch, TouchCounts } from "./domain/health.js";
 import type { IdentityPlatform } from "./domain/identity.js";
 import type { Installation } from "./domain/installation.js";
-import type { ConnectSocialAccount, SocialAccount } from "./domain/social-account.js";
+import type { Mention, NewMention, OwnPost } from "./domain/mention.js";
+import type { PageRequest, PlatformUser, PostPage, RateLimit, SourceFailure } from "./domain/post.js";
+import type { ConnectSocialAccount, SocialAccount, SocialPlatform } from "./domain/social-account.js";
 import type { Member, MemberRole, NewTenant, Platform, Tenant, TenantPatch } from "./domain/tenant.js";
 import type { NewTouchpoint, Touchpoint } from "./domain/touchpoint.js";
 import type { TenantExists } from "./errors.js";
@@ -17,6 +19,39 @@ export interface Storage {
   withTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T>;
   readonly tenants: TenantDirectory;
   readonly installations: InstallationDirectory;
+  readonly poller: PollerDirectory;
+}
+
+/**
+ * The poller's cross-tenant path: which accounts are due (claimed with a lease, so two replicas
+ * never poll one account at once), and the request budgets that tenants sharing one app's
+ * credential share. Polling itself runs on the tenant path.
+ */
+export interface PollerDirectory {
+  /** Leases up to `limit` active accounts due by `now` whose lease is free or expired. */
+  claimDue(input: {
+    readonly owner: string;
+    readonly now: Date;
+    readonly leaseSeconds: number;
+    readonly limit: number;
+  }): Promise<readonly { readonly tenantId: string; readonly accountId: string }[]>;
+  /**
+   * Takes one request from a credential's budget for an endpoint, unless that would spend more
+   * than `share` of it before it resets or the platform said to wait: then says until when.
+   */
+  reserveRequest(input: {
+    readonly budgetKey: string;
+    readonly endpoint: string;
+    readonly now: Date;
+    readonly share: number;
+  }): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly until: Date }>;
+  /** What the platform's headers said (and, after a 429, not before when). */
+  recordBudget(input: {
+    readonly budgetKey: string;
+    readonly endpoint: string;
+    readonly rateLimit: RateLimit | null;
+    readonly blockedUntil: Date | null;
+  }): Promise<void>;
 }
 
 /**
@@ -38,6 +73,8 @@ export interface TenantRepositories {
   readonly contacts: ContactRepository;
   readonly touchpoints: TouchpointRepository;
   readonly socialAccounts: SocialAccountRepository;
+  readonly mentions: MentionRepository;
+  readonly ownPosts: OwnPostRepository;
   readonly pendingActions: PendingActionRepository;
 }
 
@@ -98,6 +135,14 @@ export interface ContactRepository {
     platform: IdentityPlatform,
     key: { readonly handle?: string; readonly externalUserId?: string },
   ): Promise<Contact | undefined>;
+  /**
+   * Who holds any of these identities on a platform, in one query: for a page of posts' authors.
+   * Archived contacts included (their history still matters).
+   */
+  identityHolders(
+    platform: IdentityPlatform,
+    keys: { readonly externalUserIds: readonly string[]; readonly handles: readonly string[] },
+  ): Promise<{ readonly contactId: string; readonly externalUserId: string | null; readonly handle: string | null }[]>;
   /** Contacts with this normalized handle on any platform (X handles and aliases). Not archived. */
   findByHandle(handle: string): Promise<Contact[]>;
   /** Case-insensitive exact name match. Not archived. Lists of contacts come in `compareContacts` order. */
@@ -112,6 +157,8 @@ export interface ContactRepository {
 export interface TouchpointRepository {
   /** Inserts unless a touchpoint with the same sourceRef exists; then returns that one, `created: false`. */
   record(touch: NewTouchpoint): Promise<{ touchpoint: Touchpoint; created: boolean }>;
+  /** Inserts each unless its sourceRef is already stored; returns how many were new. */
+  recordMany(touches: readonly NewTouchpoint[]): Promise<number>;
   get(id: string): Promise<Touchpoint | undefined>;
   findBySourceRef(sourceRef: string): Promise<Touchpoint | undefined>;
   /** The contact's most recent touch that is not undone, optionally ignoring one. */
@@ -127,7 +174,78 @@ export interface SocialAccountRepository {
   connect(account: ConnectSocialAccount): Promise<SocialAccount>;
   list(): Promise<SocialAccount[]>;
   credentials(id: string): Promise<string | undefined>;
+  /** Everything a poll needs: the account, its credentials, where each stream stopped. */
+  pollState(id: string): Promise<PollState | undefined>;
+  /** Where a stream stopped; saved in the transaction that stored the page it covers. */
+  saveProgress(id: string, stream: PostStream, progress: StreamProgress): Promise<void>;
+  /** Ends a poll: when to poll next, and the lease let go. */
+  finishPoll(id: string, input: { readonly nextPollAt: Date; readonly intervalSeconds: number }): Promise<void>;
+  /** Pauses an active account; false when it already was (so admins hear of it once). */
+  pause(id: string, reason: string): Promise<boolean>;
 }
+
+export type PostStream = "mentions" | "ownPosts";
+
+/**
+ * A stream's cursor. Pages come newest first, so `sinceId` moves only when the last page of a
+ * run is stored; until then `nextToken` and `pendingNewestId` say where the run is.
+ */
+export interface StreamProgress {
+  readonly sinceId: string | null;
+  readonly nextToken: string | null;
+  readonly pendingNewestId: string | null;
+}
+
+export interface PollState {
+  readonly account: SocialAccount;
+  readonly credentials: string;
+  readonly intervalSeconds: number | null;
+  readonly mentions: StreamProgress;
+  readonly ownPosts: StreamProgress;
+}
+
+export interface MentionRepository {
+  /** Stores the mentions not stored yet (same platform and post id); returns the new ones' post ids. */
+  insertMany(mentions: readonly NewMention[]): Promise<ReadonlySet<string>>;
+  /**
+   * Open mentions a reply might answer: those with one of `postIds`, or in one of the
+   * conversations. The caller decides which a reply really answers.
+   */
+  findOpen(
+    platform: SocialPlatform,
+    keys: { readonly postIds: readonly string[]; readonly conversationIds: readonly string[] },
+  ): Promise<Mention[]>;
+  markReplied(replies: readonly { readonly id: string; readonly repliedAt: Date }[]): Promise<void>;
+  /** Open mentions, oldest first. */
+  listOpen(limit: number): Promise<Mention[]>;
+}
+
+export interface OwnPostRepository {
+  /** Stores the posts not stored yet; returns the new ones' post ids. */
+  insertMany(posts: readonly OwnPost[]): Promise<ReadonlySet<string>>;
+  /** Own replies to any of `postIds` or within any of the conversations. */
+  findReplies(
+    platform: SocialPlatform,
+    keys: { readonly postIds: readonly string[]; readonly conversationIds: readonly string[] },
+  ): Promise<OwnPost[]>;
+}
+
+/**
+ * Reads one platform with one credential (on X, an app's bearer token). Pages come newest first;
+ * failures are values, so a poll can tell a revoked token from a busy API.
+ */
+export interface MentionSource {
+  /** Names the credential's shared request budget without revealing it (a hash). */
+  readonly budgetKey: string;
+  findUser(handle: string): Promise<Result<PlatformUser, SourceFailure>>;
+  /** Posts that mention the account. */
+  mentions(accountUserId: string, page: PageRequest): Promise<Result<PostPage, SourceFailure>>;
+  /** The account's own posts: its replies say which mentions are answered. */
+  ownPosts(accountUserId: string, page: PageRequest): Promise<Result<PostPage, SourceFailure>>;
+}
+
+/** Opens a MentionSource for one credential. */
+export type OpenMentionSource = (credentials: string) => MentionSource;
 
 /** Structured logging, as pino does it: details first, then the message. */
 export interface Logger {

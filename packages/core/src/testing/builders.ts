@@ -1,6 +1,8 @@
 import type { WhoRef } from "../commands/parse-command.js";
 import type { Contact, NewContact } from "../domain/contact.js";
 import type { Identity } from "../domain/identity.js";
+import type { MentionAuthor } from "../domain/mention.js";
+import type { IncomingPost } from "../domain/post.js";
 import type { NewTouchpoint, Touchpoint } from "../domain/touchpoint.js";
 import type { Result } from "../result.js";
 import { InMemoryStorage } from "./in-memory-storage.js";
@@ -87,4 +89,37 @@ export function unwrapErr<T, E>(result: Result<T, E>): E {
 
 function describeError(error: unknown): string {
   return typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
+}
+
+/** A post by `handle` (X user id `userId`), with an ordinary human author unless overridden. */
+export function incomingPost(
+  postId: string,
+  handle: string,
+  userId: string,
+  overrides: Partial<Omit<IncomingPost, "author">> & { readonly author?: Partial<MentionAuthor> } = {},
+): IncomingPost {
+  const { author, ...rest } = overrides;
+  return {
+    postId,
+    author: {
+      externalUserId: userId,
+      handle,
+      name: handle,
+      followers: 1200,
+      following: 300,
+      postCount: 4000,
+      defaultAvatar: false,
+      createdAt: new Date("2015-06-01T00:00:00Z"),
+      verified: false,
+      ...author,
+    },
+    text: `@helpinghands thanks from @${handle}`,
+    url: `https://x.com/${handle}/status/${postId}`,
+    postedAt: daysAgo(1),
+    conversationId: postId,
+    repliesToPostId: null,
+    repliesToUserId: null,
+    quotesPostId: null,
+    ...rest,
+  };
 }

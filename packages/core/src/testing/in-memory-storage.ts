@@ -1,6 +1,8 @@
 import { type Contact, compareContacts, type NewContact } from "../domain/contact.js";
 import type { LastTouch } from "../domain/health.js";
 import type { Installation } from "../domain/installation.js";
+import { type Mention, OPEN_MENTION_STATUSES, type OwnPost } from "../domain/mention.js";
+import type { RateLimit } from "../domain/post.js";
 import type { SocialAccount } from "../domain/social-account.js";
 import { DEFAULT_SETTINGS, type Member, type Tenant } from "../domain/tenant.js";
 import type { Touchpoint } from "../domain/touchpoint.js";
@@ -9,9 +11,13 @@ import type {
   ContactRepository,
   InstallationDirectory,
   MemberRepository,
+  MentionRepository,
+  OwnPostRepository,
   PendingActionRepository,
+  PollerDirectory,
   SocialAccountRepository,
   Storage,
+  StreamProgress,
   TenantDirectory,
   TenantRepositories,
   TenantRepository,
@@ -27,8 +33,25 @@ interface State {
   members: Map<string, Member>;
   contacts: Map<string, Contact>;
   touchpoints: Map<string, Touchpoint>;
-  accounts: Map<string, { account: SocialAccount; credentials: string }>;
+  accounts: Map<string, AccountRow>;
+  mentions: Map<string, Mention>;
+  ownPosts: Map<string, OwnPost & { tenantId: string }>;
+  budgets: Map<string, { rateLimit: RateLimit | null; blockedUntil: Date | null }>;
 }
+
+interface AccountRow {
+  account: SocialAccount;
+  credentials: string;
+  pausedReason: string | null;
+  intervalSeconds: number | null;
+  nextPollAt: Date;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  mentions: StreamProgress;
+  ownPosts: StreamProgress;
+}
+
+const NO_PROGRESS: StreamProgress = { sinceId: null, nextToken: null, pendingNewestId: null };
 
 const cloneState = (s: State): State => ({
   tenants: new Map(s.tenants),
@@ -38,6 +61,9 @@ const cloneState = (s: State): State => ({
   contacts: new Map(s.contacts),
   touchpoints: new Map(s.touchpoints),
   accounts: new Map(s.accounts),
+  mentions: new Map(s.mentions),
+  ownPosts: new Map(s.ownPosts),
+  budgets: new Map(s.budgets),
 });
 
 /**
@@ -53,6 +79,9 @@ export class InMemoryStorage implements Storage {
     contacts: new Map(),
     touchpoints: new Map(),
     accounts: new Map(),
+    mentions: new Map(),
+    ownPosts: new Map(),
+    budgets: new Map(),
   };
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -98,6 +127,44 @@ export class InMemoryStorage implements Storage {
     },
     find: async (platform, key) => this.state.installations.get(`${platform}:${key}`),
     remove: async (platform, key) => this.state.installations.delete(`${platform}:${key}`),
+  };
+
+  readonly poller: PollerDirectory = {
+    claimDue: async ({ owner, now, leaseSeconds, limit }) => {
+      const due = [...this.state.accounts.values()]
+        .filter(
+          (row) =>
+            row.account.status === "active" &&
+            row.nextPollAt <= now &&
+            (row.leaseExpiresAt === null || row.leaseExpiresAt <= now),
+        )
+        .sort((a, b) => a.nextPollAt.getTime() - b.nextPollAt.getTime())
+        .slice(0, limit);
+      for (const row of due) {
+        row.leaseOwner = owner;
+        row.leaseExpiresAt = new Date(now.getTime() + leaseSeconds * 1000);
+      }
+      return due.map((row) => ({ tenantId: row.account.tenantId, accountId: row.account.id }));
+    },
+    reserveRequest: async ({ budgetKey, endpoint, now, share }) => {
+      const budget = this.state.budgets.get(`${budgetKey}:${endpoint}`);
+      if (!budget) return { allowed: true };
+      if (budget.blockedUntil && budget.blockedUntil > now) return { allowed: false, until: budget.blockedUntil };
+      const limit = budget.rateLimit;
+      if (!limit || limit.resetAt <= now) return { allowed: true };
+      // What is spent stays under `share` of the budget, counting this request.
+      if (limit.limit - limit.remaining + 1 >= limit.limit * share) return { allowed: false, until: limit.resetAt };
+      budget.rateLimit = { ...limit, remaining: limit.remaining - 1 };
+      return { allowed: true };
+    },
+    recordBudget: async ({ budgetKey, endpoint, rateLimit, blockedUntil }) => {
+      const key = `${budgetKey}:${endpoint}`;
+      const current = this.state.budgets.get(key);
+      this.state.budgets.set(key, {
+        rateLimit: rateLimit ?? current?.rateLimit ?? null,
+        blockedUntil: blockedUntil ?? current?.blockedUntil ?? null,
+      });
+    },
   };
 
   withTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T> {
@@ -230,6 +297,17 @@ export class InMemoryStorage implements Storage {
           (key.handle !== undefined ? holding((i) => i.handle === key.handle) : undefined)
         );
       },
+      identityHolders: async (platform, keys) =>
+        own(s().contacts).flatMap((c) =>
+          c.identities
+            .filter(
+              (i) =>
+                i.platform === platform &&
+                ((i.externalUserId !== null && keys.externalUserIds.includes(i.externalUserId)) ||
+                  keys.handles.includes(i.handle)),
+            )
+            .map((i) => ({ contactId: c.id, externalUserId: i.externalUserId, handle: i.handle })),
+        ),
       findByHandle: async (handle) =>
         own(s().contacts)
           .filter((c) => !c.archived && c.identities.some((i) => i.handle === handle))
@@ -279,6 +357,11 @@ export class InMemoryStorage implements Storage {
         s().touchpoints.set(touchpoint.id, touchpoint);
         return { touchpoint, created: true };
       },
+      recordMany: async (inputs) => {
+        let created = 0;
+        for (const input of inputs) if ((await touchpoints.record(input)).created) created++;
+        return created;
+      },
       get: async (id) => own(s().touchpoints).find((t) => t.id === id),
       findBySourceRef: async (sourceRef) => own(s().touchpoints).find((t) => t.sourceRef === sourceRef),
       latest: async (contactId, options) =>
@@ -308,6 +391,16 @@ export class InMemoryStorage implements Storage {
           .slice(0, limit),
     };
 
+    const accountRow = (id: string) => {
+      const found = s().accounts.get(id);
+      return found?.account.tenantId === tenantId ? found : undefined;
+    };
+    /** Rows are replaced, not mutated, so a rolled-back transaction leaves the old one. */
+    const updateAccount = (id: string, change: (row: AccountRow) => Partial<AccountRow>) => {
+      const row = accountRow(id);
+      if (row) s().accounts.set(id, { ...row, ...change(row) });
+      return row;
+    };
     const socialAccounts: SocialAccountRepository = {
       connect: async (input) => {
         const existing = [...s().accounts.values()].find(
@@ -325,14 +418,112 @@ export class InMemoryStorage implements Storage {
           status: "active",
           createdAt: existing?.account.createdAt ?? new Date(),
         };
-        s().accounts.set(account.id, { account, credentials: input.credentials });
+        s().accounts.set(account.id, {
+          intervalSeconds: null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          mentions: NO_PROGRESS,
+          ownPosts: NO_PROGRESS,
+          ...existing,
+          account,
+          credentials: input.credentials,
+          pausedReason: null,
+          nextPollAt: new Date(),
+        });
         return account;
       },
       list: async () => [...s().accounts.values()].map((a) => a.account).filter((a) => a.tenantId === tenantId),
-      credentials: async (id) => {
-        const found = s().accounts.get(id);
-        return found?.account.tenantId === tenantId ? found.credentials : undefined;
+      credentials: async (id) => accountRow(id)?.credentials,
+      pollState: async (id) => {
+        const row = accountRow(id);
+        return (
+          row && {
+            account: row.account,
+            credentials: row.credentials,
+            intervalSeconds: row.intervalSeconds,
+            mentions: row.mentions,
+            ownPosts: row.ownPosts,
+          }
+        );
       },
+      saveProgress: async (id, stream, progress) => {
+        updateAccount(id, () => ({ [stream]: progress }));
+      },
+      finishPoll: async (id, { nextPollAt, intervalSeconds }) => {
+        updateAccount(id, () => ({ nextPollAt, intervalSeconds, leaseOwner: null, leaseExpiresAt: null }));
+      },
+      pause: async (id, reason) => {
+        const row = accountRow(id);
+        if (row?.account.status !== "active") return false;
+        updateAccount(id, (r) => ({ account: { ...r.account, status: "paused" }, pausedReason: reason }));
+        return true;
+      },
+    };
+
+    const mentionKey = (platform: string, postId: string) => `${tenantId}:${platform}:${postId}`;
+    const mentions: MentionRepository = {
+      insertMany: async (rows) => {
+        const fresh = new Set<string>();
+        for (const row of rows) {
+          const key = mentionKey(row.platform, row.postId);
+          if (s().mentions.has(key)) continue;
+          if (row.contactId !== null && !contactOf(row.contactId))
+            throw new Error(`contact ${row.contactId} does not exist`);
+          s().mentions.set(key, {
+            ...row,
+            tenantId,
+            id: randomId(),
+            status: "needs_reply",
+            snoozedUntil: null,
+            assignee: null,
+            repliedAt: null,
+          });
+          fresh.add(row.postId);
+        }
+        return fresh;
+      },
+      findOpen: async (platform, keys) =>
+        own(s().mentions).filter(
+          (m) =>
+            m.platform === platform &&
+            OPEN_MENTION_STATUSES.includes(m.status) &&
+            (keys.postIds.includes(m.postId) ||
+              (m.conversationId !== null && keys.conversationIds.includes(m.conversationId))),
+        ),
+      markReplied: async (replies) => {
+        for (const { id, repliedAt } of replies) {
+          const entry = [...s().mentions.entries()].find(([, m]) => m.id === id && m.tenantId === tenantId);
+          if (entry) s().mentions.set(entry[0], { ...entry[1], status: "replied", repliedAt, snoozedUntil: null });
+        }
+      },
+      listOpen: async (limit) =>
+        own(s().mentions)
+          .filter((m) => OPEN_MENTION_STATUSES.includes(m.status))
+          .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime())
+          .slice(0, limit),
+    };
+
+    const ownPosts: OwnPostRepository = {
+      insertMany: async (posts) => {
+        const fresh = new Set<string>();
+        for (const post of posts) {
+          const key = mentionKey(post.platform, post.postId);
+          if (s().ownPosts.has(key)) continue;
+          s().ownPosts.set(key, { ...post, tenantId });
+          fresh.add(post.postId);
+        }
+        return fresh;
+      },
+      findReplies: async (platform, keys) =>
+        own(s().ownPosts)
+          .filter(
+            (p) =>
+              p.platform === platform &&
+              p.repliesToPostId !== null &&
+              (keys.postIds.includes(p.repliesToPostId) ||
+                (p.conversationId !== null && keys.conversationIds.includes(p.conversationId))),
+          )
+          .map(({ tenantId: _, ...post }) => post),
     };
 
     const pendingActions: PendingActionRepository = {
@@ -349,6 +540,6 @@ export class InMemoryStorage implements Storage {
       },
     };
 
-    return { tenantId, tenant, members, contacts, touchpoints, socialAccounts, pendingActions };
+    return { tenantId, tenant, members, contacts, touchpoints, socialAccounts, mentions, ownPosts, pendingActions };
   }
 }

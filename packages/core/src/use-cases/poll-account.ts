@@ -1,0 +1,204 @@
+import type { PageRequest, SourceFailure } from "../domain/post.js";
+import type {
+  Clock,
+  Logger,
+  MentionSource,
+  OpenMentionSource,
+  PollState,
+  PostStream,
+  Storage,
+  StreamProgress,
+} from "../ports.js";
+import { type IngestCounts, ingestMentions, ingestOwnPosts } from "./ingest-mentions.js";
+
+export interface PollSettings {
+  /** The shortest gap between two polls of one account (X_POLL_INTERVAL). */
+  readonly minIntervalSeconds: number;
+  /** A quiet account is polled at most this much less often. */
+  readonly maxIntervalSeconds: number;
+  /** How far back the first poll of a new account reads. */
+  readonly backfillDays: number;
+  /** Pages read per stream per poll; the rest waits for the next poll, where this one stopped. */
+  readonly maxPagesPerPoll: number;
+  /** The share of a credential's 15-minute budget that all tenants using it may spend together. */
+  readonly budgetShare: number;
+}
+
+export const DEFAULT_POLL_SETTINGS: PollSettings = {
+  minIntervalSeconds: 120,
+  maxIntervalSeconds: 1800,
+  backfillDays: 7,
+  maxPagesPerPoll: 10,
+  budgetShare: 0.8,
+};
+
+export interface PollDeps {
+  readonly storage: Storage;
+  readonly openSource: OpenMentionSource;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: PollSettings;
+  /** Told once when an account is paused (its credentials were refused). */
+  readonly tellAdmins?: (tenantId: string, text: string) => Promise<void>;
+}
+
+export type PollOutcome =
+  | { readonly kind: "polled"; readonly mentions: IngestCounts; readonly ownPosts: IngestCounts }
+  | { readonly kind: "waiting"; readonly until: Date; readonly reason: string }
+  | { readonly kind: "paused"; readonly reason: string }
+  | { readonly kind: "gone" };
+
+const ENDPOINT: Record<PostStream, string> = { mentions: "users/:id/mentions", ownPosts: "users/:id/tweets" };
+
+/**
+ * One poll of one (leased) account: its mentions, then its own posts (so a reply finds the mention
+ * it answers), page by page. Each page is stored in one transaction with the cursor that covers
+ * it, so a crash loses nothing and a rerun stores nothing twice. Then the next poll is scheduled:
+ * sooner for a busy account, later for a quiet one, never before the platform allows.
+ */
+export async function pollAccount(
+  deps: PollDeps,
+  target: { readonly tenantId: string; readonly accountId: string },
+): Promise<PollOutcome> {
+  const { storage, clock, logger, settings } = deps;
+  const state = await storage.withTenant(target.tenantId, (r) => r.socialAccounts.pollState(target.accountId));
+  if (!state) return { kind: "gone" };
+  if (state.account.status !== "active") return { kind: "paused", reason: "already paused" };
+  const log = { tenantId: target.tenantId, accountId: target.accountId, handle: state.account.handle };
+  const source = deps.openSource(state.credentials);
+
+  const totals: Record<PostStream, IngestCounts> = {
+    mentions: { stored: 0, touchpoints: 0, answered: 0 },
+    ownPosts: { stored: 0, touchpoints: 0, answered: 0 },
+  };
+  let waitUntil: Date | null = null;
+  let failure: SourceFailure | null = null;
+
+  for (const stream of ["mentions", "ownPosts"] as const) {
+    const read = await readStream(deps, source, state, stream, log);
+    totals[stream] = read.counts;
+    if (read.failure?.kind === "unauthorized") {
+      failure = read.failure;
+      break;
+    }
+    if (read.waitUntil && (!waitUntil || read.waitUntil > waitUntil)) waitUntil = read.waitUntil;
+    failure ??= read.failure;
+  }
+
+  if (failure?.kind === "unauthorized") {
+    const reason = `X refused the credentials (${failure.detail}); reconnect with /touchpoint connect-x`;
+    const paused = await storage.withTenant(target.tenantId, async (r) => {
+      const changed = await r.socialAccounts.pause(target.accountId, reason);
+      await r.socialAccounts.finishPoll(target.accountId, {
+        nextPollAt: clock.now(),
+        intervalSeconds: state.intervalSeconds ?? settings.minIntervalSeconds,
+      });
+      return changed;
+    });
+    if (paused) {
+      logger.warn({ ...log }, "X credentials refused; account paused");
+      await deps.tellAdmins?.(
+        target.tenantId,
+        `Touchpoint stopped reading @${state.account.handle} on X: X refused its credentials. An admin can reconnect it with /touchpoint connect-x.`,
+      );
+    }
+    return { kind: "paused", reason };
+  }
+
+  const interval = nextInterval(state.intervalSeconds, totals.mentions.stored + totals.ownPosts.stored, settings);
+  const earliest = new Date(clock.now().getTime() + interval * 1000);
+  const nextPollAt = waitUntil && waitUntil > earliest ? waitUntil : earliest;
+  await storage.withTenant(target.tenantId, (r) =>
+    r.socialAccounts.finishPoll(target.accountId, { nextPollAt, intervalSeconds: interval }),
+  );
+  if (waitUntil) return { kind: "waiting", until: nextPollAt, reason: failure?.kind ?? "budget" };
+  return { kind: "polled", mentions: totals.mentions, ownPosts: totals.ownPosts };
+}
+
+/** Busy accounts (new posts this poll) halve their interval, quiet ones double it, within bounds. */
+export function nextInterval(current: number | null, newPosts: number, settings: PollSettings): number {
+  const base = current ?? settings.minIntervalSeconds;
+  const next = newPosts > 0 ? base / 2 : base * 2;
+  return Math.round(Math.min(settings.maxIntervalSeconds, Math.max(settings.minIntervalSeconds, next)));
+}
+
+async function readStream(
+  deps: PollDeps,
+  source: MentionSource,
+  state: PollState,
+  stream: PostStream,
+  log: object,
+): Promise<{ counts: IngestCounts; waitUntil: Date | null; failure: SourceFailure | null }> {
+  const { storage, clock, logger, settings } = deps;
+  const { account } = state;
+  const endpoint = ENDPOINT[stream];
+  let progress: StreamProgress = state[stream];
+  let counts: IngestCounts = { stored: 0, touchpoints: 0, answered: 0 };
+
+  for (let page = 0; page < settings.maxPagesPerPoll; page++) {
+    const budget = await storage.poller.reserveRequest({
+      budgetKey: source.budgetKey,
+      endpoint,
+      now: clock.now(),
+      share: settings.budgetShare,
+    });
+    if (!budget.allowed) return { counts, waitUntil: budget.until, failure: null };
+
+    const request: PageRequest = {
+      sinceId: progress.sinceId,
+      // The first poll of an account reads back a bounded stretch, not its whole history.
+      startTime:
+        progress.sinceId === null ? new Date(clock.now().getTime() - settings.backfillDays * 86_400_000) : null,
+      paginationToken: progress.nextToken,
+    };
+    const result =
+      stream === "mentions"
+        ? await source.mentions(account.externalUserId, request)
+        : await source.ownPosts(account.externalUserId, request);
+
+    if (!result.ok) {
+      const failure = result.error;
+      const rateLimit = failure.kind === "rate_limited" || failure.kind === "unavailable" ? failure.rateLimit : null;
+      const blockedUntil = failure.kind === "rate_limited" ? failure.resetAt : null;
+      if (rateLimit || blockedUntil) {
+        await storage.poller.recordBudget({ budgetKey: source.budgetKey, endpoint, rateLimit, blockedUntil });
+      }
+      logger.warn(
+        { ...log, stream, failure: failure.kind, detail: "detail" in failure ? failure.detail : undefined },
+        "X read failed; the cursor stays where it was",
+      );
+      return { counts, waitUntil: blockedUntil, failure };
+    }
+
+    const { value } = result;
+    if (value.rateLimit) {
+      await storage.poller.recordBudget({
+        budgetKey: source.budgetKey,
+        endpoint,
+        rateLimit: value.rateLimit,
+        blockedUntil: null,
+      });
+    }
+    for (const skipped of value.skipped) logger.warn({ ...log, stream, ...skipped }, "X item skipped");
+
+    const pendingNewestId = progress.pendingNewestId ?? value.newestId;
+    const next: StreamProgress =
+      value.nextToken === null
+        ? { sinceId: pendingNewestId ?? progress.sinceId, nextToken: null, pendingNewestId: null }
+        : { sinceId: progress.sinceId, nextToken: value.nextToken, pendingNewestId };
+    const stored = await storage.withTenant(account.tenantId, async (r) => {
+      const ingest = stream === "mentions" ? ingestMentions : ingestOwnPosts;
+      const result = await ingest(r, { account, posts: value.posts });
+      await r.socialAccounts.saveProgress(account.id, stream, next);
+      return result;
+    });
+    counts = {
+      stored: counts.stored + stored.stored,
+      touchpoints: counts.touchpoints + stored.touchpoints,
+      answered: counts.answered + stored.answered,
+    };
+    progress = next;
+    if (next.nextToken === null) break;
+  }
+  return { counts, waitUntil: null, failure: null };
+}
