@@ -214,6 +214,8 @@ export const mentions = pgTable(
     // Open mentions by age, the nudge's first section.
     index("mentions_status_age_idx").on(t.tenantId, t.status, t.postedAt),
     index("mentions_contact_idx").on(t.tenantId, t.contactId),
+    // A reply later in a thread answers the mentions in it.
+    index("mentions_conversation_idx").on(t.tenantId, t.platform, t.conversationId),
     check("mentions_platform_check", inList("platform", SOCIAL_PLATFORMS)),
     check("mentions_kind_check", inList("kind", ["mention", "reply", "quote"])),
     check("mentions_status_check", inList("status", MENTION_STATUSES)),
@@ -237,6 +239,12 @@ export const socialAccounts = pgTable(
     pausedReason: text("paused_reason"),
     mentionsSinceId: text("mentions_since_id"),
     ownPostsSinceId: text("own_posts_since_id"),
+    // Pages come newest first: mid-run, the page to read next and the newest id of the run.
+    mentionsNextToken: text("mentions_next_token"),
+    mentionsPendingNewestId: text("mentions_pending_newest_id"),
+    ownPostsNextToken: text("own_posts_next_token"),
+    ownPostsPendingNewestId: text("own_posts_pending_newest_id"),
+    pollIntervalSeconds: integer("poll_interval_seconds"),
     nextPollAt: timestamp("next_poll_at", { withTimezone: true }).notNull().defaultNow(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
@@ -289,4 +297,44 @@ export const pendingActions = pgTable(
     createdAt: timestamps.createdAt,
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("pending_actions_expiry_idx").on(t.expiresAt)],
+);
+
+/** The organization's own posts: which mentions they answered, and how much it broadcasts. */
+export const ownPosts = pgTable(
+  "own_posts",
+  {
+    tenantId: tenantId(),
+    platform: text("platform", { enum: SOCIAL_PLATFORMS }).notNull(),
+    postId: text("post_id").notNull(),
+    postedAt: timestamp("posted_at", { withTimezone: true }).notNull(),
+    conversationId: text("conversation_id"),
+    repliesToPostId: text("replies_to_post_id"),
+    repliesToUserId: text("replies_to_user_id"),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.platform, t.postId] }),
+    index("own_posts_replies_to_idx").on(t.tenantId, t.platform, t.repliesToPostId),
+    index("own_posts_conversation_idx").on(t.tenantId, t.platform, t.conversationId),
+    index("own_posts_posted_at_idx").on(t.tenantId, t.postedAt),
+    check("own_posts_platform_check", inList("platform", SOCIAL_PLATFORMS)),
+  ],
+);
+
+/**
+ * What the platform's rate-limit headers last said per credential and endpoint. Not tenant data:
+ * tenants sharing one app's credential share its budget, keyed by a hash of the credential.
+ */
+export const requestBudgets = pgTable(
+  "request_budgets",
+  {
+    budgetKey: text("budget_key").notNull(),
+    endpoint: text("endpoint").notNull(),
+    limit: integer("limit"),
+    remaining: integer("remaining"),
+    resetAt: timestamp("reset_at", { withTimezone: true }),
+    blockedUntil: timestamp("blocked_until", { withTimezone: true }),
+    updatedAt: timestamps.updatedAt,
+  },
+  (t) => [primaryKey({ columns: [t.budgetKey, t.endpoint] })],
 );

@@ -13,7 +13,9 @@ import type { SecretBox } from "./crypto.js";
 import { contactRepository } from "./repositories/contacts.js";
 import { installationDirectory } from "./repositories/installations.js";
 import { memberRepository } from "./repositories/members.js";
+import { mentionRepository, ownPostRepository } from "./repositories/mentions.js";
 import { pendingActionRepository } from "./repositories/pending-actions.js";
+import { pollerDirectory } from "./repositories/poller.js";
 import { toTenant } from "./repositories/rows.js";
 import { socialAccountRepository } from "./repositories/social-accounts.js";
 import { tenantRepository } from "./repositories/tenant.js";
@@ -79,6 +81,7 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
   return {
     tenants: directory,
     installations: installationDirectory(db, options.secrets),
+    poller: pollerDirectory(db),
     withTenant: (tenantId, work) =>
       inTenant(db, tenantId, (tx) => {
         const repos: TenantRepositories = {
@@ -88,6 +91,8 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
           contacts: contactRepository(tx, tenantId),
           touchpoints: touchpointRepository(tx, tenantId),
           socialAccounts: socialAccountRepository(tx, tenantId, options.secrets),
+          mentions: mentionRepository(tx, tenantId),
+          ownPosts: ownPostRepository(tx, tenantId),
           pendingActions: pendingActionRepository(tx, tenantId),
         };
         return work(repos);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Identity } from "../domain/identity.js";
+import type { NewMention } from "../domain/mention.js";
 import type { NewTouchpoint } from "../domain/touchpoint.js";
 import type { Storage } from "../ports.js";
 import { randomId } from "./ids.js";
@@ -35,6 +36,30 @@ function touch(contactId: string, overrides: Partial<NewTouchpoint> = {}): NewTo
     source: "cli",
     sourceRef: `ref-${Math.random().toString(36).slice(2)}`,
     ...overrides,
+  };
+}
+
+function mention(postId: string, contactId: string | null, conversationId: string = postId): NewMention {
+  return {
+    platform: "x",
+    postId,
+    author: {
+      externalUserId: "42",
+      handle: "someone",
+      name: "Someone",
+      followers: 12,
+      following: 40,
+      postCount: 300,
+      defaultAvatar: false,
+      createdAt: new Date("2020-01-01T00:00:00Z"),
+      verified: false,
+    },
+    contactId,
+    text: `mention ${postId}`,
+    url: `https://x.com/someone/status/${postId}`,
+    postedAt: new Date(`2026-11-01T12:00:0${postId.length > 1 ? 9 : postId}Z`),
+    kind: "mention",
+    conversationId,
   };
 }
 
@@ -427,6 +452,143 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const accounts = await storage.withTenant(tenantId, (r) => r.socialAccounts.list());
         const id = accounts[0]?.id ?? "";
         expect(await storage.withTenant(other, (r) => r.socialAccounts.credentials(id))).toBeUndefined();
+      });
+    });
+
+    describe("mentions in", () => {
+      const connect = (storage: Storage, tenantId: string) =>
+        storage.withTenant(tenantId, (r) =>
+          r.socialAccounts.connect({
+            platform: "x",
+            handle: "riversidefood",
+            externalUserId: "1001",
+            credentials: "AAAA",
+          }),
+        );
+
+      it("stores each post once, finds open ones by post or thread, and marks them replied", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const jane = await r.contacts.create({ name: "Jane", identities: [x("janedoe", "42")] });
+          const first = await r.mentions.insertMany([mention("1", jane.id), mention("2", null, "thread-9")]);
+          expect([...first].sort()).toEqual(["1", "2"]);
+          expect([...(await r.mentions.insertMany([mention("2", null), mention("3", null)]))]).toEqual(["3"]);
+          const open = await r.mentions.listOpen(10);
+          expect(open.map((m) => m.postId)).toEqual(["1", "2", "3"]);
+          expect(open[0]).toMatchObject({
+            contactId: jane.id,
+            status: "needs_reply",
+            author: { handle: "someone", followers: 12 },
+          });
+          expect(open[0]?.postedAt).toEqual(new Date("2026-11-01T12:00:01Z"));
+
+          const found = await r.mentions.findOpen("x", { postIds: ["1"], conversationIds: ["thread-9"] });
+          expect(found.map((m) => m.postId).sort()).toEqual(["1", "2"]);
+          await r.mentions.markReplied([{ id: found[0]?.id ?? "", repliedAt: new Date("2026-11-02T00:00:00Z") }]);
+          expect(await r.mentions.listOpen(10)).toHaveLength(2);
+        });
+      });
+
+      it("keeps own posts once and finds the replies among them", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const reply = {
+            platform: "x" as const,
+            postId: "50",
+            postedAt: new Date("2026-11-02T00:00:00Z"),
+            conversationId: "1",
+            repliesToPostId: "1",
+            repliesToUserId: "42",
+          };
+          const broadcast = {
+            ...reply,
+            postId: "51",
+            conversationId: "51",
+            repliesToPostId: null,
+            repliesToUserId: null,
+          };
+          expect([...(await r.ownPosts.insertMany([reply, broadcast]))].sort()).toEqual(["50", "51"]);
+          expect((await r.ownPosts.insertMany([reply])).size).toBe(0);
+          expect(await r.ownPosts.findReplies("x", { postIds: ["1"], conversationIds: [] })).toEqual([reply]);
+          expect(await r.ownPosts.findReplies("x", { postIds: [], conversationIds: ["51"] })).toEqual([]);
+        });
+      });
+
+      it("records many touches once each, and finds identity holders in one go", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const jane = await r.contacts.create({ name: "Jane", identities: [x("janedoe", "42")] });
+          const bob = await r.contacts.create({ name: "Bob", identities: [x("bobby")] });
+          const touches = [touch(jane.id, { sourceRef: "x:post:1" }), touch(bob.id, { sourceRef: "x:post:2" })];
+          expect(await r.touchpoints.recordMany(touches)).toBe(2);
+          expect(await r.touchpoints.recordMany([...touches, touch(jane.id, { sourceRef: "x:post:3" })])).toBe(1);
+          const holders = await r.contacts.identityHolders("x", { externalUserIds: ["42"], handles: ["bobby"] });
+          expect(holders.map((h) => h.contactId).sort()).toEqual([jane.id, bob.id].sort());
+        });
+      });
+
+      it("keeps each stream's cursor, pauses once, and schedules the next poll", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const account = await connect(storage, tenantId);
+        await storage.withTenant(tenantId, async (r) => {
+          const progress = { sinceId: null, nextToken: "t2", pendingNewestId: "99" };
+          await r.socialAccounts.saveProgress(account.id, "mentions", progress);
+          const state = await r.socialAccounts.pollState(account.id);
+          expect(state).toMatchObject({ credentials: "AAAA", mentions: progress, intervalSeconds: null });
+          expect(state?.ownPosts).toEqual({ sinceId: null, nextToken: null, pendingNewestId: null });
+          expect(await r.socialAccounts.pause(account.id, "401")).toBe(true);
+          expect(await r.socialAccounts.pause(account.id, "401")).toBe(false);
+        });
+      });
+
+      it("leases a due account to one poller at a time until the lease ends or the poll does", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const account = await connect(storage, tenantId);
+        const now = new Date(Date.now() + 1000);
+        const claim = (owner: string, at: Date) =>
+          storage.poller.claimDue({ owner, now: at, leaseSeconds: 60, limit: 1000 });
+        const mine = (claims: readonly { accountId: string }[]) => claims.filter((c) => c.accountId === account.id);
+        expect(mine(await claim("a", now))).toEqual([{ tenantId, accountId: account.id }]);
+        expect(mine(await claim("b", now))).toEqual([]);
+        // A dead replica's lease runs out.
+        expect(mine(await claim("b", new Date(now.getTime() + 61_000)))).toHaveLength(1);
+        await storage.withTenant(tenantId, (r) =>
+          r.socialAccounts.finishPoll(account.id, {
+            nextPollAt: new Date(now.getTime() + 3_600_000),
+            intervalSeconds: 240,
+          }),
+        );
+        expect(mine(await claim("c", new Date(now.getTime() + 120_000)))).toEqual([]);
+        expect(
+          (await storage.withTenant(tenantId, (r) => r.socialAccounts.pollState(account.id)))?.intervalSeconds,
+        ).toBe(240);
+      });
+
+      it("shares a credential's budget: keeps a fifth back, and nothing before a 429's reset", async () => {
+        const storage = await makeStorage();
+        const budgetKey = `budget-${randomId()}`;
+        const now = new Date("2026-11-01T12:00:00Z");
+        const reserve = (at = now) =>
+          storage.poller.reserveRequest({ budgetKey, endpoint: "mentions", now: at, share: 0.8 });
+        expect(await reserve()).toEqual({ allowed: true });
+        const resetAt = new Date(now.getTime() + 600_000);
+        await storage.poller.recordBudget({
+          budgetKey,
+          endpoint: "mentions",
+          rateLimit: { limit: 10, remaining: 4, resetAt },
+          blockedUntil: null,
+        });
+        expect(await reserve()).toEqual({ allowed: true });
+        expect(await reserve()).toEqual({ allowed: false, until: resetAt });
+        expect(await reserve(new Date(resetAt.getTime() + 1))).toEqual({ allowed: true });
+        const blockedUntil = new Date(now.getTime() + 900_000);
+        await storage.poller.recordBudget({ budgetKey, endpoint: "mentions", rateLimit: null, blockedUntil });
+        expect(await reserve(new Date(resetAt.getTime() + 1))).toEqual({ allowed: false, until: blockedUntil });
       });
     });
   });

@@ -83,6 +83,22 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
       );
     },
 
+    async identityHolders(platform, keys) {
+      if (keys.externalUserIds.length === 0 && keys.handles.length === 0) return [];
+      const rows = await queryRows<{ contact_id: string; external_user_id: string | null; handle: string | null }>(
+        tx,
+        sql`select contact_id, external_user_id, handle from contact_identities
+            where tenant_id = ${tenantId} and platform = ${platform}
+              and (external_user_id = any(${sql.param([...keys.externalUserIds])}::text[])
+                   or handle = any(${sql.param([...keys.handles])}::text[]))`,
+      );
+      return rows.map((row) => ({
+        contactId: row.contact_id,
+        externalUserId: row.external_user_id,
+        handle: row.handle,
+      }));
+    },
+
     async findByHandle(handle) {
       return select(
         and(

@@ -41,6 +41,62 @@ export function socialAccountRepository(tx: Transaction, tenantId: string, box: 
         .orderBy(asc(socialAccounts.createdAt));
       return rows.map(toSocialAccount);
     },
+    async pollState(id) {
+      const [row] = await tx
+        .select()
+        .from(socialAccounts)
+        .where(and(eq(socialAccounts.tenantId, tenantId), eq(socialAccounts.id, id)));
+      if (!row) return undefined;
+      return {
+        account: toSocialAccount(row),
+        credentials: box.open(row.credentials),
+        intervalSeconds: row.pollIntervalSeconds,
+        mentions: {
+          sinceId: row.mentionsSinceId,
+          nextToken: row.mentionsNextToken,
+          pendingNewestId: row.mentionsPendingNewestId,
+        },
+        ownPosts: {
+          sinceId: row.ownPostsSinceId,
+          nextToken: row.ownPostsNextToken,
+          pendingNewestId: row.ownPostsPendingNewestId,
+        },
+      };
+    },
+    async saveProgress(id, stream, progress) {
+      const set =
+        stream === "mentions"
+          ? {
+              mentionsSinceId: progress.sinceId,
+              mentionsNextToken: progress.nextToken,
+              mentionsPendingNewestId: progress.pendingNewestId,
+            }
+          : {
+              ownPostsSinceId: progress.sinceId,
+              ownPostsNextToken: progress.nextToken,
+              ownPostsPendingNewestId: progress.pendingNewestId,
+            };
+      await tx
+        .update(socialAccounts)
+        .set({ ...set, updatedAt: sql`now()` })
+        .where(and(eq(socialAccounts.tenantId, tenantId), eq(socialAccounts.id, id)));
+    },
+    async finishPoll(id, { nextPollAt, intervalSeconds }) {
+      await tx
+        .update(socialAccounts)
+        .set({ nextPollAt, pollIntervalSeconds: intervalSeconds, leaseOwner: null, leaseExpiresAt: null })
+        .where(and(eq(socialAccounts.tenantId, tenantId), eq(socialAccounts.id, id)));
+    },
+    async pause(id, reason) {
+      const rows = await tx
+        .update(socialAccounts)
+        .set({ status: "paused", pausedReason: reason, updatedAt: sql`now()` })
+        .where(
+          and(eq(socialAccounts.tenantId, tenantId), eq(socialAccounts.id, id), eq(socialAccounts.status, "active")),
+        )
+        .returning({ id: socialAccounts.id });
+      return rows.length > 0;
+    },
     async credentials(id) {
       const [row] = await tx
         .select({ credentials: socialAccounts.credentials })

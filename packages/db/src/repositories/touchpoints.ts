@@ -33,6 +33,24 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
       return { touchpoint: existing, created: false };
     },
 
+    async recordMany(touches) {
+      if (touches.length === 0) return 0;
+      const column = <T>(pick: (t: (typeof touches)[number]) => T) => sql.param(touches.map(pick));
+      const inserted = await queryRows<{ id: string }>(
+        tx,
+        sql`
+          insert into touchpoints (tenant_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
+          select ${tenantId}::uuid, u.* from unnest(
+            ${column((t) => t.contactId)}::uuid[], ${column((t) => t.occurredAt.toISOString())}::text[]::timestamptz[],
+            ${column((t) => t.channel)}::text[], ${column((t) => t.direction)}::text[], ${column((t) => t.note)}::text[],
+            ${column((t) => t.loggedBy)}::text[], ${column((t) => t.source)}::text[], ${column((t) => t.sourceRef)}::text[]
+          ) as u
+          on conflict (tenant_id, source_ref) do nothing
+          returning id`,
+      );
+      return inserted.length;
+    },
+
     get(id) {
       return first(sql`select ${TOUCHPOINT_COLUMNS} from touchpoints where tenant_id = ${tenantId} and id = ${id}`);
     },

@@ -15,6 +15,7 @@ const TENANT_TABLES = [
   "social_accounts",
   "installations",
   "pending_actions",
+  "own_posts",
 ];
 const APP_READABLE = TENANT_TABLES.filter((table) => table !== "installations");
 

@@ -1,0 +1,207 @@
+import {
+  type Mention,
+  type MentionRepository,
+  type NewMention,
+  OPEN_MENTION_STATUSES,
+  type OwnPost,
+  type OwnPostRepository,
+} from "@touchpoint/core";
+import { sql } from "drizzle-orm";
+import { queryRows, type Transaction } from "../client.js";
+import { toDate } from "./rows.js";
+
+/**
+ * Mentions and the organization's own posts, in hand-written SQL: ingest writes them a page at a
+ * time, set-wise (one array per column through unnest), whatever the page size.
+ */
+
+type MentionRow = {
+  tenant_id: string;
+  id: string;
+  platform: Mention["platform"];
+  post_id: string;
+  author_external_id: string;
+  author_handle: string;
+  author_name: string | null;
+  author_followers: number | null;
+  author_following: number | null;
+  author_post_count: number | null;
+  author_default_avatar: boolean | null;
+  author_created_at: Date | string | null;
+  author_verified: boolean | null;
+  contact_id: string | null;
+  text: string;
+  url: string;
+  posted_at: Date | string;
+  kind: Mention["kind"];
+  conversation_id: string | null;
+  status: Mention["status"];
+  snoozed_until: Date | string | null;
+  assignee: string | null;
+  replied_at: Date | string | null;
+};
+
+const orNull = (value: Date | string | null) => (value === null ? null : toDate(value));
+
+function toMention(row: MentionRow): Mention {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    platform: row.platform,
+    postId: row.post_id,
+    author: {
+      externalUserId: row.author_external_id,
+      handle: row.author_handle,
+      name: row.author_name,
+      followers: row.author_followers,
+      following: row.author_following,
+      postCount: row.author_post_count,
+      defaultAvatar: row.author_default_avatar,
+      createdAt: orNull(row.author_created_at),
+      verified: row.author_verified,
+    },
+    contactId: row.contact_id,
+    text: row.text,
+    url: row.url,
+    postedAt: toDate(row.posted_at),
+    kind: row.kind,
+    conversationId: row.conversation_id,
+    status: row.status,
+    snoozedUntil: orNull(row.snoozed_until),
+    assignee: row.assignee,
+    repliedAt: orNull(row.replied_at),
+  };
+}
+
+const MENTION_COLUMNS = sql.raw(
+  `tenant_id, id, platform, post_id, author_external_id, author_handle, author_name, author_followers,
+   author_following, author_post_count, author_default_avatar, author_created_at, author_verified, contact_id,
+   text, url, posted_at, kind, conversation_id, status, snoozed_until, assignee, replied_at`,
+);
+const OPEN = sql.raw(`(${OPEN_MENTION_STATUSES.map((status) => `'${status}'`).join(", ")})`);
+
+/** One array parameter per column: the statement is the same size for 1 row or 1,000. */
+function columnOf<Row, T>(rows: readonly Row[], pick: (row: Row) => T) {
+  return sql.param(rows.map(pick));
+}
+
+/**
+ * Timestamps and booleans go in as text arrays, cast in SQL: drizzle turns off postgres.js's
+ * timestamp serializing, and postgres.js types a JS boolean array as one boolean.
+ */
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+const bool = (value: boolean | null) => (value === null ? null : String(value));
+
+export function mentionRepository(tx: Transaction, tenantId: string): MentionRepository {
+  return {
+    async insertMany(mentions: readonly NewMention[]) {
+      if (mentions.length === 0) return new Set();
+      const col = <T>(pick: (m: NewMention) => T) => columnOf(mentions, pick);
+      const rows = await queryRows<{ post_id: string }>(
+        tx,
+        sql`
+          insert into mentions (tenant_id, platform, post_id, author_external_id, author_handle, author_name,
+            author_followers, author_following, author_post_count, author_default_avatar, author_created_at,
+            author_verified, contact_id, text, url, posted_at, kind, conversation_id)
+          select ${tenantId}::uuid, u.* from unnest(
+            ${col((m) => m.platform)}::text[], ${col((m) => m.postId)}::text[],
+            ${col((m) => m.author.externalUserId)}::text[], ${col((m) => m.author.handle)}::text[],
+            ${col((m) => m.author.name)}::text[], ${col((m) => m.author.followers)}::int[],
+            ${col((m) => m.author.following)}::int[], ${col((m) => m.author.postCount)}::int[],
+            ${col((m) => bool(m.author.defaultAvatar))}::text[]::boolean[], ${col((m) => iso(m.author.createdAt))}::text[]::timestamptz[],
+            ${col((m) => bool(m.author.verified))}::text[]::boolean[], ${col((m) => m.contactId)}::uuid[],
+            ${col((m) => m.text)}::text[], ${col((m) => m.url)}::text[],
+            ${col((m) => m.postedAt.toISOString())}::text[]::timestamptz[], ${col((m) => m.kind)}::text[],
+            ${col((m) => m.conversationId)}::text[]
+          ) as u
+          on conflict (tenant_id, platform, post_id) do nothing
+          returning post_id`,
+      );
+      return new Set(rows.map((row) => row.post_id));
+    },
+
+    async findOpen(platform, keys) {
+      if (keys.postIds.length === 0 && keys.conversationIds.length === 0) return [];
+      const rows = await queryRows<MentionRow>(
+        tx,
+        sql`
+          select ${MENTION_COLUMNS} from mentions
+          where tenant_id = ${tenantId} and platform = ${platform} and status in ${OPEN}
+            and (post_id = any(${sql.param([...keys.postIds])}::text[])
+                 or conversation_id = any(${sql.param([...keys.conversationIds])}::text[]))`,
+      );
+      return rows.map(toMention);
+    },
+
+    async markReplied(replies) {
+      if (replies.length === 0) return;
+      await tx.execute(sql`
+        update mentions m set status = 'replied', replied_at = r.replied_at, snoozed_until = null, updated_at = now()
+        from unnest(${columnOf(replies, (r) => r.id)}::uuid[], ${columnOf(replies, (r) => r.repliedAt.toISOString())}::text[]::timestamptz[])
+          as r(id, replied_at)
+        where m.tenant_id = ${tenantId} and m.id = r.id`);
+    },
+
+    async listOpen(limit) {
+      const rows = await queryRows<MentionRow>(
+        tx,
+        sql`select ${MENTION_COLUMNS} from mentions
+            where tenant_id = ${tenantId} and status in ${OPEN}
+            order by posted_at, post_id limit ${limit}`,
+      );
+      return rows.map(toMention);
+    },
+  };
+}
+
+type OwnPostRow = {
+  platform: OwnPost["platform"];
+  post_id: string;
+  posted_at: Date | string;
+  conversation_id: string | null;
+  replies_to_post_id: string | null;
+  replies_to_user_id: string | null;
+};
+
+export function ownPostRepository(tx: Transaction, tenantId: string): OwnPostRepository {
+  return {
+    async insertMany(posts) {
+      if (posts.length === 0) return new Set();
+      const col = <T>(pick: (p: OwnPost) => T) => columnOf(posts, pick);
+      const rows = await queryRows<{ post_id: string }>(
+        tx,
+        sql`
+          insert into own_posts (tenant_id, platform, post_id, posted_at, conversation_id, replies_to_post_id, replies_to_user_id)
+          select ${tenantId}::uuid, u.* from unnest(
+            ${col((p) => p.platform)}::text[], ${col((p) => p.postId)}::text[],
+            ${col((p) => p.postedAt.toISOString())}::text[]::timestamptz[], ${col((p) => p.conversationId)}::text[],
+            ${col((p) => p.repliesToPostId)}::text[], ${col((p) => p.repliesToUserId)}::text[]
+          ) as u
+          on conflict (tenant_id, platform, post_id) do nothing
+          returning post_id`,
+      );
+      return new Set(rows.map((row) => row.post_id));
+    },
+
+    async findReplies(platform, keys) {
+      if (keys.postIds.length === 0 && keys.conversationIds.length === 0) return [];
+      const rows = await queryRows<OwnPostRow>(
+        tx,
+        sql`
+          select platform, post_id, posted_at, conversation_id, replies_to_post_id, replies_to_user_id
+          from own_posts
+          where tenant_id = ${tenantId} and platform = ${platform} and replies_to_post_id is not null
+            and (replies_to_post_id = any(${sql.param([...keys.postIds])}::text[])
+                 or conversation_id = any(${sql.param([...keys.conversationIds])}::text[]))`,
+      );
+      return rows.map((row) => ({
+        platform: row.platform,
+        postId: row.post_id,
+        postedAt: toDate(row.posted_at),
+        conversationId: row.conversation_id,
+        repliesToPostId: row.replies_to_post_id,
+        repliesToUserId: row.replies_to_user_id,
+      }));
+    },
+  };
+}

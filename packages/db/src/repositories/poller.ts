@@ -1,0 +1,76 @@
+import type { PollerDirectory } from "@touchpoint/core";
+import { sql } from "drizzle-orm";
+import { type Database, queryRows } from "../client.js";
+import { asSystem } from "../scopes.js";
+import { toDate } from "./rows.js";
+
+/**
+ * The poller's cross-tenant path, as touchpoint_system: it may read which accounts are due and
+ * write their lease (column grants allow no more), and keep the shared request budgets.
+ */
+export function pollerDirectory(db: Database): PollerDirectory {
+  return {
+    claimDue: ({ owner, now, leaseSeconds, limit }) =>
+      asSystem(db, async (tx) => {
+        // SKIP LOCKED: replicas claiming at the same moment take different accounts, never one twice.
+        const rows = await queryRows<{ tenant_id: string; id: string }>(
+          tx,
+          sql`
+            update social_accounts s
+            set lease_owner = ${owner}, lease_expires_at = ${now.toISOString()}::timestamptz + make_interval(secs => ${leaseSeconds})
+            from (
+              select tenant_id, id from social_accounts
+              where status = 'active' and next_poll_at <= ${now.toISOString()}::timestamptz
+                and (lease_expires_at is null or lease_expires_at <= ${now.toISOString()}::timestamptz)
+              order by next_poll_at
+              limit ${limit}
+              for update skip locked
+            ) due
+            where s.tenant_id = due.tenant_id and s.id = due.id
+            returning s.tenant_id, s.id`,
+        );
+        return rows.map((row) => ({ tenantId: row.tenant_id, accountId: row.id }));
+      }),
+
+    reserveRequest: ({ budgetKey, endpoint, now, share }) =>
+      asSystem(db, async (tx) => {
+        // The row stays locked to the end of the transaction: replicas sharing a credential
+        // cannot both take its last request.
+        const [budget] = await queryRows<{
+          limit: number | null;
+          remaining: number | null;
+          reset_at: Date | string | null;
+          blocked_until: Date | string | null;
+        }>(
+          tx,
+          sql`select "limit", remaining, reset_at, blocked_until from request_budgets
+              where budget_key = ${budgetKey} and endpoint = ${endpoint} for update`,
+        );
+        if (!budget) return { allowed: true };
+        const blockedUntil = budget.blocked_until === null ? null : toDate(budget.blocked_until);
+        if (blockedUntil && blockedUntil > now) return { allowed: false, until: blockedUntil };
+        const resetAt = budget.reset_at === null ? null : toDate(budget.reset_at);
+        if (!resetAt || resetAt <= now || budget.limit === null || budget.remaining === null) return { allowed: true };
+        // What is spent stays under `share` of the budget, counting this request.
+        if (budget.limit - budget.remaining + 1 >= budget.limit * share) return { allowed: false, until: resetAt };
+        await tx.execute(sql`update request_budgets set remaining = remaining - 1, updated_at = now()
+                             where budget_key = ${budgetKey} and endpoint = ${endpoint}`);
+        return { allowed: true };
+      }),
+
+    recordBudget: ({ budgetKey, endpoint, rateLimit, blockedUntil }) =>
+      asSystem(db, async (tx) => {
+        await tx.execute(sql`
+          insert into request_budgets (budget_key, endpoint, "limit", remaining, reset_at, blocked_until)
+          values (${budgetKey}, ${endpoint}, ${rateLimit?.limit ?? null}, ${rateLimit?.remaining ?? null},
+                  ${rateLimit ? rateLimit.resetAt.toISOString() : null}::timestamptz,
+                  ${blockedUntil ? blockedUntil.toISOString() : null}::timestamptz)
+          on conflict (budget_key, endpoint) do update set
+            "limit" = coalesce(excluded."limit", request_budgets."limit"),
+            remaining = coalesce(excluded.remaining, request_budgets.remaining),
+            reset_at = coalesce(excluded.reset_at, request_budgets.reset_at),
+            blocked_until = coalesce(excluded.blocked_until, request_budgets.blocked_until),
+            updated_at = now()`);
+      }),
+  };
+}
