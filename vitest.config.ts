@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["packages/core/src/**/*.test.ts", "packages/slack/src/**/*.test.ts"],
+          include: ["packages/core/src/**/*.test.ts", "packages/slack/src/**/*.test.ts", "packages/x/src/**/*.test.ts"],
         },
       },
       {
