@@ -1,11 +1,13 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { type Clock, systemClock } from "@touchpoint/core";
+import { type Clock, DEFAULT_POLL_SETTINGS, systemClock } from "@touchpoint/core";
+import { createXSource } from "@touchpoint/x";
 import { logDatabaseEvents, type OpenDatabase, openDatabase } from "./database.js";
 import { type Env, EnvError, loadEnv } from "./env.js";
 import { createMetrics } from "./http/metrics.js";
 import { operationsRoutes } from "./http/operations.js";
 import { type HttpServer, startHttpServer } from "./http/server.js";
+import { createMentionPoller } from "./jobs/poll-mentions.js";
 import { createLogger, type Logger } from "./logger.js";
 import { slackFromEnv } from "./slack.js";
 
@@ -40,13 +42,31 @@ export async function startServer(
       ...(slack?.routes ?? []),
     ]);
     const http = await startHttpServer({ routes, host: env.HOST, port: env.PORT, logger, metrics });
+    // The scheduler's jobs run in every replica unless it is HTTP-only; leases keep them apart.
+    const poller =
+      env.TOUCHPOINT_SCHEDULER === "on"
+        ? createMentionPoller({
+            ...deps,
+            openSource: createXSource({ apiUrl: env.X_API_URL }),
+            settings: { ...DEFAULT_POLL_SETTINGS, minIntervalSeconds: env.X_POLL_INTERVAL },
+          })
+        : undefined;
+    // Accounts are checked for being due every few seconds; each is polled at most every X_POLL_INTERVAL.
+    poller?.start(Math.min(env.X_POLL_INTERVAL, 15) * 1000);
     logger.info(
-      { url: http.url, database: database.description, publicUrl: env.PUBLIC_URL, slack: slack ? "on" : "off" },
+      {
+        url: http.url,
+        database: database.description,
+        publicUrl: env.PUBLIC_URL,
+        slack: slack ? "on" : "off",
+        scheduler: env.TOUCHPOINT_SCHEDULER,
+      },
       "touchpoint is serving",
     );
     return {
       http,
       stop: async () => {
+        await poller?.stop();
         await http.close();
         await slack?.stop();
         await closeDatabase();

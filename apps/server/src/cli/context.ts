@@ -27,12 +27,19 @@ export const processOutput: Output = {
 export interface CliContext {
   readonly env: Env;
   readonly out: Output;
+  /** Piped standard input, or null at a terminal (where nothing is piped). */
+  readonly stdin?: () => AsyncIterable<Buffer | string> | null;
   openDatabase(): Promise<OpenDatabase>;
 }
 
 export function cliContext(out: Output = processOutput): CliContext {
   const env = loadEnv();
-  return { env, out, openDatabase: () => openDatabase(env, reportTo(out)) };
+  return {
+    env,
+    out,
+    stdin: () => (process.stdin.isTTY ? null : process.stdin),
+    openDatabase: () => openDatabase(env, reportTo(out)),
+  };
 }
 
 /** Database progress for a person at a terminal, on stderr so stdout stays the command's output. */

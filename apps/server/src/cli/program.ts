@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { DataDirBusy } from "../data-dir-lock.js";
 import { EnvError } from "../env.js";
+import { registerConnectX } from "./connect-x.js";
 import { type CliContext, CliError, cliContext, type Output, processOutput } from "./context.js";
 import { registerDemo } from "./demo.js";
 import { registerImportContacts } from "./import-contacts.js";
@@ -32,6 +33,7 @@ export function buildProgram(makeContext: () => CliContext, out: Output): Comman
   registerDemo(program, lazyContext);
   registerTenants(program, lazyContext);
   registerImportContacts(program, lazyContext);
+  registerConnectX(program, lazyContext);
   registerSlackManifest(program, lazyContext);
   for (const command of program.commands) {
     command.configureOutput(program.configureOutput());

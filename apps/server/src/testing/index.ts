@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { sharedEmbeddedDb, sharedEmbeddedStorage } from "@touchpoint/db/testing";
 import type { CliContext, Output } from "../cli/context.js";
 import { runCli } from "../cli/program.js";
@@ -21,13 +22,22 @@ export interface CliRun {
 
 /** Runs the real CLI program in-process against the shared test database, capturing its output. */
 export async function cli(...args: string[]): Promise<CliRun> {
+  return cliWith({}, ...args);
+}
+
+/** `cli` with environment variables set (X_API_URL, X_BEARER_TOKEN…) and, optionally, piped input. */
+export async function cliWith(
+  options: { readonly env?: Record<string, string>; readonly stdin?: string },
+  ...args: string[]
+): Promise<CliRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const out: Output = { print: (t) => stdout.push(t), error: (t) => stderr.push(t) };
   const database = await sharedDatabase();
   const context = (): CliContext => ({
-    env: loadEnv({}),
+    env: loadEnv(options.env ?? {}),
     out,
+    stdin: () => (options.stdin === undefined ? null : Readable.from([options.stdin])),
     openDatabase: async () => database,
   });
   const code = await runCli(args, { context, out });
@@ -37,4 +47,5 @@ export async function cli(...args: string[]): Promise<CliRun> {
 export { importContactsFile } from "../cli/import-contacts.js";
 export { type OpenDatabase, openDatabase } from "../database.js";
 export { loadEnv } from "../env.js";
+export { createMentionPoller } from "../jobs/poll-mentions.js";
 export { type RunningServer, startServer } from "../main.js";

@@ -1,0 +1,162 @@
+import { DEFAULT_POLL_SETTINGS, systemClock } from "@touchpoint/core";
+import { cliWith, createMentionPoller, sharedDatabase, silentLogger } from "@touchpoint/server/testing";
+import { createXSource } from "@touchpoint/x";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeX, startFakeX } from "../fakes/x-api.js";
+
+const TOKEN = "AAAA-app-bearer-token";
+const ORG = { id: "2244994945", username: "RiversideFood", name: "Riverside Food Bank" };
+
+let x: FakeX;
+
+beforeAll(async () => {
+  x = await startFakeX({ tokens: [TOKEN] });
+  x.addUser(ORG);
+  x.addUser({ id: "101", username: "janedoe", name: "Jane Doe", followers: 900, following: 300, tweetCount: 2000 });
+  x.addUser({
+    id: "102",
+    username: "xx_promo_4412",
+    name: "Promo",
+    followers: 3,
+    following: 4800,
+    tweetCount: 7,
+    defaultAvatar: true,
+  });
+});
+afterAll(() => x?.close());
+
+async function newTenant(): Promise<string> {
+  const externalId = `T${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+  const created = await cliWith(
+    {},
+    "tenants",
+    "create",
+    "--name",
+    "Riverside",
+    "--platform",
+    "slack",
+    "--external-id",
+    externalId,
+  );
+  expect(created.code).toBe(0);
+  return externalId;
+}
+
+describe("connecting the organization's X account and reading its mentions", () => {
+  it("connect-x checks the handle with X (token from the environment or standard input, never an argument)", async () => {
+    const tenant = await newTenant();
+    const env = { X_API_URL: x.url };
+
+    const noToken = await cliWith({ env }, "connect-x", "--tenant", tenant, "--handle", "@RiversideFood");
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain("No bearer token: set X_BEARER_TOKEN, or pipe it in");
+
+    const refused = await cliWith(
+      { env: { ...env, X_BEARER_TOKEN: "wrong" } },
+      "connect-x",
+      "--tenant",
+      tenant,
+      "--handle",
+      "RiversideFood",
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("X refused that bearer token");
+    expect(refused.stderr).not.toContain("wrong");
+
+    const unknown = await cliWith(
+      { env, stdin: `${TOKEN}\n` },
+      "connect-x",
+      "--tenant",
+      tenant,
+      "--handle",
+      "nobody_here",
+    );
+    expect(unknown.stderr).toContain("X has no account @nobody_here.");
+
+    const connected = await cliWith(
+      { env, stdin: `${TOKEN}\n` },
+      "connect-x",
+      "--tenant",
+      tenant,
+      "--handle",
+      "@RiversideFood",
+    );
+    expect(connected.stderr).toBe("");
+    expect(connected.stdout).toContain(`Connected @riversidefood (X user ${ORG.id}) to Riverside`);
+  });
+
+  it("polls through the real client: stores exactly the posts served, each once, and answers what was replied to", async () => {
+    const tenant = await newTenant();
+    const database = await sharedDatabase();
+    const jane = await (async () => {
+      const resolved = await database.storage.tenants.findByExternalId("slack", tenant);
+      if (!resolved) throw new Error("tenant missing");
+      return {
+        tenantId: resolved.id,
+        contact: await database.storage.withTenant(resolved.id, (r) =>
+          r.contacts.create({
+            name: "Jane Doe",
+            identities: [{ platform: "x", handle: "janedoe", externalUserId: null }],
+          }),
+        ),
+      };
+    })();
+    const connected = await cliWith(
+      { env: { X_API_URL: x.url, X_BEARER_TOKEN: TOKEN } },
+      "connect-x",
+      "--tenant",
+      tenant,
+      "--handle",
+      "RiversideFood",
+    );
+    expect(connected.code).toBe(0);
+
+    const hour = 3_600_000;
+    const now = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      ids.push(
+        x.addPost({
+          authorId: i % 5 === 0 ? "101" : "102",
+          text: `@RiversideFood thank you #${i}`,
+          createdAt: new Date(now - (30 - i) * hour),
+          mentions: ORG.id,
+        }),
+      );
+    }
+    // The organization answered Jane's first mention.
+    x.addPost({
+      authorId: ORG.id,
+      text: "@janedoe thank you!",
+      createdAt: new Date(now - hour),
+      repliesTo: ids[0],
+      inReplyToUserId: "101",
+    });
+
+    const poller = createMentionPoller({
+      storage: database.storage,
+      openSource: createXSource({ apiUrl: x.url }),
+      clock: systemClock,
+      logger: silentLogger,
+      settings: DEFAULT_POLL_SETTINGS,
+    });
+    const outcomes = await poller.tick();
+    const mine = outcomes.filter((o) => o.kind === "polled");
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+
+    const stored = await database.storage.withTenant(jane.tenantId, async (r) => ({
+      open: await r.mentions.listOpen(1000),
+      touches: await r.touchpoints.listForContact(jane.contact.id, 100),
+    }));
+    // 25 served, Jane's first one answered: 24 open, and every one served was stored.
+    expect(stored.open.map((m) => m.postId).sort()).toEqual(ids.slice(1).sort());
+    expect(x.served("mentions", ORG.id).sort()).toEqual(expect.arrayContaining(ids));
+    expect(stored.touches.filter((t) => t.direction === "inbound")).toHaveLength(5);
+    expect(stored.touches.filter((t) => t.direction === "outbound")).toHaveLength(1);
+
+    // The account is not due again until its interval passes: a second round reads nothing.
+    const before = x.requests.length;
+    await poller.tick();
+    expect(x.requests.slice(before).filter((r) => r.token === TOKEN && r.endpoint === "mentions")).toHaveLength(0);
+  });
+});
