@@ -1,13 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  type Clock,
-  type Logger,
-  type OpenMentionSource,
-  type PollOutcome,
-  type PollSettings,
-  pollAccount,
-  type Storage,
-} from "@touchpoint/core";
+import { type PollDeps, type PollOutcome, pollAccount } from "@touchpoint/core";
 
 export interface MentionPoller {
   /** One round: claim the accounts due, poll them one by one. Resolves with what each poll did. */
@@ -27,14 +19,7 @@ const CLAIM_LIMIT = 20;
  * one account at once, and a dead replica's accounts come back when its leases run out) and polls
  * them through core's pollAccount.
  */
-export function createMentionPoller(deps: {
-  readonly storage: Storage;
-  readonly openSource: OpenMentionSource;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly settings: PollSettings;
-  readonly tellAdmins?: (tenantId: string, text: string) => Promise<void>;
-}): MentionPoller {
+export function createMentionPoller(deps: PollDeps): MentionPoller {
   const owner = `poller-${randomUUID()}`;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();

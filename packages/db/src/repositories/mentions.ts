@@ -8,6 +8,7 @@ import {
 } from "@touchpoint/core";
 import { sql } from "drizzle-orm";
 import { queryRows, type Transaction } from "../client.js";
+import { columnOf } from "./bulk-insert.js";
 import { toDate } from "./rows.js";
 
 /**
@@ -79,11 +80,6 @@ const MENTION_COLUMNS = sql.raw(
    text, url, posted_at, kind, conversation_id, status, snoozed_until, assignee, replied_at`,
 );
 const OPEN = sql.raw(`(${OPEN_MENTION_STATUSES.map((status) => `'${status}'`).join(", ")})`);
-
-/** One array parameter per column: the statement is the same size for 1 row or 1,000. */
-function columnOf<Row, T>(rows: readonly Row[], pick: (row: Row) => T) {
-  return sql.param(rows.map(pick));
-}
 
 /**
  * Timestamps and booleans go in as text arrays, cast in SQL: drizzle turns off postgres.js's

@@ -12,16 +12,17 @@ export function pollerDirectory(db: Database): PollerDirectory {
   return {
     claimDue: ({ owner, now, leaseSeconds, limit }) =>
       asSystem(db, async (tx) => {
+        const at = now.toISOString();
         // SKIP LOCKED: replicas claiming at the same moment take different accounts, never one twice.
         const rows = await queryRows<{ tenant_id: string; id: string }>(
           tx,
           sql`
             update social_accounts s
-            set lease_owner = ${owner}, lease_expires_at = ${now.toISOString()}::timestamptz + make_interval(secs => ${leaseSeconds})
+            set lease_owner = ${owner}, lease_expires_at = ${at}::timestamptz + make_interval(secs => ${leaseSeconds})
             from (
               select tenant_id, id from social_accounts
-              where status = 'active' and next_poll_at <= ${now.toISOString()}::timestamptz
-                and (lease_expires_at is null or lease_expires_at <= ${now.toISOString()}::timestamptz)
+              where status = 'active' and next_poll_at <= ${at}::timestamptz
+                and (lease_expires_at is null or lease_expires_at <= ${at}::timestamptz)
               order by next_poll_at
               limit ${limit}
               for update skip locked

@@ -1,6 +1,7 @@
 import type { TouchpointRepository } from "@touchpoint/core";
 import { type SQL, sql } from "drizzle-orm";
 import { queryRows, type Transaction } from "../client.js";
+import { columnOf } from "./bulk-insert.js";
 import { TOUCHPOINT_COLUMNS, type TouchpointRow, toTouchpoint } from "./rows.js";
 
 /**
@@ -35,7 +36,7 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
 
     async recordMany(touches) {
       if (touches.length === 0) return 0;
-      const column = <T>(pick: (t: (typeof touches)[number]) => T) => sql.param(touches.map(pick));
+      const column = <T>(pick: (t: (typeof touches)[number]) => T) => columnOf(touches, pick);
       const inserted = await queryRows<{ id: string }>(
         tx,
         sql`
