@@ -369,6 +369,58 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     expect(nudges.reply.text).toMatch(/going cold|All caught up/);
   });
 
+  it("lists in the Home tab the open mentions assigned to you or from contacts you own", async () => {
+    const handle = "homefan";
+    const mention = (postId: string, contactId: string | null, text: string) => ({
+      platform: "x" as const,
+      postId,
+      author: {
+        externalUserId: `ext-${postId}`,
+        handle,
+        name: null,
+        followers: 10,
+        following: 10,
+        postCount: 100,
+        defaultAvatar: false,
+        createdAt: null,
+        verified: null,
+      },
+      contactId,
+      text,
+      url: `https://x.com/${handle}/status/${postId}`,
+      postedAt: new Date(),
+      kind: "mention" as const,
+      conversationId: postId,
+    });
+    await database.storage.withTenant(riverside.tenantId, async (r) => {
+      const fan = await r.contacts.create({ name: "Hana Fan", owner: riverside.member, identities: [] });
+      await r.mentions.insertMany([
+        mention("77001", fan.id, "Loved the <b>gala</b> & the food"),
+        mention("77002", null, "Assigned to Sam"),
+        mention("77003", null, "Nobody's"),
+      ]);
+      const id = (await r.mentions.listOpen(100)).find((m) => m.postId === "77002")?.id ?? "";
+      expect(await r.mentions.assign(id, riverside.member)).toBe(true);
+    });
+    const before = fake.calls.length;
+    await post(
+      eventCallback({
+        teamId: riverside.teamId,
+        event: { type: "app_home_opened", user: riverside.member, tab: "home", channel: "D0HOME" },
+      }),
+    );
+    const home = await fake.waitFor(
+      "views.publish",
+      (c) => c.args.user_id === riverside.member && fake.calls.indexOf(c) >= before,
+    );
+    const view = JSON.stringify(home.args.view);
+    expect(view).toContain("Mentions waiting for your reply");
+    expect(view).toContain("<https://x.com/homefan/status/77001|@homefan> (Hana Fan)");
+    expect(view).toContain("Loved the &lt;b&gt;gala&lt;/b&gt; &amp; the food");
+    expect(view).toContain("Assigned to Sam");
+    expect(view).not.toContain("Nobody's");
+  });
+
   it("shows settings in the Home tab; admins can change them, others cannot", async () => {
     await post(
       eventCallback({

@@ -23,6 +23,7 @@ export * from "./use-cases/find-contacts.js";
 export * from "./use-cases/import-contacts.js";
 export * from "./use-cases/ingest-mentions.js";
 export * from "./use-cases/install-app.js";
+export * from "./use-cases/list-mentions.js";
 export * from "./use-cases/list-relationships.js";
 export * from "./use-cases/log-touch.js";
 export * from "./use-cases/pending-touch.js";

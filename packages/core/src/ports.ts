@@ -216,8 +216,13 @@ export interface MentionRepository {
     keys: { readonly postIds: readonly string[]; readonly conversationIds: readonly string[] },
   ): Promise<Mention[]>;
   markReplied(replies: readonly { readonly id: string; readonly repliedAt: Date }[]): Promise<void>;
-  /** Open mentions, oldest first. */
-  listOpen(limit: number): Promise<Mention[]>;
+  /**
+   * Open mentions, oldest first. With `person`, only theirs: assigned to them, or unassigned and
+   * from a contact they own.
+   */
+  listOpen(limit: number, filter?: { readonly person: string }): Promise<Mention[]>;
+  /** Gives a mention to someone (a platform user id), or to no one; false if there is no such mention. */
+  assign(id: string, assignee: string | null): Promise<boolean>;
 }
 
 export interface OwnPostRepository {

@@ -187,6 +187,9 @@ export class InMemoryStorage implements Storage {
     const s = () => this.state;
     const own = <T extends { tenantId: string }>(map: Map<string, T>) =>
       [...map.values()].filter((row) => row.tenantId === tenantId);
+    const belongsTo = (m: Mention, person: string) =>
+      m.assignee === person ||
+      (m.assignee === null && m.contactId !== null && s().contacts.get(m.contactId)?.owner === person);
     const activeTouches = () => own(s().touchpoints).filter((t) => t.undoneAt === null);
     const newest = (a: Touchpoint, b: Touchpoint) =>
       b.occurredAt.getTime() - a.occurredAt.getTime() || b.createdAt.getTime() - a.createdAt.getTime();
@@ -496,11 +499,18 @@ export class InMemoryStorage implements Storage {
           if (entry) s().mentions.set(entry[0], { ...entry[1], status: "replied", repliedAt, snoozedUntil: null });
         }
       },
-      listOpen: async (limit) =>
+      listOpen: async (limit, filter) =>
         own(s().mentions)
           .filter((m) => OPEN_MENTION_STATUSES.includes(m.status))
-          .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime())
+          .filter((m) => filter === undefined || belongsTo(m, filter.person))
+          .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || a.postId.localeCompare(b.postId))
           .slice(0, limit),
+      assign: async (id, assignee) => {
+        const entry = [...s().mentions.entries()].find(([, m]) => m.id === id && m.tenantId === tenantId);
+        if (!entry) return false;
+        s().mentions.set(entry[0], { ...entry[1], assignee });
+        return true;
+      },
     };
 
     const ownPosts: OwnPostRepository = {

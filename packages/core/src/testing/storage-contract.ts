@@ -490,6 +490,38 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
       });
 
+      it("lists one person's open mentions: assigned to them, or unassigned from contacts they own", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const other = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const hers = await r.contacts.create({ name: "Jane", owner: "U_ANA", identities: [x("janedoe", "42")] });
+          const his = await r.contacts.create({ name: "Raj", owner: "U_BEN", identities: [x("raj", "43")] });
+          await r.mentions.insertMany([
+            mention("1", hers.id),
+            mention("2", his.id),
+            mention("3", null),
+            mention("4", hers.id),
+          ]);
+          const byPost = new Map((await r.mentions.listOpen(10)).map((m) => [m.postId, m.id]));
+          expect(await r.mentions.assign(byPost.get("2") ?? "", "U_ANA")).toBe(true);
+          expect(await r.mentions.assign(byPost.get("4") ?? "", "U_BEN")).toBe(true);
+          const mine = await r.mentions.listOpen(10, { person: "U_ANA" });
+          expect(mine.map((m) => [m.postId, m.assignee])).toEqual([
+            ["1", null],
+            ["2", "U_ANA"],
+          ]);
+          expect((await r.mentions.listOpen(10, { person: "U_BEN" })).map((m) => m.postId)).toEqual(["4"]);
+          expect(await r.mentions.listOpen(10, { person: "U_NOBODY" })).toEqual([]);
+          expect(await r.mentions.listOpen(1, { person: "U_ANA" })).toHaveLength(1);
+        });
+        const theirs = await storage.withTenant(tenantId, (r) => r.mentions.listOpen(1));
+        const id = theirs[0]?.id ?? "";
+        expect(await storage.withTenant(other, (r) => r.mentions.assign(id, "U_EVE"))).toBe(false);
+        const after = await storage.withTenant(tenantId, (r) => r.mentions.listOpen(1));
+        expect(after[0]?.assignee).toBeNull();
+      });
+
       it("keeps own posts once and finds the replies among them", async () => {
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);

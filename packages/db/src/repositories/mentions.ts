@@ -138,14 +138,27 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
         where m.tenant_id = ${tenantId} and m.id = r.id`);
     },
 
-    async listOpen(limit) {
+    async listOpen(limit, filter) {
+      const theirs = filter
+        ? sql`and (assignee = ${filter.person} or (assignee is null and contact_id in
+            (select id from contacts where tenant_id = ${tenantId} and owner = ${filter.person})))`
+        : sql``;
       const rows = await queryRows<MentionRow>(
         tx,
         sql`select ${MENTION_COLUMNS} from mentions
-            where tenant_id = ${tenantId} and status in ${OPEN}
+            where tenant_id = ${tenantId} and status in ${OPEN} ${theirs}
             order by posted_at, post_id limit ${limit}`,
       );
       return rows.map(toMention);
+    },
+
+    async assign(id, assignee) {
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        sql`update mentions set assignee = ${assignee}, updated_at = now()
+            where tenant_id = ${tenantId} and id = ${id} returning id`,
+      );
+      return rows.length === 1;
     },
   };
 }

@@ -1,8 +1,15 @@
 import type { types } from "@slack/bolt";
-import { DEFAULT_CADENCE_BY_SEGMENT, type RelationshipOverview, type SettingsView } from "@touchpoint/core";
+import {
+  DEFAULT_CADENCE_BY_SEGMENT,
+  describeDay,
+  type Mention,
+  type OpenMentions,
+  type RelationshipOverview,
+  type SettingsView,
+} from "@touchpoint/core";
 import { EDIT_SETTINGS } from "../listeners/actions/action-ids.js";
 import { CREATE_CONTACT_VIEW, SETTINGS_VIEW } from "../listeners/views/callback-ids.js";
-import { actions, button, context, escapeMrkdwn, LIMITS, section, truncate } from "./text.js";
+import { actions, button, context, escapeMrkdwn, LIMITS, quoteNote, section, truncate } from "./text.js";
 
 type Input = types.InputBlock;
 
@@ -103,13 +110,29 @@ export function settingsModal(settings: SettingsView): types.ModalView {
   };
 }
 
-const HOME_LIMIT = 10;
+/** "• <url|@jane> (Jane Doe) · Tuesday: “text”": who, when, and what they said, linked to the post. */
+function mentionLine(
+  mention: Mention,
+  now: Date,
+  timeZone: string,
+  relationships: RelationshipOverview["relationships"],
+): string {
+  const contact = relationships.find((r) => r.contact.id === mention.contactId)?.contact;
+  const who = `<${mention.url}|@${escapeMrkdwn(mention.author.handle)}>`;
+  const name = contact ? ` (${escapeMrkdwn(contact.name)})` : "";
+  return `• ${who}${name} · ${describeDay(mention.postedAt, now, timeZone)}:${quoteNote(mention.text, 200)}`;
+}
 
-/** The App Home tab: each person's own contacts going cold, and the settings for admins. */
+/** How many contacts and mentions the Home tab lists before "and N more". */
+export const HOME_LIMIT = 10;
+
+/** The App Home tab: each person's own contacts going cold and open mentions, and the settings for admins. */
 export function homeView(input: {
   readonly userId: string;
   readonly settings: SettingsView;
   readonly overview: RelationshipOverview;
+  readonly mentions: OpenMentions;
+  readonly now: Date;
 }): types.HomeView {
   const { tenant } = input.settings;
   const mine = input.overview.relationships.filter(
@@ -130,6 +153,14 @@ export function homeView(input: {
             .join("\n"),
         ),
     ...(mine.length > HOME_LIMIT ? [context(`and ${mine.length - HOME_LIMIT} more`)] : []),
+    section("*Mentions waiting for your reply*"),
+    // One section each: a long post cut at Slack's limit never breaks another line's link.
+    ...(input.mentions.mentions.length === 0
+      ? [context("No open mentions assigned to you or from contacts you own.")]
+      : input.mentions.mentions.map((m) =>
+          section(mentionLine(m, input.now, tenant.timeZone, input.overview.relationships)),
+        )),
+    ...(input.mentions.more ? [context("and more in the daily nudge")] : []),
     { type: "divider" },
     section(
       `*Settings*\nDaily nudge at *${tenant.nudgeTime}* (${escapeMrkdwn(tenant.timeZone)}) in ${tenant.nudgeChannel ? `<#${tenant.nudgeChannel}>` : "_no channel yet_"}\nAdmins: ${input.settings.admins.map((a) => `<@${a.platformUserId}>`).join(", ") || "_none_"}`,

@@ -1,14 +1,16 @@
 import type { webApi } from "@slack/bolt";
-import { listRelationships } from "@touchpoint/core";
-import { homeView } from "../blocks/views.js";
+import { listOpenMentions, listRelationships } from "@touchpoint/core";
+import { HOME_LIMIT, homeView } from "../blocks/views.js";
 import type { SlackDeps } from "../deps.js";
 import { settingsFor } from "./settings-access.js";
 
-/** Draws one person's Home tab: their own contacts going cold, and the settings. */
+/** Draws one person's Home tab: their own contacts going cold, their open mentions, and the settings. */
 export async function publishHome(deps: SlackDeps, client: webApi.WebClient, tenantId: string, userId: string) {
-  const [settings, overview] = await Promise.all([
+  const [settings, overview, mentions] = await Promise.all([
     settingsFor(deps, client, tenantId, userId),
     listRelationships(deps, { tenantId }),
+    listOpenMentions(deps, { tenantId, person: userId, limit: HOME_LIMIT }),
   ]);
-  await client.views.publish({ user_id: userId, view: homeView({ userId, settings, overview }) });
+  const view = homeView({ userId, settings, overview, mentions, now: deps.clock.now() });
+  await client.views.publish({ user_id: userId, view });
 }
