@@ -1,4 +1,3 @@
-import { uniqueExternalId } from "@touchpoint/core/testing";
 import { queryRows } from "@touchpoint/db";
 import { sql } from "@touchpoint/db/testing";
 import {
@@ -9,17 +8,10 @@ import {
   silentLogger,
   startServer,
 } from "@touchpoint/server/testing";
-import { BOT_SCOPES } from "@touchpoint/slack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blockProblems, type FakeSlack, type FakeWorkspace, startFakeSlack } from "../fakes/slack-web-api.js";
-import {
-  buttonPress,
-  eventCallback,
-  type SlackRequest,
-  send,
-  slashCommand,
-  viewSubmission,
-} from "../support/slack-requests.js";
+import { type FakeSlack, startFakeSlack } from "../fakes/slack-web-api.js";
+import { buttonPress, eventCallback, slashCommand, viewSubmission } from "../support/slack-requests.js";
+import { slackClient, type Workspace, workspace } from "../support/slack-workspace.js";
 
 const SECRET = "signing-secret-for-tests";
 const CLIENT_ID = "1111.2222";
@@ -48,80 +40,12 @@ afterAll(async () => {
   await fake?.close();
 });
 
-interface Workspace extends FakeWorkspace {
-  readonly installer: string;
-  readonly member: string;
-  tenantId: string;
-}
-
-function workspace(name: string): Workspace {
-  const teamId = uniqueExternalId("T");
-  return {
-    teamId,
-    teamName: name,
-    botToken: `xoxb-${teamId}-secret-bot-token`,
-    botUserId: `U0BOT${teamId.slice(-4)}`,
-    botId: `B0BOT${teamId.slice(-4)}`,
-    installer: "U0AMY",
-    member: "U0SAM",
-    users: [
-      { id: "U0AMY", name: "amy", realName: "Amy Admin", isAdmin: false },
-      { id: "U0SAM", name: "sam", realName: "Sam Staff", isAdmin: false },
-      { id: "U0OWNER", name: "olga", realName: "Olga Owner", isAdmin: true },
-    ],
-    channels: [{ id: "C0NUDGES", name: "nudges" }],
-    tenantId: "",
-  };
-}
-
-/** The whole OAuth dance through Bolt's installer: install page, Slack's redirect back with a code. */
-async function install(ws: Workspace): Promise<Workspace> {
-  fake.addWorkspace(ws);
-  const code = `code-${ws.teamId}`;
-  fake.addOAuthCode(code, { teamId: ws.teamId, userId: ws.installer, scopes: [...BOT_SCOPES] });
-  const page = await fetch(`${server.http.url}/slack/install`);
-  expect(page.status).toBe(200);
-  const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const state = /[?&]state=([^&"]+)/.exec(await page.text())?.[1];
-  expect(state).toBeDefined();
-  const done = await fetch(`${server.http.url}/slack/oauth_redirect?code=${code}&state=${state}`, {
-    headers: { cookie },
-  });
-  expect(done.status).toBe(200);
-  const tenant = await database.storage.tenants.findByExternalId("slack", ws.teamId);
-  if (!tenant) throw new Error("install created no tenant");
-  ws.tenantId = tenant.id;
-  return ws;
-}
-
-const events = () => `${server.http.url}/slack/events`;
-const post = (request: SlackRequest, options: { retryNum?: number; timestamp?: number; signature?: string } = {}) =>
-  send(events(), request, { secret: SECRET, ...options });
-
-async function command(
-  ws: Workspace,
-  name: string,
-  text: string,
-  options: { userId?: string; triggerId?: string; retryNum?: number } = {},
-) {
-  const responseUrl = fake.responseUrl(`${ws.teamId}-${Math.random().toString(36).slice(2)}`);
-  const response = await post(
-    slashCommand({
-      command: name,
-      text,
-      teamId: ws.teamId,
-      userId: options.userId ?? ws.installer,
-      responseUrl,
-      ...(options.triggerId && { triggerId: options.triggerId }),
-    }),
-    options.retryNum === undefined ? {} : { retryNum: options.retryNum },
-  );
-  expect(response.status).toBe(200);
-  const body = (await response.text()) || "{}";
-  const reply = JSON.parse(body) as { response_type?: string; text?: string; blocks?: unknown[] };
-  expect(blockProblems(reply.blocks ?? [])).toEqual([]);
-  return { reply, responseUrl, text: JSON.stringify(reply.blocks ?? []) };
-}
+const { post, install, command } = slackClient({
+  fake: () => fake,
+  serverUrl: () => server.http.url,
+  database: () => database,
+  secret: SECRET,
+});
 
 async function touchesIn(tenantId: string) {
   return database.storage.withTenant(tenantId, async (r) => {
@@ -525,6 +449,9 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
   it("forgets the tokens on uninstall and makes no further Web API calls for that workspace", async () => {
     const gone = await install(workspace("Closing Soon"));
     await command(gone, "/contact", "add Zed Last @zedlast");
+    await database.storage.withTenant(gone.tenantId, (r) =>
+      r.socialAccounts.connect({ platform: "x", handle: "closingsoon", externalUserId: "880", credentials: "t" }),
+    );
     // tokens_revoked first this time, then app_uninstalled, then both again: each is harmless.
     const revoked = eventCallback({
       teamId: gone.teamId,
@@ -532,6 +459,10 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     });
     expect((await post(revoked)).status).toBe(200);
     await expect.poll(() => database.storage.installations.find("slack", gone.teamId)).toBeUndefined();
+    // Its X account stops being polled too, until the app is installed again.
+    await expect
+      .poll(async () => (await database.storage.withTenant(gone.tenantId, (r) => r.socialAccounts.list()))[0]?.status)
+      .toBe("paused");
     for (const again of [eventCallback({ teamId: gone.teamId, event: { type: "app_uninstalled" } }), revoked]) {
       expect((await post(again)).status).toBe(200);
     }

@@ -7,12 +7,17 @@ import { type Env, EnvError, loadEnv } from "./env.js";
 import { createMetrics } from "./http/metrics.js";
 import { operationsRoutes } from "./http/operations.js";
 import { type HttpServer, startHttpServer } from "./http/server.js";
-import { createMentionPoller } from "./jobs/poll-mentions.js";
+import { createMentionPoller, type MentionPoller } from "./jobs/poll-mentions.js";
 import { createLogger, type Logger } from "./logger.js";
 import { slackFromEnv } from "./slack.js";
 
+/** How long a check with X from chat may take: Slack wants a modal's answer within 3 s. */
+const CHAT_X_TIMEOUT_MS = 2_000;
+
 export interface RunningServer {
   readonly http: HttpServer;
+  /** The X poller, when the scheduler runs here; tests drive a round with tick() rather than wait for one. */
+  readonly poller: MentionPoller | undefined;
   stop(): Promise<void>;
 }
 
@@ -35,7 +40,12 @@ export async function startServer(
   try {
     const metrics = createMetrics();
     const deps = { storage: database.storage, clock: options.clock ?? systemClock, logger };
-    const slack = slackFromEnv(env, deps, { webApiRetries: options.slackWebApiRetries });
+    // A modal waits 3 s for its answer, so chat checks X with a short timeout; the poller waits longer.
+    const slack = slackFromEnv(
+      env,
+      { ...deps, openXSource: createXSource({ apiUrl: env.X_API_URL, timeoutMs: CHAT_X_TIMEOUT_MS }) },
+      { webApiRetries: options.slackWebApiRetries },
+    );
     await slack?.start();
     const routes = new Map([
       ...operationsRoutes({ database: database.handle, metrics, logger }),
@@ -49,6 +59,7 @@ export async function startServer(
             ...deps,
             openSource: createXSource({ apiUrl: env.X_API_URL }),
             settings: { ...DEFAULT_POLL_SETTINGS, minIntervalSeconds: env.X_POLL_INTERVAL },
+            ...(slack && { tellAdmins: slack.tellAdmins }),
           })
         : undefined;
     // Accounts are checked for being due every few seconds; each is polled at most every X_POLL_INTERVAL.
@@ -65,6 +76,7 @@ export async function startServer(
     );
     return {
       http,
+      poller,
       stop: async () => {
         await poller?.stop();
         await http.close();

@@ -1,11 +1,16 @@
-import type { Clock, Logger, Storage } from "@touchpoint/core";
+import type { Clock, Logger, OpenMentionSource, Storage } from "@touchpoint/core";
 import { createSlackApp, LogLevel, REDIRECT_PATH, type SlackApp } from "@touchpoint/slack";
 import type { Env } from "./env.js";
 
 /** Slack, when the environment turns it on: OAuth for many workspaces, or one bot token; Socket Mode in development. */
 export function slackFromEnv(
   env: Env,
-  deps: { readonly storage: Storage; readonly clock: Clock; readonly logger: Logger },
+  deps: {
+    readonly storage: Storage;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly openXSource: OpenMentionSource;
+  },
   options: { readonly webApiRetries?: number } = {},
 ): SlackApp | undefined {
   if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) return undefined;

@@ -182,6 +182,10 @@ export interface SocialAccountRepository {
   finishPoll(id: string, input: { readonly nextPollAt: Date; readonly intervalSeconds: number }): Promise<void>;
   /** Pauses an active account; false when it already was (so admins hear of it once). */
   pause(id: string, reason: string): Promise<boolean>;
+  /** Pauses every active account of the tenant; how many it paused. */
+  pauseAll(reason: string): Promise<number>;
+  /** Makes the accounts paused for exactly `reason` active again, due at once; how many. */
+  resume(reason: string): Promise<number>;
 }
 
 export type PostStream = "mentions" | "ownPosts";

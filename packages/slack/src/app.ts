@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { App, HTTPReceiver, type Installation, type LogLevel, SocketModeReceiver } from "@slack/bolt";
 import { installApp } from "@touchpoint/core";
 import { getStarted } from "./blocks/get-started.js";
+import { message, section } from "./blocks/text.js";
 import { installationKey, type SlackDeps } from "./deps.js";
 import { slackInstallationStore, type TenantCache } from "./installation-store.js";
 import { registerListeners } from "./listeners/index.js";
@@ -45,6 +46,8 @@ export interface SlackApp {
   readonly app: App;
   /** "POST /slack/events" and, with OAuth, the install routes: for the server to mount. Empty in Socket Mode. */
   readonly routes: ReadonlyMap<string, RequestListener>;
+  /** Direct-messages each Touchpoint admin of a Slack tenant (nothing when it isn't installed in Slack). */
+  tellAdmins(tenantId: string, text: string): Promise<void>;
   /** Single-workspace mode records its workspace; Socket Mode connects. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -159,9 +162,27 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }
   }
 
+  async function tellAdmins(tenantId: string, text: string): Promise<void> {
+    const tenant = await deps.storage.tenants.get(tenantId);
+    if (tenant?.platform !== "slack") return;
+    const installation = await deps.storage.installations.find("slack", tenant.externalId);
+    const token = installation && (JSON.parse(installation.secret) as Installation).bot?.token;
+    // Uninstalled: the tokens are gone and so is anyone to tell.
+    if (!token) return;
+    const members = await deps.storage.withTenant(tenantId, (r) => r.members.list());
+    for (const admin of members.filter((m) => m.role === "admin")) {
+      try {
+        await app.client.chat.postMessage({ token, channel: admin.platformUserId, ...message(text, [section(text)]) });
+      } catch (error) {
+        deps.logger.warn({ err: error, tenantId, admin: admin.platformUserId }, "could not tell an admin");
+      }
+    }
+  }
+
   return {
     app,
     routes,
+    tellAdmins,
     async start() {
       if (credentials.kind === "token") bot = await registerWorkspace(app, deps, credentials.botToken, tenants);
       if (receiver instanceof SocketModeReceiver) await app.start();

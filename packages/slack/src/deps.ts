@@ -1,11 +1,13 @@
 import type { Context } from "@slack/bolt";
-import type { Clock, Logger, Storage } from "@touchpoint/core";
+import type { Clock, Logger, OpenMentionSource, Storage } from "@touchpoint/core";
 
 /** What every listener needs: the core's ports. Listeners parse, call one use case, render. */
 export interface SlackDeps {
   readonly storage: Storage;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** X, for checking a handle and token before they are saved; quick to give up, a modal waits 3 s at most. */
+  readonly openXSource: OpenMentionSource;
 }
 
 /** The installation key a Slack request carries: the org for org-wide installs, else the workspace. */

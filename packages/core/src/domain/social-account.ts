@@ -19,3 +19,6 @@ export interface ConnectSocialAccount {
   /** Secret; the storage adapter encrypts it at rest and never returns it in listings. */
   readonly credentials: string;
 }
+
+/** Why an account stops being polled while the app is uninstalled; reinstalling resumes it. */
+export const PAUSED_UNINSTALLED = "the app was uninstalled";

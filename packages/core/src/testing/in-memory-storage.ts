@@ -461,6 +461,28 @@ export class InMemoryStorage implements Storage {
         updateAccount(id, (r) => ({ account: { ...r.account, status: "paused" }, pausedReason: reason }));
         return true;
       },
+      pauseAll: async (reason) => {
+        const active = [...s().accounts.values()].filter(
+          (r) => r.account.tenantId === tenantId && r.account.status === "active",
+        );
+        for (const { account } of active) {
+          updateAccount(account.id, (r) => ({ account: { ...r.account, status: "paused" }, pausedReason: reason }));
+        }
+        return active.length;
+      },
+      resume: async (reason) => {
+        const paused = [...s().accounts.values()].filter(
+          (r) => r.account.tenantId === tenantId && r.account.status === "paused" && r.pausedReason === reason,
+        );
+        for (const { account } of paused) {
+          updateAccount(account.id, (r) => ({
+            account: { ...r.account, status: "active" },
+            pausedReason: null,
+            nextPollAt: new Date(),
+          }));
+        }
+        return paused.length;
+      },
     };
 
     const mentionKey = (platform: string, postId: string) => `${tenantId}:${platform}:${postId}`;

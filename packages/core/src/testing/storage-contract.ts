@@ -577,6 +577,31 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
       });
 
+      it("pauses all of a tenant's accounts and resumes only those paused for that reason", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const other = await newTenant(storage);
+        const [first, theirs] = [await connect(storage, tenantId), await connect(storage, other)];
+        const second = await storage.withTenant(tenantId, (r) =>
+          r.socialAccounts.connect({ platform: "x", handle: "second", externalUserId: "1002", credentials: "B" }),
+        );
+        const status = (tenant: string) =>
+          storage.withTenant(tenant, async (r) =>
+            (await r.socialAccounts.list()).map((a) => [a.handle, a.status] as const),
+          );
+        await storage.withTenant(tenantId, (r) => r.socialAccounts.pause(second.id, "401"));
+        expect(await storage.withTenant(tenantId, (r) => r.socialAccounts.pauseAll("uninstalled"))).toBe(1);
+        expect(await status(other)).toEqual([[theirs.handle, "active"]]);
+        expect(await storage.withTenant(tenantId, (r) => r.socialAccounts.resume("uninstalled"))).toBe(1);
+        expect(new Map(await status(tenantId))).toEqual(
+          new Map([
+            [first.handle, "active"],
+            ["second", "paused"],
+          ]),
+        );
+        expect(await storage.withTenant(tenantId, (r) => r.socialAccounts.resume("uninstalled"))).toBe(0);
+      });
+
       it("leases a due account to one poller at a time until the lease ends or the poll does", async () => {
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);

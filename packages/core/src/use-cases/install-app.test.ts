@@ -78,4 +78,23 @@ describe("uninstallApp", () => {
     expect(await storage.installations.find("slack", key)).toBeUndefined();
     expect(await storage.withTenant(installed.value.tenant.id, (r) => r.contacts.list())).toHaveLength(1);
   });
+
+  it("pauses the organization's X accounts until the app is installed again", async () => {
+    const storage = new InMemoryStorage();
+    const key = uniqueExternalId();
+    const install = () =>
+      installApp({ storage }, { installation: slackInstall(key), organizationName: "Riverside", installer: null });
+    const installed = await install();
+    if (!installed.ok) throw new Error("install failed");
+    const tenantId = installed.value.tenant.id;
+    await storage.withTenant(tenantId, (r) =>
+      r.socialAccounts.connect({ platform: "x", handle: "riverside", externalUserId: "1", credentials: "t" }),
+    );
+    const status = async () => (await storage.withTenant(tenantId, (r) => r.socialAccounts.list()))[0]?.status;
+
+    await uninstallApp({ storage }, { platform: "slack", key });
+    expect(await status()).toBe("paused");
+    await install();
+    expect(await status()).toBe("active");
+  });
 });

@@ -1,4 +1,5 @@
 import type { NewInstallation } from "../domain/installation.js";
+import { PAUSED_UNINSTALLED } from "../domain/social-account.js";
 import type { Tenant } from "../domain/tenant.js";
 import type { ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
@@ -49,5 +50,9 @@ export async function installApp(
   }
   if (!tenant) throw new Error(`tenant for ${installation.platform} ${installation.key} vanished during install`);
   await deps.storage.installations.save({ ...installation, tenantId: tenant.id });
+  if (!firstInstall) {
+    // A reinstall picks up what the uninstall stopped (accounts X refused stay paused).
+    await deps.storage.withTenant(tenant.id, (r) => r.socialAccounts.resume(PAUSED_UNINSTALLED));
+  }
   return ok({ tenant, firstInstall });
 }

@@ -97,6 +97,28 @@ export function socialAccountRepository(tx: Transaction, tenantId: string, box: 
         .returning({ id: socialAccounts.id });
       return rows.length > 0;
     },
+    async pauseAll(reason) {
+      const rows = await tx
+        .update(socialAccounts)
+        .set({ status: "paused", pausedReason: reason, updatedAt: sql`now()` })
+        .where(and(eq(socialAccounts.tenantId, tenantId), eq(socialAccounts.status, "active")))
+        .returning({ id: socialAccounts.id });
+      return rows.length;
+    },
+    async resume(reason) {
+      const rows = await tx
+        .update(socialAccounts)
+        .set({ status: "active", pausedReason: null, nextPollAt: sql`now()`, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(socialAccounts.tenantId, tenantId),
+            eq(socialAccounts.status, "paused"),
+            eq(socialAccounts.pausedReason, reason),
+          ),
+        )
+        .returning({ id: socialAccounts.id });
+      return rows.length;
+    },
     async credentials(id) {
       const [row] = await tx
         .select({ credentials: socialAccounts.credentials })

@@ -6,9 +6,10 @@ import {
   type OpenMentions,
   type RelationshipOverview,
   type SettingsView,
+  type SocialAccount,
 } from "@touchpoint/core";
 import { EDIT_SETTINGS } from "../listeners/actions/action-ids.js";
-import { CREATE_CONTACT_VIEW, SETTINGS_VIEW } from "../listeners/views/callback-ids.js";
+import { CONNECT_X_VIEW, CREATE_CONTACT_VIEW, SETTINGS_VIEW } from "../listeners/views/callback-ids.js";
 import { actions, button, context, escapeMrkdwn, LIMITS, quoteNote, section, truncate } from "./text.js";
 
 type Input = types.InputBlock;
@@ -107,6 +108,55 @@ export function settingsModal(settings: SettingsView): types.ModalView {
         initial_users: settings.admins.map((a) => a.platformUserId),
       }),
     ].slice(0, LIMITS.viewBlocks),
+  };
+}
+
+/** The connect-x modal: the organization's handle and an app bearer token, checked with X on submit. */
+export function connectXModal(current: SocialAccount | undefined): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: CONNECT_X_VIEW,
+    title: { type: "plain_text", text: "Connect X" },
+    submit: { type: "plain_text", text: "Connect" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      ...(current
+        ? [
+            context(
+              current.status === "active"
+                ? `Connected now: *@${escapeMrkdwn(current.handle)}*. Connecting again replaces its token.`
+                : `*@${escapeMrkdwn(current.handle)}* is paused: X refused its token. Connect it again with a new one.`,
+            ),
+          ]
+        : []),
+      input(
+        "handle",
+        "Your organization's X handle",
+        textInput("value", current ? `@${current.handle}` : null, "@riversidefood"),
+      ),
+      input(
+        "token",
+        "App bearer token",
+        textInput("value", null, "AAAAAAAAAAAAAAAAAAAAA…"),
+        false,
+        "From the X developer portal: your app's Keys and tokens page. It is checked with X, then stored encrypted.",
+      ),
+    ],
+  };
+}
+
+/** What the connect-x modal turns into once X has confirmed the account. */
+export function connectedXView(account: SocialAccount, tenantName: string): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: CONNECT_X_VIEW,
+    title: { type: "plain_text", text: "Connect X" },
+    close: { type: "plain_text", text: "Done" },
+    blocks: [
+      section(
+        `:white_check_mark: Connected *@${escapeMrkdwn(account.handle)}* to ${escapeMrkdwn(tenantName)}. The last week of mentions is read at the next poll, then new ones as they come.`,
+      ),
+    ],
   };
 }
 

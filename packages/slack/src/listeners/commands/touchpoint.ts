@@ -3,7 +3,7 @@ import { CONTACT_CSV_COLUMNS, parseCommand } from "@touchpoint/core";
 import { help } from "../../blocks/contact.js";
 import { message, section } from "../../blocks/text.js";
 import { commandProblem, problem } from "../../blocks/touch.js";
-import { settingsModal } from "../../blocks/views.js";
+import { connectXModal, settingsModal } from "../../blocks/views.js";
 import { fromSlack, installationKey, type SlackDeps, tenantOf } from "../../deps.js";
 import { settingsFor } from "../settings-access.js";
 import { ephemeral } from "./reply.js";
@@ -27,10 +27,21 @@ export function touchpointCommand(deps: SlackDeps) {
         await client.views.open({ trigger_id: command.trigger_id, view: settingsModal(settings) });
         return;
       }
-      case "connect_x":
-        return ack(
-          ephemeral(problem("Connecting an X account isn't available in this version yet; it's coming next.")),
-        );
+      case "connect_x": {
+        await ack();
+        const tenantId = tenantOf(context);
+        const settings = await settingsFor(deps, client, tenantId, command.user_id);
+        if (!settings.canEdit) {
+          await respond(
+            ephemeral(problem("Only Touchpoint admins can connect the organization's X account; ask one of them.")),
+          );
+          return;
+        }
+        const accounts = await deps.storage.withTenant(tenantId, (r) => r.socialAccounts.list());
+        const current = accounts.find((a) => a.platform === "x");
+        await client.views.open({ trigger_id: command.trigger_id, view: connectXModal(current) });
+        return;
+      }
       case "import":
         return ack(
           ephemeral(
