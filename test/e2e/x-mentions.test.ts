@@ -159,4 +159,79 @@ describe("connecting the organization's X account and reading its mentions", () 
     await poller.tick();
     expect(x.requests.slice(before).filter((r) => r.token === TOKEN && r.endpoint === "mentions")).toHaveLength(0);
   });
+
+  it("logs and skips what X sends broken (a 500 page, a malformed page, a deleted author) and keeps its place", async () => {
+    const org = { id: "2244990002", username: "HarborPantry", name: "Harbor Pantry" };
+    x.addUser(org);
+    x.addUser({ id: "103", username: "soon_gone", name: "Soon Gone", followers: 50, following: 80 });
+    const tenant = await newTenant();
+    const connected = await cliWith(
+      { env: { X_API_URL: x.url, X_BEARER_TOKEN: TOKEN } },
+      "connect-x",
+      "--tenant",
+      tenant,
+      "--handle",
+      org.username,
+    );
+    expect(connected.code).toBe(0);
+    const database = await sharedDatabase();
+    const tenantId = (await database.storage.tenants.findByExternalId("slack", tenant))?.id ?? "";
+
+    let now = Date.now();
+    const byAuthor = new Map<string, string>();
+    for (let i = 0; i < 250; i++) {
+      const authorId = i % 10 === 3 ? "103" : "101";
+      const id = x.addPost({
+        authorId,
+        text: `@HarborPantry see you Saturday #${i}`,
+        createdAt: new Date(now - 3 * 3_600_000 - i * 60_000),
+        mentions: org.id,
+      });
+      byAuthor.set(id, authorId);
+    }
+    // X serves newest first, 100 to a page.
+    const newestFirst = [...byAuthor.keys()].sort((a, b) => (BigInt(b) > BigInt(a) ? 1 : -1));
+    const pages = [newestFirst.slice(0, 100), newestFirst.slice(100, 200), newestFirst.slice(200)];
+    const stored = async () =>
+      (await database.storage.withTenant(tenantId, (r) => r.mentions.listOpen(1000))).map((m) => m.postId).sort();
+    const poller = createMentionPoller({
+      storage: database.storage,
+      openSource: createXSource({ apiUrl: x.url }),
+      clock: { now: () => new Date(now) },
+      logger: silentLogger,
+      settings: DEFAULT_POLL_SETTINGS,
+    });
+    const mentionsPath = new RegExp(`/users/${org.id}/mentions$`);
+    const nextRound = () => {
+      now += 2 * 3_600_000; // past the longest poll interval
+      return poller.tick();
+    };
+
+    // Page 2 answers 500: page 1 stays stored, and the cursor stays on page 2.
+    x.failNext({ status: 500, path: mentionsPath, after: 1 });
+    await poller.tick();
+    expect(await stored()).toEqual([...(pages[0] ?? [])].sort());
+
+    // Next round, page 2 comes back cut in half: nothing more is stored, nothing is lost.
+    x.malformedNext({ path: mentionsPath });
+    await nextRound();
+    expect(await stored()).toHaveLength(100);
+
+    // Then page 2 comes whole but without one author (deleted meanwhile): their posts are skipped.
+    x.omitAuthorNext({ path: mentionsPath, authorId: "103" });
+    await nextRound();
+    const skipped = (pages[1] ?? []).filter((id) => byAuthor.get(id) === "103");
+    expect(skipped.length).toBeGreaterThan(0);
+    const expected = newestFirst.filter((id) => !skipped.includes(id)).sort();
+    expect(await stored()).toEqual(expected);
+
+    // Each round resumed at the page that failed: pages 1 and 3 were read once each.
+    const served = x.served("mentions", org.id);
+    expect(served.filter((id) => pages[0]?.includes(id))).toHaveLength(100);
+    expect(served.filter((id) => pages[2]?.includes(id))).toHaveLength(50);
+
+    // The stream is caught up: another round asks only for what is newer, and stores nothing.
+    await nextRound();
+    expect(await stored()).toEqual(expected);
+  });
 });

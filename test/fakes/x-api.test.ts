@@ -169,6 +169,19 @@ describe("fake X API", () => {
     expect(fake.requests.map((r) => r.status)).toEqual([429, 200, 200]);
   });
 
+  it("can let some matching requests through before holding one", async () => {
+    addMentions(3);
+    const hold = fake.holdNext(/\/mentions$/, { after: 2 });
+    expect((await get(`/2/users/${ORG.id}/mentions`)).status).toBe(200);
+    expect((await get(`/2/users/${ORG.id}/mentions`)).status).toBe(200);
+    const held = get(`/2/users/${ORG.id}/mentions`);
+    await hold.reached;
+    expect(fake.served("mentions")).toHaveLength(6);
+    hold.release();
+    expect((await held).status).toBe(200);
+    expect(fake.served("mentions")).toHaveLength(9);
+  });
+
   it("can leave an author out of includes while serving their tweets", async () => {
     addMentions(1);
     fake.omitAuthorNext({ authorId: JANE.id });

@@ -97,6 +97,8 @@ export interface ScriptedFailure {
   readonly status: 401 | 403 | 429 | 500 | 502 | 503;
   /** How many matching requests fail. Default 1. */
   readonly times?: number;
+  /** How many matching requests are answered normally first. Default 0. */
+  readonly after?: number;
   /** For a 429: the window resets this many seconds from now (`x-rate-limit-reset`). Default 900. */
   readonly retryAfterSeconds?: number;
 }
@@ -123,15 +125,18 @@ export interface FakeX {
   setRateLimit(endpoint: XEndpoint, limit: number): void;
   /** The next matching requests answer with this status and X's body for it, and have no effect. */
   failNext(failure: ScriptedFailure): void;
-  /** The next matching requests answer 200 with a JSON body cut in half. */
-  malformedNext(options?: { readonly path?: RegExp; readonly times?: number }): void;
+  /** The next matching requests (after `after` good ones) answer 200 with a JSON body cut in half. */
+  malformedNext(options?: { readonly path?: RegExp; readonly times?: number; readonly after?: number }): void;
   /**
    * The next matching responses leave this author (default: every author) out of
    * `includes.users`, as X does for a suspended or deleted account, while serving their tweets.
    */
   omitAuthorNext(options?: { readonly path?: RegExp; readonly authorId?: string; readonly times?: number }): void;
-  /** The next request matching `path` waits until released (so a test can stop a client mid-way). */
-  holdNext(path?: RegExp): Hold;
+  /**
+   * The next request matching `path` waits until released (so a test can stop a client mid-way);
+   * with `after`, that many matching requests are answered first (to stop it mid-pagination).
+   */
+  holdNext(path?: RegExp, options?: { readonly after?: number }): Hold;
   /** Ids of the posts delivered in 200s of this timeline (of one account, when given), in order. */
   served(endpoint: TimelineEndpoint, accountId?: string): string[];
   close(): Promise<void>;
@@ -410,6 +415,8 @@ interface StoredPost {
 interface Script {
   readonly path: RegExp | undefined;
   left: number;
+  /** Matching requests still to let by before this script applies. */
+  after: number;
 }
 
 interface HoldScript extends Script {
@@ -422,6 +429,10 @@ function takeScript<T extends Script>(queue: T[], path: string): T | undefined {
   const index = queue.findIndex((s) => s.path === undefined || s.path.test(path));
   const script = queue[index];
   if (script === undefined) return undefined;
+  if (script.after > 0) {
+    script.after -= 1;
+    return undefined;
+  }
   script.left -= 1;
   if (script.left <= 0) queue.splice(index, 1);
   return script;
@@ -530,18 +541,18 @@ class FakeXServer implements FakeX {
   }
 
   failNext(failure: ScriptedFailure): void {
-    this.failures.push({ path: failure.path, left: failure.times ?? 1, failure });
+    this.failures.push({ path: failure.path, left: failure.times ?? 1, after: failure.after ?? 0, failure });
   }
 
-  malformedNext(options: { readonly path?: RegExp; readonly times?: number } = {}): void {
-    this.malformed.push({ path: options.path, left: options.times ?? 1 });
+  malformedNext(options: { readonly path?: RegExp; readonly times?: number; readonly after?: number } = {}): void {
+    this.malformed.push({ path: options.path, left: options.times ?? 1, after: options.after ?? 0 });
   }
 
   omitAuthorNext(options: { readonly path?: RegExp; readonly authorId?: string; readonly times?: number } = {}): void {
-    this.omitAuthors.push({ path: options.path, left: options.times ?? 1, authorId: options.authorId });
+    this.omitAuthors.push({ path: options.path, left: options.times ?? 1, after: 0, authorId: options.authorId });
   }
 
-  holdNext(path?: RegExp): Hold {
+  holdNext(path?: RegExp, options: { readonly after?: number } = {}): Hold {
     let arrived = () => {};
     let release = () => {};
     const reached = new Promise<void>((resolve) => {
@@ -550,7 +561,7 @@ class FakeXServer implements FakeX {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    this.holds.push({ path, left: 1, arrived, released, release });
+    this.holds.push({ path, left: 1, after: options.after ?? 0, arrived, released, release });
     return { reached, release };
   }
 

@@ -50,7 +50,12 @@ export async function runTouchpoint(args: readonly string[], env: Record<string,
 export interface Serving {
   readonly url: string;
   readonly logs: () => string;
+  /** Settles with the exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
+  /** Asks it to drain and exit (SIGTERM), and waits. */
   stop(): Promise<number | null>;
+  /** Ends it at once, mid-work, as a crash or an OOM kill would (SIGKILL). */
+  kill(): void;
 }
 
 /** Starts `touchpoint serve` on a free port and resolves once it logs where it listens. */
@@ -75,10 +80,12 @@ export async function startTouchpoint(
   return {
     url,
     logs: () => logs,
+    exited: exited.then(([code]) => code),
     stop: async () => {
       child.kill("SIGTERM");
       const [code] = await exited;
       return code;
     },
+    kill: () => child.kill("SIGKILL"),
   };
 }
