@@ -25,6 +25,8 @@ describe("the CLI and server on PostgreSQL", () => {
     expect(demo.stdout).toContain("Touchpoint demo · PostgreSQL at 127.0.0.1");
     expect(demo.stdout).toContain("Imported 40 rows: 40 new, 0 updated, 0 unchanged.");
     expect(demo.stdout).toMatch(/40 contacts: 5 going cold · 1 due soon · 28 never touched · 6 in touch/);
+    // The recorded X mentions go through the poller's cross-tenant budget path as the app's login user.
+    expect(demo.stdout).toMatch(/✓ read [1-9]\d* mentions of @riversidefood through the poller/);
     expect(demo.stdout).not.toContain(database.appUrl);
 
     const server = await startTouchpoint(env);

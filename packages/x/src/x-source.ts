@@ -13,9 +13,10 @@ import {
   type SourceFailure,
 } from "@touchpoint/core";
 import { type ITwitterApiClientPlugin, TwitterApi, type TwitterApiv2 } from "twitter-api-v2";
-import { failureFrom, malformedBody, rateLimitFrom } from "./failures.js";
-import { decodePageToken, encodePageToken } from "./page-token.js";
-import { isRecord, newestIdOf, readTweets } from "./tweets.js";
+import { failureFrom, malformedBody } from "./failures.js";
+import { decodePageToken } from "./page-token.js";
+import { readTimelineResponse, readUserResponse } from "./responses.js";
+import { isRecord } from "./tweets.js";
 
 export const DEFAULT_X_API_URL = "https://api.x.com";
 
@@ -68,12 +69,6 @@ function xTime(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-function problemDetail(errors: unknown[]): string {
-  const first = errors.find(isRecord);
-  const detail = first && (typeof first.detail === "string" ? first.detail : first.message);
-  return typeof detail === "string" ? detail : "X answered with errors and no data";
-}
-
 interface JsonResponse {
   readonly body: Record<string, unknown>;
   readonly headers: IncomingHttpHeaders;
@@ -96,15 +91,7 @@ class XMentionSource implements MentionSource {
     if (!USERNAME.test(username)) return err({ kind: "not_found", detail: `"${handle}" is not an X handle` });
     const response = await this.get(`users/by/username/${username}`, {}, { notFoundOn404: true });
     if (!response.ok) return response;
-    const { body, headers } = response.value;
-    if (!isRecord(body.data)) {
-      // X answers an unknown or suspended handle with 200 and an `errors` list instead of `data`.
-      if (Array.isArray(body.errors)) return err({ kind: "not_found", detail: problemDetail(body.errors) });
-      return err(malformedBody(headers, "neither data nor errors"));
-    }
-    const { id, username: found, name } = body.data;
-    if (typeof id !== "string" || typeof found !== "string") return err(malformedBody(headers, "user without id"));
-    return ok({ externalUserId: id, handle: found, name: typeof name === "string" ? name : null });
+    return readUserResponse(response.value.body, response.value.headers);
   }
 
   mentions(accountUserId: string, page: PageRequest): Promise<Result<PostPage, SourceFailure>> {
@@ -124,30 +111,7 @@ class XMentionSource implements MentionSource {
 
     const response = await this.get(path, query, { notFoundOn404: false });
     if (!response.ok) return response;
-    const { body, headers } = response.value;
-    const data = body.data ?? [];
-    if (!Array.isArray(data)) return err(malformedBody(headers, "data is not a list"));
-    if (body.data === undefined && body.meta === undefined && Array.isArray(body.errors)) {
-      // An unknown (or deleted) account: 200 with a resource-not-found problem and nothing else.
-      const notFound = body.errors.some((e) => isRecord(e) && String(e.type).endsWith("/resource-not-found"));
-      const detail = problemDetail(body.errors);
-      return err(
-        notFound ? { kind: "not_found", detail } : { kind: "unavailable", detail, rateLimit: rateLimitFrom(headers) },
-      );
-    }
-
-    const meta = isRecord(body.meta) ? body.meta : {};
-    const { posts, skipped } = readTweets(data, body.includes);
-    const newestId =
-      token?.newestId ?? (typeof meta.newest_id === "string" ? meta.newest_id : null) ?? newestIdOf(data);
-    const next = typeof meta.next_token === "string" && meta.next_token !== "" ? meta.next_token : null;
-    return ok({
-      posts,
-      skipped,
-      newestId,
-      nextToken: next === null ? null : encodePageToken({ newestId, xToken: next }),
-      rateLimit: rateLimitFrom(headers),
-    });
+    return readTimelineResponse(response.value.body, response.value.headers, token);
   }
 
   /** One GET, exactly one page: every problem comes back as a failure value, never as a throw. */

@@ -1,22 +1,38 @@
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import {
+  type BotSignal,
+  botSignals,
   type Clock,
+  type Contact,
+  connectXAccount,
   createTenant,
+  DEFAULT_POLL_SETTINGS,
+  describeBotSignals,
+  isLikelyBot,
+  type Logger,
+  listOpenMentions,
   listRelationships,
   logTouch,
+  type Mention,
   parseCommand,
+  pollAccount,
+  segmentWeight,
   summarizeRelationship,
   systemClock,
   type Tenant,
 } from "@touchpoint/core";
+import { createRecordedXSource, readXRecording } from "@touchpoint/x";
 import type { Command } from "commander";
 import { DateTime } from "luxon";
 import type { OpenDatabase } from "../database.js";
-import { type CliContext, CliError, withDatabase } from "./context.js";
+import { type CliContext, CliError, plural, withDatabase } from "./context.js";
 import { describeImport, importContactsFile } from "./import-contacts.js";
 import { renderOverview, renderRelationship } from "./render.js";
 
 export const SAMPLE_CONTACTS = fileURLToPath(new URL("../../fixtures/sample-contacts.csv", import.meta.url));
+/** X API v2 responses recorded for the sample organization's account, replayed through the real poll. */
+export const SAMPLE_X_MENTIONS = fileURLToPath(new URL("../../fixtures/x-mentions.json", import.meta.url));
 
 const DEMO_ORG = {
   platform: "slack",
@@ -25,6 +41,16 @@ const DEMO_ORG = {
   timeZone: "America/New_York",
 } as const;
 const DEMO_STAFF = { amy: "U0DEMOAMY", jordan: "U0DEMOJORDAN", priya: "U0DEMOPRIYA" } as const;
+
+/** The recording's account, and what stands in for its bearer token (stored encrypted like a real one). */
+const DEMO_X = { handle: "RiversideFood", credentials: "demo-recording" } as const;
+/**
+ * Between demo runs the account stays paused: `touchpoint serve` on the same data must not take the
+ * placeholder credentials to X (it would be refused, and the account paused as revoked).
+ */
+const DEMO_X_PAUSED = "the demo's X account replays apps/server/fixtures/x-mentions.json; `pnpm demo` reads it";
+/** How many open mentions the demo names, of contacts and of new voices; the rest are counted. */
+const SHOWN = { contacts: 3, newVoices: 2 } as const;
 
 /**
  * What the team logged in the last few months, as they would type it in Slack. `{date}` becomes the
@@ -124,6 +150,136 @@ export async function runDemo(db: OpenDatabase, clock: Clock, print: (text: stri
   );
   if (!jane.ok) throw new CliError(jane.error.message);
   print(renderRelationship(jane.value, now));
+
+  // Last, so the relationships above are what the team logged by hand; the X touches join them from the next run.
+  print("");
+  await readSampleMentions(db, clock, tenant, print);
+}
+
+/**
+ * Connects the sample organization's X account to a replay of recorded X API v2 responses and runs
+ * one poll: the same connect, poll and ingest a live account goes through, without network or token.
+ */
+async function readSampleMentions(
+  db: OpenDatabase,
+  clock: Clock,
+  tenant: Tenant,
+  print: (text: string) => void,
+): Promise<void> {
+  const step = (text: string) => print(`✓ ${text}`);
+  const recording = readXRecording(JSON.parse(await readFile(SAMPLE_X_MENTIONS, "utf8")));
+  const openSource = createRecordedXSource(recording, { now: () => clock.now() });
+
+  const earlier = await db.storage.withTenant(tenant.id, (r) => r.socialAccounts.list());
+  const connected = await connectXAccount(
+    { storage: db.storage, openSource },
+    { tenantId: tenant.id, handle: DEMO_X.handle, bearerToken: DEMO_X.credentials, actorId: null },
+  );
+  if (!connected.ok) throw new CliError(`the sample X account did not connect: ${connected.error.message}`);
+  const account = connected.value;
+  const again = earlier.some((a) => a.id === account.id);
+  step(
+    `${again ? "found" : "connected"} @${account.handle} on X, replaying recorded X API v2 responses (apps/server/fixtures/x-mentions.json)`,
+  );
+
+  const problems: string[] = [];
+  const logger: Logger = {
+    debug: () => {},
+    info: () => {},
+    warn: (details, message) => problems.push(`${message ?? ""} ${JSON.stringify(details)}`),
+    error: (details, message) => problems.push(`${message ?? ""} ${JSON.stringify(details)}`),
+  };
+  const outcome = await pollAccount(
+    { storage: db.storage, openSource, clock, logger, settings: DEFAULT_POLL_SETTINGS },
+    { tenantId: tenant.id, accountId: account.id },
+  );
+  await db.storage.withTenant(tenant.id, (r) => r.socialAccounts.pause(account.id, DEMO_X_PAUSED));
+  if (outcome.kind !== "polled" || problems.length > 0) {
+    throw new CliError(`the recorded X mentions did not read cleanly (${outcome.kind}): ${problems.join("; ")}`);
+  }
+  const { mentions, ownPosts } = outcome;
+  if (mentions.stored === 0) {
+    step(`read 0 new mentions of @${account.handle} (already read by an earlier run, nothing stored twice)`);
+  } else {
+    step(
+      `read ${plural(mentions.stored, "mention")} of @${account.handle} through the poller: ${mentions.touchpoints} from contacts, each logged as a touch · ${mentions.answered + ownPosts.answered} already answered`,
+    );
+  }
+  print(await renderWaiting(db, clock, tenant));
+}
+
+/** The open mentions as the nudge ranks them: contacts by segment, new voices by reach, likely bots set aside. */
+async function renderWaiting(db: OpenDatabase, clock: Clock, tenant: Tenant): Promise<string> {
+  const now = clock.now();
+  const { mentions } = await listOpenMentions({ storage: db.storage }, { tenantId: tenant.id, limit: 1000 });
+  const contacts = new Map<string, Contact>();
+  for (const contact of await db.storage.withTenant(tenant.id, (r) => r.contacts.list({ includeArchived: true }))) {
+    contacts.set(contact.id, contact);
+  }
+  const known: { mention: Mention; contact: Contact }[] = [];
+  const newVoices: Mention[] = [];
+  const bots: { mention: Mention; signals: BotSignal[] }[] = [];
+  for (const mention of mentions) {
+    const contact = mention.contactId === null ? undefined : contacts.get(mention.contactId);
+    const signals = botSignals(mention.author, now);
+    if (contact) known.push({ mention, contact });
+    else if (isLikelyBot(signals)) bots.push({ mention, signals });
+    else newVoices.push(mention);
+  }
+  // Within a segment the longest wait comes first, as listOpenMentions orders them.
+  known.sort((a, b) => segmentWeight(b.contact.segment) - segmentWeight(a.contact.segment));
+  newVoices.sort((a, b) => (b.author.followers ?? 0) - (a.author.followers ?? 0));
+  bots.sort((a, b) => b.signals.length - a.signals.length);
+
+  const line = (mention: Mention, who: string) => `• ${who} · ${ago(mention.postedAt, now)}${quote(mention.text)}`;
+  const more = (count: number, what: string) => (count > 0 ? [`  and ${count} more ${what}`] : []);
+  const out = [
+    `WAITING FOR A REPLY ON X (${known.length + newVoices.length + bots.length}) — ${known.length} from contacts · ${plural(newVoices.length, "new voice")} · ${plural(bots.length, "likely bot")}`,
+    ...known
+      .slice(0, SHOWN.contacts)
+      .map(({ mention, contact }) =>
+        line(mention, [contact.name, contact.segment, `@${mention.author.handle}`].filter(Boolean).join(" · ")),
+      ),
+    ...more(known.length - SHOWN.contacts, "from contacts"),
+    ...newVoices
+      .slice(0, SHOWN.newVoices)
+      .map((mention) =>
+        line(
+          mention,
+          `${mention.author.name ?? `@${mention.author.handle}`} · new voice · ${reach(mention.author.followers)}`,
+        ),
+      ),
+    ...more(newVoices.length - SHOWN.newVoices, "new voices"),
+  ];
+  const [first] = bots;
+  if (first) {
+    const rest = bots.length > 1 ? `; and ${bots.length - 1} more` : "";
+    out.push(
+      `Skipped: ${plural(bots.length, "likely bot")} (@${first.mention.author.handle}: ${describeBotSignals(first.signals)}${rest})`,
+    );
+  }
+  return out.join("\n");
+}
+
+function ago(at: Date, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - at.getTime()) / 60_000));
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  const days = Math.floor(minutes / (24 * 60));
+  return days === 1 ? "1 day ago" : `${days} days ago`;
+}
+
+function reach(followers: number | null): string {
+  if (followers === null) return "followers unknown";
+  const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(followers);
+  return `${compact.toLowerCase()} followers`;
+}
+
+const QUOTE_WIDTH = 48;
+
+function quote(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return ` “${flat.length > QUOTE_WIDTH ? `${flat.slice(0, QUOTE_WIDTH - 1)}…` : flat}”`;
 }
 
 export function registerDemo(program: Command, context: () => CliContext): void {
