@@ -1,9 +1,10 @@
 /**
- * pnpm bench [import] [slack]: each figure beside a baseline measured in the same run, as a ratio,
+ * pnpm bench [import] [slack] [ingest]: each figure beside a baseline measured in the same run, as a ratio,
  * so the numbers mean the same on a laptop and on CI. `pnpm bench` starts a throwaway PostgreSQL
  * when it can; the Slack load test needs one. BENCH_SECONDS shortens the load test (default 30).
  */
 import { runImportBench } from "./import-contacts.js";
+import { runIngestBench } from "./ingest-mentions.js";
 import { benchSlackTouch, type LoadFigures } from "./slack-touch.js";
 
 const P99_TARGET_MS = 150;
@@ -49,6 +50,10 @@ if (wanted("import")) missed.push(...(await runImportBench()));
 if (wanted("slack")) {
   if (wanted("import")) console.log("");
   missed.push(...(await runSlackBench()));
+}
+if (wanted("ingest")) {
+  if (wanted("import") || wanted("slack")) console.log("");
+  missed.push(...(await runIngestBench()));
 }
 console.log(`\npeak memory of the bench process (RSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 if (missed.length > 0) {

@@ -38,12 +38,15 @@ export interface PollerDirectory {
   /**
    * Takes one request from a credential's budget for an endpoint, unless that would spend more
    * than `share` of it before it resets or the platform said to wait: then says until when.
+   * `observed`, what the previous response's headers said, is recorded first, in the same step
+   * (as `recordBudget` would), so a page costs one trip to the budget rather than two.
    */
   reserveRequest(input: {
     readonly budgetKey: string;
     readonly endpoint: string;
     readonly now: Date;
     readonly share: number;
+    readonly observed?: RateLimit | null;
   }): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly until: Date }>;
   /** What the platform's headers said (and, after a 429, not before when). */
   recordBudget(input: {
@@ -143,6 +146,14 @@ export interface ContactRepository {
     platform: IdentityPlatform,
     keys: { readonly externalUserIds: readonly string[]; readonly handles: readonly string[] },
   ): Promise<{ readonly contactId: string; readonly externalUserId: string | null; readonly handle: string | null }[]>;
+  /**
+   * Records the platform's user id on identities known only by handle (handles change; the id
+   * does not). An id another identity already holds is left alone.
+   */
+  learnExternalUserIds(
+    platform: IdentityPlatform,
+    learned: readonly { readonly handle: string; readonly externalUserId: string }[],
+  ): Promise<void>;
   /** Contacts with this normalized handle on any platform (X handles and aliases). Not archived. */
   findByHandle(handle: string): Promise<Contact[]>;
   /** Case-insensitive exact name match. Not archived. Lists of contacts come in `compareContacts` order. */

@@ -146,7 +146,8 @@ export class InMemoryStorage implements Storage {
       }
       return due.map((row) => ({ tenantId: row.account.tenantId, accountId: row.account.id }));
     },
-    reserveRequest: async ({ budgetKey, endpoint, now, share }) => {
+    reserveRequest: async ({ budgetKey, endpoint, now, share, observed }) => {
+      if (observed) await this.poller.recordBudget({ budgetKey, endpoint, rateLimit: observed, blockedUntil: null });
       const budget = this.state.budgets.get(`${budgetKey}:${endpoint}`);
       if (!budget) return { allowed: true };
       if (budget.blockedUntil && budget.blockedUntil > now) return { allowed: false, until: budget.blockedUntil };
@@ -311,6 +312,21 @@ export class InMemoryStorage implements Storage {
             )
             .map((i) => ({ contactId: c.id, externalUserId: i.externalUserId, handle: i.handle })),
         ),
+      learnExternalUserIds: async (platform, learned) => {
+        for (const { handle, externalUserId } of learned) {
+          const taken = own(s().contacts).some((c) =>
+            c.identities.some((i) => i.platform === platform && i.externalUserId === externalUserId),
+          );
+          const holder = own(s().contacts).find((c) =>
+            c.identities.some((i) => i.platform === platform && i.handle === handle && i.externalUserId === null),
+          );
+          if (taken || !holder) continue;
+          const identities = holder.identities.map((i) =>
+            i.platform === platform && i.handle === handle ? { ...i, externalUserId } : i,
+          );
+          s().contacts.set(holder.id, { ...holder, identities });
+        }
+      },
       findByHandle: async (handle) =>
         own(s().contacts)
           .filter((c) => !c.archived && c.identities.some((i) => i.handle === handle))

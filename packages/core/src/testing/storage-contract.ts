@@ -522,6 +522,25 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(after[0]?.assignee).toBeNull();
       });
 
+      it("learns X user ids for identities known by handle, never taking one another identity holds", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const jane = await r.contacts.create({ name: "Jane", identities: [x("janedoe", null)] });
+          const raj = await r.contacts.create({ name: "Raj", identities: [x("raj", "43")] });
+          const old = await r.contacts.create({ name: "Old", identities: [x("oldname", null)] });
+          await r.contacts.learnExternalUserIds("x", [
+            { handle: "janedoe", externalUserId: "42" },
+            { handle: "raj", externalUserId: "99" },
+            { handle: "oldname", externalUserId: "43" },
+          ]);
+          const ids = async (id: string) => (await r.contacts.get(id))?.identities.map((i) => i.externalUserId);
+          expect(await ids(jane.id)).toEqual(["42"]);
+          expect(await ids(raj.id)).toEqual(["43"]);
+          expect(await ids(old.id)).toEqual([null]);
+        });
+      });
+
       it("keeps own posts once and finds the replies among them", async () => {
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);

@@ -30,6 +30,31 @@ const ownReply = (postId: string, to: { postId: string; userId: string; conversa
   });
 
 describe("ingestMentions", () => {
+  it("remembers the X user id of a contact found by handle, so a later handle change still finds them", async () => {
+    const jane = await seedContact(w, { name: "Jane Doe", identities: [xId("janedoe")] });
+    await ingest([incomingPost("1", "JaneDoe", "101")]);
+    expect((await w.storage.withTenant(w.tenantId, (r) => r.contacts.get(jane.id)))?.identities).toEqual([
+      xId("janedoe", "101"),
+    ]);
+    // She renames herself on X; her posts still reach her.
+    await ingest([incomingPost("2", "jane_runs", "101")]);
+    const stored = await mentions();
+    expect(stored.map((m) => [m.postId, m.contactId])).toEqual([
+      ["1", jane.id],
+      ["2", jane.id],
+    ]);
+  });
+
+  it("leaves a user id alone that another contact already holds", async () => {
+    const jane = await seedContact(w, { name: "Jane Doe", identities: [xId("janedoe", "101")] });
+    const other = await seedContact(w, { name: "Old Handle", identities: [xId("oldhandle")] });
+    await ingest([incomingPost("1", "oldhandle", "101")]);
+    expect((await mentions())[0]?.contactId).toBe(jane.id);
+    expect((await w.storage.withTenant(w.tenantId, (r) => r.contacts.get(other.id)))?.identities).toEqual([
+      xId("oldhandle"),
+    ]);
+  });
+
   it("stores each post once and logs an inbound touch only for known contacts", async () => {
     const jane = await seedContact(w, { name: "Jane Doe", identities: [xId("janedoe", "101")] });
     const page = [incomingPost("1", "janedoe", "101"), incomingPost("2", "stranger", "555")];

@@ -53,7 +53,7 @@ export async function ingestMentions(
   const posts = dedupe(input.posts.filter((post) => post.author.externalUserId !== account.externalUserId));
   if (posts.length === 0) return { stored: 0, touchpoints: 0, answered: 0 };
 
-  const contactOf = await resolveAuthors(repos, account, posts);
+  const { contactOf, learning } = await resolveAuthors(repos, account, posts);
   const mentions: NewMention[] = posts.map((post) => ({
     platform: account.platform,
     postId: post.postId,
@@ -65,7 +65,7 @@ export async function ingestMentions(
     kind: mentionKind(post, account),
     conversationId: post.conversationId,
   }));
-  const fresh = await repos.mentions.insertMany(mentions);
+  const [fresh] = await Promise.all([repos.mentions.insertMany(mentions), learning]);
   const stored = mentions.filter((mention) => fresh.has(mention.postId));
 
   const touches: NewTouchpoint[] = stored.flatMap((mention) =>
@@ -84,10 +84,13 @@ export async function ingestMentions(
           },
         ],
   );
-  const touchpoints = touches.length > 0 ? await repos.touchpoints.recordMany(touches) : 0;
-
   // A reply can be read before the mention it answers (the two come from different endpoints).
-  const answered = await answerFromStoredReplies(repos, account, stored);
+  // Neither needs the other's result, so both are sent at once: on Postgres the look-up for stored
+  // replies rides behind the touchpoint insert in the same round trip, in the same transaction.
+  const [touchpoints, answered] = await Promise.all([
+    touches.length > 0 ? repos.touchpoints.recordMany(touches) : 0,
+    answerFromStoredReplies(repos, account, stored),
+  ]);
   return { stored: stored.length, touchpoints, answered };
 }
 
@@ -176,18 +179,38 @@ async function resolveAuthors(
   repos: TenantRepositories,
   account: SocialAccount,
   posts: readonly IncomingPost[],
-): Promise<(post: IncomingPost) => string | null> {
+): Promise<{ contactOf: (post: IncomingPost) => string | null; learning: Promise<void> }> {
   const holders = await repos.contacts.identityHolders(account.platform, {
     externalUserIds: unique(posts.map((post) => post.author.externalUserId)),
     handles: unique(posts.map((post) => post.author.handle.toLowerCase())),
   });
   const byUserId = new Map<string, string>();
-  const byHandle = new Map<string, string>();
+  const byHandle = new Map<string, { readonly contactId: string; readonly knowsUserId: boolean }>();
   for (const holder of holders) {
     if (holder.externalUserId !== null) byUserId.set(holder.externalUserId, holder.contactId);
-    if (holder.handle !== null && !byHandle.has(holder.handle)) byHandle.set(holder.handle, holder.contactId);
+    if (holder.handle !== null && !byHandle.has(holder.handle)) {
+      byHandle.set(holder.handle, { contactId: holder.contactId, knowsUserId: holder.externalUserId !== null });
+    }
   }
-  return (post) => byUserId.get(post.author.externalUserId) ?? byHandle.get(post.author.handle.toLowerCase()) ?? null;
+  // A contact found by handle alone learns the author's user id, so a later handle change still finds them.
+  const learned = new Map<string, string>();
+  for (const { author } of posts) {
+    const handle = author.handle.toLowerCase();
+    const holder = byHandle.get(handle);
+    if (!byUserId.has(author.externalUserId) && holder && !holder.knowsUserId)
+      learned.set(handle, author.externalUserId);
+  }
+  // Sent alongside the page's insert: nothing in the page depends on it.
+  const learning =
+    learned.size > 0
+      ? repos.contacts.learnExternalUserIds(
+          account.platform,
+          [...learned].map(([handle, externalUserId]) => ({ handle, externalUserId })),
+        )
+      : Promise.resolve();
+  const contactOf = (post: IncomingPost) =>
+    byUserId.get(post.author.externalUserId) ?? byHandle.get(post.author.handle.toLowerCase())?.contactId ?? null;
+  return { contactOf, learning };
 }
 
 function keysOf(replies: readonly OwnPost[]) {

@@ -1,4 +1,4 @@
-import type { PageRequest, SourceFailure } from "../domain/post.js";
+import type { PageRequest, RateLimit, SourceFailure } from "../domain/post.js";
 import type {
   Clock,
   Logger,
@@ -134,6 +134,8 @@ async function readStream(
   const endpoint = ENDPOINT[stream];
   let progress: StreamProgress = state[stream];
   let counts: IngestCounts = { stored: 0, touchpoints: 0, answered: 0 };
+  // The last page's rate-limit headers ride with the next reservation, or are recorded at the end.
+  let observed: RateLimit | null = null;
 
   for (let page = 0; page < settings.maxPagesPerPoll; page++) {
     const budget = await storage.poller.reserveRequest({
@@ -141,7 +143,9 @@ async function readStream(
       endpoint,
       now: clock.now(),
       share: settings.budgetShare,
+      observed,
     });
+    observed = null;
     if (!budget.allowed) return { counts, waitUntil: budget.until, failure: null };
 
     const request: PageRequest = {
@@ -171,14 +175,7 @@ async function readStream(
     }
 
     const { value } = result;
-    if (value.rateLimit) {
-      await storage.poller.recordBudget({
-        budgetKey: source.budgetKey,
-        endpoint,
-        rateLimit: value.rateLimit,
-        blockedUntil: null,
-      });
-    }
+    observed = value.rateLimit;
     for (const skipped of value.skipped) logger.warn({ ...log, stream, ...skipped }, "X item skipped");
 
     const pendingNewestId = progress.pendingNewestId ?? value.newestId;
@@ -188,8 +185,11 @@ async function readStream(
         : { sinceId: progress.sinceId, nextToken: value.nextToken, pendingNewestId };
     const stored = await storage.withTenant(account.tenantId, async (r) => {
       const ingest = stream === "mentions" ? ingestMentions : ingestOwnPosts;
-      const result = await ingest(r, { account, posts: value.posts });
-      await r.socialAccounts.saveProgress(account.id, stream, next);
+      // One transaction: the cursor moves only if the page is stored (sent together, one round trip fewer).
+      const [result] = await Promise.all([
+        ingest(r, { account, posts: value.posts }),
+        r.socialAccounts.saveProgress(account.id, stream, next),
+      ]);
       return result;
     });
     counts = {
@@ -199,6 +199,14 @@ async function readStream(
     };
     progress = next;
     if (next.nextToken === null) break;
+  }
+  if (observed) {
+    await storage.poller.recordBudget({
+      budgetKey: source.budgetKey,
+      endpoint,
+      rateLimit: observed,
+      blockedUntil: null,
+    });
   }
   return { counts, waitUntil: null, failure: null };
 }

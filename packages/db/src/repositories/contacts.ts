@@ -2,7 +2,7 @@ import { type ContactRepository, compareContacts, type Identity } from "@touchpo
 import { and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { queryRows, type Transaction } from "../client.js";
 import { contactIdentities, contacts, touchpoints } from "../schema.js";
-import { insertContacts } from "./bulk-insert.js";
+import { columnOf, insertContacts } from "./bulk-insert.js";
 import { CONTACT_COLUMNS, type ContactRow, contactColumns, toContact } from "./rows.js";
 
 export function contactRepository(tx: Transaction, tenantId: string): ContactRepository {
@@ -87,16 +87,32 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
       if (keys.externalUserIds.length === 0 && keys.handles.length === 0) return [];
       const rows = await queryRows<{ contact_id: string; external_user_id: string | null; handle: string | null }>(
         tx,
+        // Two index look-ups rather than one OR, which a planner without fresh statistics scans for.
         sql`select contact_id, external_user_id, handle from contact_identities
             where tenant_id = ${tenantId} and platform = ${platform}
-              and (external_user_id = any(${sql.param([...keys.externalUserIds])}::text[])
-                   or handle = any(${sql.param([...keys.handles])}::text[]))`,
+              and external_user_id = any(${sql.param([...keys.externalUserIds])}::text[])
+            union
+            select contact_id, external_user_id, handle from contact_identities
+            where tenant_id = ${tenantId} and platform = ${platform}
+              and handle = any(${sql.param([...keys.handles])}::text[])`,
       );
       return rows.map((row) => ({
         contactId: row.contact_id,
         externalUserId: row.external_user_id,
         handle: row.handle,
       }));
+    },
+
+    async learnExternalUserIds(platform, learned) {
+      if (learned.length === 0) return;
+      await tx.execute(sql`
+        update contact_identities i set external_user_id = l.external_user_id
+        from unnest(${columnOf(learned, (l) => l.handle)}::text[], ${columnOf(learned, (l) => l.externalUserId)}::text[])
+          as l(handle, external_user_id)
+        where i.tenant_id = ${tenantId} and i.platform = ${platform} and i.handle = l.handle
+          and i.external_user_id is null
+          and not exists (select 1 from contact_identities t where t.tenant_id = ${tenantId}
+            and t.platform = ${platform} and t.external_user_id = l.external_user_id)`);
     },
 
     async findByHandle(handle) {

@@ -1,6 +1,6 @@
-import type { PollerDirectory } from "@touchpoint/core";
+import type { PollerDirectory, RateLimit } from "@touchpoint/core";
 import { sql } from "drizzle-orm";
-import { type Database, queryRows } from "../client.js";
+import { type Database, queryRows, type Transaction } from "../client.js";
 import { asSystem } from "../scopes.js";
 import { toDate } from "./rows.js";
 
@@ -33,45 +33,71 @@ export function pollerDirectory(db: Database): PollerDirectory {
         return rows.map((row) => ({ tenantId: row.tenant_id, accountId: row.id }));
       }),
 
-    reserveRequest: ({ budgetKey, endpoint, now, share }) =>
+    reserveRequest: ({ budgetKey, endpoint, now, share, observed }) =>
       asSystem(db, async (tx) => {
-        // The row stays locked to the end of the transaction: replicas sharing a credential
-        // cannot both take its last request.
-        const [budget] = await queryRows<{
-          limit: number | null;
-          remaining: number | null;
-          reset_at: Date | string | null;
-          blocked_until: Date | string | null;
-        }>(
-          tx,
-          sql`select "limit", remaining, reset_at, blocked_until from request_budgets
-              where budget_key = ${budgetKey} and endpoint = ${endpoint} for update`,
-        );
-        if (!budget) return { allowed: true };
+        const at = now.toISOString();
+        // The observation (if any) and the reservation go out together; the reservation is one
+        // statement that locks the budget row, so replicas sharing a credential cannot both take
+        // its last request. It spends only when the budget is known, current and not used up.
+        const [, [budget]] = await Promise.all([
+          observed ? upsertBudget(tx, { budgetKey, endpoint, rateLimit: observed, blockedUntil: null }) : null,
+          queryRows<{
+            limit: number | null;
+            remaining: number | null;
+            reset_at: Date | string | null;
+            blocked_until: Date | string | null;
+            spent: boolean;
+          }>(
+            tx,
+            sql`
+              with budget as (
+                select "limit", remaining, reset_at, blocked_until from request_budgets
+                where budget_key = ${budgetKey} and endpoint = ${endpoint} for update
+              ), spend as (
+                update request_budgets r set remaining = r.remaining - 1, updated_at = now()
+                from budget b
+                where r.budget_key = ${budgetKey} and r.endpoint = ${endpoint}
+                  and (b.blocked_until is null or b.blocked_until <= ${at}::timestamptz)
+                  and b.reset_at > ${at}::timestamptz
+                  -- What is spent stays under the share of the budget, counting this request.
+                  and b."limit" - b.remaining + 1 < b."limit" * ${share}::float8
+                returning 1
+              )
+              select "limit", remaining, reset_at, blocked_until, exists (select 1 from spend) as spent from budget`,
+          ),
+        ]);
+        if (!budget || budget.spent) return { allowed: true };
         const blockedUntil = budget.blocked_until === null ? null : toDate(budget.blocked_until);
         if (blockedUntil && blockedUntil > now) return { allowed: false, until: blockedUntil };
         const resetAt = budget.reset_at === null ? null : toDate(budget.reset_at);
+        // Nothing known to count against (no limit seen yet, or its window has passed): go ahead.
         if (!resetAt || resetAt <= now || budget.limit === null || budget.remaining === null) return { allowed: true };
-        // What is spent stays under `share` of the budget, counting this request.
-        if (budget.limit - budget.remaining + 1 >= budget.limit * share) return { allowed: false, until: resetAt };
-        await tx.execute(sql`update request_budgets set remaining = remaining - 1, updated_at = now()
-                             where budget_key = ${budgetKey} and endpoint = ${endpoint}`);
-        return { allowed: true };
+        return { allowed: false, until: resetAt };
       }),
 
-    recordBudget: ({ budgetKey, endpoint, rateLimit, blockedUntil }) =>
-      asSystem(db, async (tx) => {
-        await tx.execute(sql`
-          insert into request_budgets (budget_key, endpoint, "limit", remaining, reset_at, blocked_until)
-          values (${budgetKey}, ${endpoint}, ${rateLimit?.limit ?? null}, ${rateLimit?.remaining ?? null},
-                  ${rateLimit ? rateLimit.resetAt.toISOString() : null}::timestamptz,
-                  ${blockedUntil ? blockedUntil.toISOString() : null}::timestamptz)
-          on conflict (budget_key, endpoint) do update set
-            "limit" = coalesce(excluded."limit", request_budgets."limit"),
-            remaining = coalesce(excluded.remaining, request_budgets.remaining),
-            reset_at = coalesce(excluded.reset_at, request_budgets.reset_at),
-            blocked_until = coalesce(excluded.blocked_until, request_budgets.blocked_until),
-            updated_at = now()`);
-      }),
+    recordBudget: (input) => asSystem(db, (tx) => upsertBudget(tx, input)),
   };
+}
+
+async function upsertBudget(
+  tx: Transaction,
+  input: {
+    readonly budgetKey: string;
+    readonly endpoint: string;
+    readonly rateLimit: RateLimit | null;
+    readonly blockedUntil: Date | null;
+  },
+): Promise<void> {
+  const { budgetKey, endpoint, rateLimit, blockedUntil } = input;
+  await tx.execute(sql`
+    insert into request_budgets (budget_key, endpoint, "limit", remaining, reset_at, blocked_until)
+    values (${budgetKey}, ${endpoint}, ${rateLimit?.limit ?? null}, ${rateLimit?.remaining ?? null},
+            ${rateLimit ? rateLimit.resetAt.toISOString() : null}::timestamptz,
+            ${blockedUntil ? blockedUntil.toISOString() : null}::timestamptz)
+    on conflict (budget_key, endpoint) do update set
+      "limit" = coalesce(excluded."limit", request_budgets."limit"),
+      remaining = coalesce(excluded.remaining, request_budgets.remaining),
+      reset_at = coalesce(excluded.reset_at, request_budgets.reset_at),
+      blocked_until = coalesce(excluded.blocked_until, request_budgets.blocked_until),
+      updated_at = now()`);
 }

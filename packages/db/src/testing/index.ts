@@ -31,6 +31,6 @@ export async function sharedEmbeddedStorage() {
 
 /** Raw SQL for tests that look underneath the repositories (is it encrypted? is the index used?). */
 export { sql } from "drizzle-orm";
-export { insertContactsPlain } from "./baseline.js";
+export { insertContactsPlain, type MentionCopier, openMentionCopier } from "./baseline.js";
 export { type FreshDatabase, freshDatabase } from "./postgres.js";
 export { describeRowLevelSecurity } from "./row-level-security.js";
