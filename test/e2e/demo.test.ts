@@ -6,6 +6,7 @@ import { sql } from "@touchpoint/db/testing";
 import { loadEnv, openDatabase } from "@touchpoint/server/testing";
 import { createRecordedXSource, readXRecording } from "@touchpoint/x";
 import { describe, expect, it } from "vitest";
+import { blockProblems } from "../fakes/slack-web-api.js";
 import { REPO_ROOT, runTouchpoint } from "../support/processes.js";
 import { tempDir } from "../support/temp.js";
 
@@ -74,7 +75,9 @@ describe("pnpm demo, on the embedded default", () => {
     expect(x.openBots.length).toBeGreaterThanOrEqual(5);
     const open = x.mentions.length - x.answered.length;
     const openFromContacts = x.fromContacts.filter((t) => !x.answered.includes(t)).length;
-    const waiting = `WAITING FOR A REPLY ON X (${open}) — ${openFromContacts} from contacts · ${open - openFromContacts - x.openBots.length} new voices · ${x.openBots.length} likely bots`;
+    // The daily nudge it ends with: contacts waiting, new voices (bots set aside), going cold.
+    const waiting = `WAITING FOR A REPLY (${openFromContacts})`;
+    const newVoices = `NEW VOICES (${open - openFromContacts - x.openBots.length})`;
 
     const first = await runTouchpoint(["demo"], env);
     expect(first.stderr).not.toMatch(/error/i);
@@ -92,8 +95,19 @@ describe("pnpm demo, on the embedded default", () => {
     expect(first.stdout).toContain(
       `✓ read ${x.mentions.length} mentions of @riversidefood through the poller: ${x.fromContacts.length} from contacts, each logged as a touch · ${x.answered.length} already answered`,
     );
+    expect(first.stdout).toContain("Good morning, Riverside Food Bank — ");
     expect(first.stdout).toContain(waiting);
+    expect(first.stdout).toContain(newVoices);
+    expect(first.stdout).toContain("GOING COLD (5)");
     expect(first.stdout).toContain(`Skipped: ${x.openBots.length} likely bots (@`);
+    const blockKit = JSON.parse(await readFile(join(dataDir, "demo-nudge.slack.json"), "utf8")) as {
+      text: string;
+      blocks: unknown[];
+    };
+    expect(blockProblems(blockKit.blocks)).toEqual([]);
+    expect(blockKit.text).toBe(
+      `${openFromContacts} waiting for a reply, 5 going cold, ${open - openFromContacts - x.openBots.length} new voices`,
+    );
 
     const second = await runTouchpoint(["demo"], env);
     expect(second.code).toBe(0);
@@ -104,6 +118,7 @@ describe("pnpm demo, on the embedded default", () => {
     expect(second.stdout).toContain("✓ found @riversidefood on X");
     expect(second.stdout).toContain("✓ read 0 new mentions of @riversidefood (already read by an earlier run");
     expect(second.stdout).toContain(waiting);
+    expect(second.stdout).toContain(newVoices);
 
     const database = await openDatabase(loadEnv(env), () => {});
     try {

@@ -289,8 +289,14 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     expect(card.text).toContain("major donor");
     expect(card.text).toContain("Last 90 days: 1 touches");
     await command(riverside, "/contact", "add Omar Quiet omar@example.org segment:board");
+    const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+    await command(riverside, "/touch", `omar@example.org met about the board retreat ${fortyDaysAgo}`);
+    // Today's nudge, privately, from the same composer as the morning post.
     const nudges = await command(riverside, "/nudges", "");
-    expect(nudges.reply.text).toMatch(/going cold|All caught up/);
+    expect(nudges.text).toContain("Good morning, Riverside Food Bank");
+    expect(nudges.text).toContain("*Going cold*");
+    expect(nudges.text).toMatch(/\*Omar Quiet\* · board · 4\d days since the last touch \(cadence 30\)/);
+    expect(nudges.reply.text).toMatch(/^\d+ waiting for a reply, \d+ going cold, \d+ new voices$/);
   });
 
   it("lists in the Home tab the open mentions assigned to you or from contacts you own", async () => {

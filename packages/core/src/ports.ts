@@ -1,4 +1,5 @@
 import type { Contact, ContactPatch, NewContact } from "./domain/contact.js";
+import type { MentionActivity } from "./domain/digest.js";
 import type { LastTouch, TouchCounts } from "./domain/health.js";
 import type { IdentityPlatform } from "./domain/identity.js";
 import type { Installation } from "./domain/installation.js";
@@ -238,6 +239,28 @@ export interface MentionRepository {
   listOpen(limit: number, filter?: { readonly person: string }): Promise<Mention[]>;
   /** Gives a mention to someone (a platform user id), or to no one; false if there is no such mention. */
   assign(id: string, assignee: string | null): Promise<boolean>;
+  /**
+   * For the nudge: open mentions from contacts (snoozes over by `now`), the most urgent first —
+   * the contact's segment weight (`weights`, else `fallbackWeight`) times the time waited — and
+   * how many there are.
+   */
+  waitingFromContacts(input: {
+    readonly now: Date;
+    readonly weights: Readonly<Record<string, number>>;
+    readonly fallbackWeight: number;
+    readonly limit: number;
+  }): Promise<{ readonly mentions: Mention[]; readonly total: number }>;
+  /** Open mentions from people who are not contacts, posted since `since`, the widest reach first. */
+  waitingFromStrangers(input: {
+    readonly now: Date;
+    readonly since: Date;
+    readonly limit: number;
+  }): Promise<{ readonly mentions: Mention[]; readonly total: number }>;
+  /** "How you're doing": yesterday's mentions and replies, the week's reply times and own posts. */
+  activity(input: {
+    readonly yesterday: { readonly from: Date; readonly to: Date };
+    readonly weekFrom: Date;
+  }): Promise<MentionActivity>;
 }
 
 export interface OwnPostRepository {

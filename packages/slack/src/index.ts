@@ -10,4 +10,5 @@ export {
   type SlackApp,
   type SlackAppOptions,
 } from "./app.js";
+export { digestMessage } from "./blocks/digest.js";
 export type { SlackDeps } from "./deps.js";

@@ -43,7 +43,9 @@ describe("touchpoint CLI", () => {
   it("lists every subcommand in --help", async () => {
     const run = await cli("--help");
     expect(run.code).toBe(0);
-    for (const sub of ["migrate", "serve", "demo", "tenants", "import-contacts"]) expect(run.stdout).toContain(sub);
+    for (const sub of ["migrate", "serve", "demo", "tenants", "import-contacts", "connect-x", "digest"]) {
+      expect(run.stdout).toContain(sub);
+    }
     const tenants = await cli("tenants", "--help");
     for (const sub of ["list", "create", "set"]) expect(tenants.stdout).toContain(sub);
     const importHelp = await cli("import-contacts", "--help");
@@ -165,6 +167,40 @@ describe("touchpoint CLI", () => {
     expect(run.stdout).toMatch(/^Would import 3 rows: 3 new, 0 updated, 0 unchanged\./);
     const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
     expect(contacts).toEqual([]);
+  });
+
+  it("prints the daily nudge with --dry-run, for today or another day, and refuses a bad date", async () => {
+    const { externalId, id } = await createTenant("Tidewater Pantry");
+    const database = await sharedDatabase();
+    await database.storage.withTenant(id, async (r) => {
+      const dev = await r.contacts.create({ name: "Dev Patel", segment: "board" });
+      await r.touchpoints.record({
+        contactId: dev.id,
+        occurredAt: new Date(Date.now() - 45 * 86_400_000),
+        channel: "meeting",
+        direction: "outbound",
+        note: "budget review",
+        loggedBy: "U1",
+        source: "cli",
+        sourceRef: `cli-test-${id}`,
+      });
+    });
+    const today = await cli("digest", "--tenant", externalId, "--dry-run");
+    expect(today.code).toBe(0);
+    expect(today.stdout).toMatch(/^Good morning, Tidewater Pantry — \w+day \d{1,2} \w{3}/);
+    expect(today.stdout).toContain("GOING COLD (1)");
+    expect(today.stdout).toContain("• Dev Patel · board · 45 days since the last touch (cadence 30)");
+    expect(today.stdout).toContain("YESTERDAY  0 mentions · 0 replied");
+
+    const christmas = await cli("digest", "--tenant", externalId, "--date", "2026-12-25", "--dry-run");
+    expect(christmas.stdout).toContain("— Friday 25 Dec");
+
+    const bad = await cli("digest", "--tenant", externalId, "--date", "25/12/2026", "--dry-run");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("write it as YYYY-MM-DD");
+    const sending = await cli("digest", "--tenant", externalId);
+    expect(sending.code).toBe(1);
+    expect(sending.stderr).toContain("--dry-run");
   });
 
   it("says so when the file is missing", async () => {

@@ -1,34 +1,29 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  type BotSignal,
-  botSignals,
   type Clock,
-  type Contact,
+  composeDigest,
   connectXAccount,
   createTenant,
   DEFAULT_POLL_SETTINGS,
-  describeBotSignals,
-  isLikelyBot,
   type Logger,
-  listOpenMentions,
   listRelationships,
   logTouch,
-  type Mention,
   parseCommand,
   pollAccount,
-  segmentWeight,
   summarizeRelationship,
   systemClock,
   type Tenant,
 } from "@touchpoint/core";
+import { digestMessage } from "@touchpoint/slack";
 import { createRecordedXSource, readXRecording } from "@touchpoint/x";
 import type { Command } from "commander";
 import { DateTime } from "luxon";
 import type { OpenDatabase } from "../database.js";
 import { type CliContext, CliError, plural, withDatabase } from "./context.js";
 import { describeImport, importContactsFile } from "./import-contacts.js";
-import { renderOverview, renderRelationship } from "./render.js";
+import { renderDigest, renderOverview, renderRelationship } from "./render.js";
 
 export const SAMPLE_CONTACTS = fileURLToPath(new URL("../../fixtures/sample-contacts.csv", import.meta.url));
 /** X API v2 responses recorded for the sample organization's account, replayed through the real poll. */
@@ -49,8 +44,6 @@ const DEMO_X = { handle: "RiversideFood", credentials: "demo-recording" } as con
  * placeholder credentials to X (it would be refused, and the account paused as revoked).
  */
 const DEMO_X_PAUSED = "the demo's X account replays apps/server/fixtures/x-mentions.json; `pnpm demo` reads it";
-/** How many open mentions the demo names, of contacts and of new voices; the rest are counted. */
-const SHOWN = { contacts: 3, newVoices: 2 } as const;
 
 /**
  * What the team logged in the last few months, as they would type it in Slack. `{date}` becomes the
@@ -84,7 +77,12 @@ async function demoTenant(db: OpenDatabase): Promise<{ tenant: Tenant; created: 
   return { tenant: created.value, created: true };
 }
 
-export async function runDemo(db: OpenDatabase, clock: Clock, print: (text: string) => void): Promise<void> {
+export async function runDemo(
+  db: OpenDatabase,
+  clock: Clock,
+  print: (text: string) => void,
+  dataDir: string,
+): Promise<void> {
   const step = (text: string) => print(`✓ ${text}`);
 
   const { tenant, created } = await demoTenant(db);
@@ -154,6 +152,16 @@ export async function runDemo(db: OpenDatabase, clock: Clock, print: (text: stri
   // Last, so the relationships above are what the team logged by hand; the X touches join them from the next run.
   print("");
   await readSampleMentions(db, clock, tenant, print);
+
+  const digest = await composeDigest({ storage: db.storage, clock }, { tenantId: tenant.id });
+  if (!digest.ok) throw new CliError(digest.error.message);
+  await mkdir(dataDir, { recursive: true });
+  const blockKit = join(dataDir, "demo-nudge.slack.json");
+  await writeFile(blockKit, `${JSON.stringify(digestMessage(digest.value), null, 2)}\n`);
+  print("");
+  print(`The daily nudge, as it will be posted each morning (Block Kit for Slack in ${blockKit}):`);
+  print("");
+  print(renderDigest(digest.value));
 }
 
 /**
@@ -205,81 +213,6 @@ async function readSampleMentions(
       `read ${plural(mentions.stored, "mention")} of @${account.handle} through the poller: ${mentions.touchpoints} from contacts, each logged as a touch · ${mentions.answered + ownPosts.answered} already answered`,
     );
   }
-  print(await renderWaiting(db, clock, tenant));
-}
-
-/** The open mentions as the nudge ranks them: contacts by segment, new voices by reach, likely bots set aside. */
-async function renderWaiting(db: OpenDatabase, clock: Clock, tenant: Tenant): Promise<string> {
-  const now = clock.now();
-  const { mentions } = await listOpenMentions({ storage: db.storage }, { tenantId: tenant.id, limit: 1000 });
-  const contacts = new Map<string, Contact>();
-  for (const contact of await db.storage.withTenant(tenant.id, (r) => r.contacts.list({ includeArchived: true }))) {
-    contacts.set(contact.id, contact);
-  }
-  const known: { mention: Mention; contact: Contact }[] = [];
-  const newVoices: Mention[] = [];
-  const bots: { mention: Mention; signals: BotSignal[] }[] = [];
-  for (const mention of mentions) {
-    const contact = mention.contactId === null ? undefined : contacts.get(mention.contactId);
-    const signals = botSignals(mention.author, now);
-    if (contact) known.push({ mention, contact });
-    else if (isLikelyBot(signals)) bots.push({ mention, signals });
-    else newVoices.push(mention);
-  }
-  // Within a segment the longest wait comes first, as listOpenMentions orders them.
-  known.sort((a, b) => segmentWeight(b.contact.segment) - segmentWeight(a.contact.segment));
-  newVoices.sort((a, b) => (b.author.followers ?? 0) - (a.author.followers ?? 0));
-  bots.sort((a, b) => b.signals.length - a.signals.length);
-
-  const line = (mention: Mention, who: string) => `• ${who} · ${ago(mention.postedAt, now)}${quote(mention.text)}`;
-  const more = (count: number, what: string) => (count > 0 ? [`  and ${count} more ${what}`] : []);
-  const out = [
-    `WAITING FOR A REPLY ON X (${known.length + newVoices.length + bots.length}) — ${known.length} from contacts · ${plural(newVoices.length, "new voice")} · ${plural(bots.length, "likely bot")}`,
-    ...known
-      .slice(0, SHOWN.contacts)
-      .map(({ mention, contact }) =>
-        line(mention, [contact.name, contact.segment, `@${mention.author.handle}`].filter(Boolean).join(" · ")),
-      ),
-    ...more(known.length - SHOWN.contacts, "from contacts"),
-    ...newVoices
-      .slice(0, SHOWN.newVoices)
-      .map((mention) =>
-        line(
-          mention,
-          `${mention.author.name ?? `@${mention.author.handle}`} · new voice · ${reach(mention.author.followers)}`,
-        ),
-      ),
-    ...more(newVoices.length - SHOWN.newVoices, "new voices"),
-  ];
-  const [first] = bots;
-  if (first) {
-    const rest = bots.length > 1 ? `; and ${bots.length - 1} more` : "";
-    out.push(
-      `Skipped: ${plural(bots.length, "likely bot")} (@${first.mention.author.handle}: ${describeBotSignals(first.signals)}${rest})`,
-    );
-  }
-  return out.join("\n");
-}
-
-function ago(at: Date, now: Date): string {
-  const minutes = Math.max(0, Math.floor((now.getTime() - at.getTime()) / 60_000));
-  if (minutes < 60) return `${minutes} min ago`;
-  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
-  const days = Math.floor(minutes / (24 * 60));
-  return days === 1 ? "1 day ago" : `${days} days ago`;
-}
-
-function reach(followers: number | null): string {
-  if (followers === null) return "followers unknown";
-  const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(followers);
-  return `${compact.toLowerCase()} followers`;
-}
-
-const QUOTE_WIDTH = 48;
-
-function quote(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return ` “${flat.length > QUOTE_WIDTH ? `${flat.slice(0, QUOTE_WIDTH - 1)}…` : flat}”`;
 }
 
 export function registerDemo(program: Command, context: () => CliContext): void {
@@ -291,7 +224,7 @@ export function registerDemo(program: Command, context: () => CliContext): void 
       const started = Date.now();
       await withDatabase(ctx, async (db) => {
         ctx.out.print(`Touchpoint demo · ${db.description}`);
-        await runDemo(db, systemClock, (text) => ctx.out.print(text));
+        await runDemo(db, systemClock, (text) => ctx.out.print(text), ctx.env.TOUCHPOINT_DATA_DIR);
       });
       ctx.out.print(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: pnpm touchpoint tenants list`);
     });

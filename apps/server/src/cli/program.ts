@@ -5,6 +5,7 @@ import { EnvError } from "../env.js";
 import { registerConnectX } from "./connect-x.js";
 import { type CliContext, CliError, cliContext, type Output, processOutput } from "./context.js";
 import { registerDemo } from "./demo.js";
+import { registerDigest } from "./digest.js";
 import { registerImportContacts } from "./import-contacts.js";
 import { registerMigrate } from "./migrate.js";
 import { registerServe } from "./serve.js";
@@ -34,6 +35,7 @@ export function buildProgram(makeContext: () => CliContext, out: Output): Comman
   registerTenants(program, lazyContext);
   registerImportContacts(program, lazyContext);
   registerConnectX(program, lazyContext);
+  registerDigest(program, lazyContext);
   registerSlackManifest(program, lazyContext);
   for (const command of program.commands) {
     command.configureOutput(program.configureOutput());

@@ -1,7 +1,13 @@
 import {
   type Contact,
   channelLabel,
+  type Digest,
+  type DigestContact,
+  type DigestPost,
+  describeAge,
   describeDay,
+  describeMinutes,
+  describeReach,
   formatIdentity,
   type RelationshipDetail,
   type RelationshipOverview,
@@ -96,5 +102,74 @@ export function renderRelationship(detail: RelationshipDetail, now: Date): strin
       `  ${describeDay(touch.occurredAt, now, timeZone).padEnd(11)} ${channelLabel(touch.channel).padEnd(9)} ${touch.direction.padEnd(8)}${quote(touch.note)}`,
     );
   }
+  return out.join("\n");
+}
+
+function person(contact: DigestContact): string {
+  return [contact.name, contact.segment, contact.owner && `owner ${contact.owner}`].filter(Boolean).join(" · ");
+}
+
+function postLines(post: DigestPost): string[] {
+  return [`    ${quote(post.text).trim()}`, `    ${post.url}`];
+}
+
+/** The daily nudge as the terminal shows it (`touchpoint digest`, the demo): the same message Slack and Teams get. */
+export function renderDigest(digest: Digest): string {
+  const out = [`Good morning, ${digest.organization} — ${digest.dayLabel}`];
+  if (digest.empty) {
+    out.push("", "All caught up: nobody is waiting for a reply and no relationship is going cold.");
+  }
+  const more = (shown: number, total: number, what = "") =>
+    total > shown ? [`  and ${total - shown} more${what}`] : [];
+  const { waiting, goingCold, newVoices, skippedBots, stats } = digest;
+  if (waiting.total > 0) {
+    out.push("", `WAITING FOR A REPLY (${waiting.total})`);
+    for (const item of waiting.items) {
+      const assigned = item.assignee ? ` · assigned to ${item.assignee}` : "";
+      out.push(
+        `• ${person(item.contact)} · @${item.post.authorHandle} · ${describeAge(item.post.ageHours)} ago${assigned}`,
+        ...postLines(item.post),
+      );
+    }
+    out.push(...more(waiting.items.length, waiting.total));
+  }
+  if (goingCold.total > 0) {
+    out.push("", `GOING COLD (${goingCold.total})`);
+    for (const item of goingCold.items) {
+      out.push(`• ${person(item.contact)} · ${item.daysSince} days since the last touch (cadence ${item.cadenceDays})`);
+      if (item.lastTouch) {
+        const when = describeDay(item.lastTouch.occurredAt, digest.asOf, digest.timeZone).replace(/^(\d)/, "on $1");
+        out.push(`    last: ${channelLabel(item.lastTouch.channel)} ${when}${quote(item.lastTouch.note)}`);
+      }
+    }
+    out.push(...more(goingCold.items.length, goingCold.total));
+  }
+  if (newVoices.total > 0) {
+    out.push("", `NEW VOICES (${newVoices.total})`);
+    for (const item of newVoices.items) {
+      const name = item.post.authorName
+        ? `${item.post.authorName} (@${item.post.authorHandle})`
+        : `@${item.post.authorHandle}`;
+      out.push(
+        `• ${name} · ${describeReach(item.followers)} · ${describeAge(item.post.ageHours)} ago`,
+        ...postLines(item.post),
+      );
+    }
+    out.push(...more(newVoices.items.length, newVoices.total));
+  }
+  const [bot] = skippedBots.items;
+  if (bot) {
+    const rest = skippedBots.total > 1 ? `; and ${skippedBots.total - 1} more` : "";
+    out.push(
+      `Skipped: ${skippedBots.total} likely bot${skippedBots.total === 1 ? "" : "s"} (@${bot.post.authorHandle}: ${bot.why}${rest})`,
+    );
+  }
+  const figures = [
+    `${stats.yesterday.mentions} mention${stats.yesterday.mentions === 1 ? "" : "s"}`,
+    `${stats.yesterday.replied} replied`,
+    stats.medianReplyMinutes === null ? null : `median reply ${describeMinutes(stats.medianReplyMinutes)}`,
+    stats.conversationRatio === null ? null : `7-day conversation ratio ${Math.round(stats.conversationRatio * 100)}%`,
+  ].filter(Boolean);
+  out.push("", `YESTERDAY  ${figures.join(" · ")}`);
   return out.join("\n");
 }

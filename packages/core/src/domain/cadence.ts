@@ -20,7 +20,7 @@ export const FALLBACK_CADENCE_DAYS = 90;
 export const MAX_CADENCE_DAYS = 3650;
 
 /** How much a segment matters when ranking who to nudge about first. */
-const SEGMENT_WEIGHT: Readonly<Record<string, number>> = {
+export const SEGMENT_WEIGHT: Readonly<Record<string, number>> = {
   "major donor": 5,
   board: 4,
   influencer: 3,
@@ -30,7 +30,7 @@ const SEGMENT_WEIGHT: Readonly<Record<string, number>> = {
   volunteer: 2,
   supporter: 2,
 };
-const FALLBACK_SEGMENT_WEIGHT = 1;
+export const FALLBACK_SEGMENT_WEIGHT = 1;
 
 export function cadenceFor(
   contact: Pick<Contact, "cadenceDays" | "segment">,

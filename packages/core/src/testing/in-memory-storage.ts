@@ -188,6 +188,8 @@ export class InMemoryStorage implements Storage {
     const s = () => this.state;
     const own = <T extends { tenantId: string }>(map: Map<string, T>) =>
       [...map.values()].filter((row) => row.tenantId === tenantId);
+    const awaitsReply = (m: Mention, now: Date) =>
+      m.status === "needs_reply" || (m.status === "snoozed" && (m.snoozedUntil === null || m.snoozedUntil <= now));
     const belongsTo = (m: Mention, person: string) =>
       m.assignee === person ||
       (m.assignee === null && m.contactId !== null && s().contacts.get(m.contactId)?.owner === person);
@@ -543,6 +545,41 @@ export class InMemoryStorage implements Storage {
           .filter((m) => filter === undefined || belongsTo(m, filter.person))
           .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || a.postId.localeCompare(b.postId))
           .slice(0, limit),
+      waitingFromContacts: async ({ now, weights, fallbackWeight, limit }) => {
+        const waiting = own(s().mentions).filter((m) => m.contactId !== null && awaitsReply(m, now));
+        const weight = (m: Mention) => {
+          const segment = s().contacts.get(m.contactId ?? "")?.segment ?? "";
+          return weights[segment] ?? fallbackWeight;
+        };
+        const score = (m: Mention) => weight(m) * (now.getTime() - m.postedAt.getTime());
+        const ranked = waiting.sort((a, b) => score(b) - score(a) || a.postId.localeCompare(b.postId));
+        return { mentions: ranked.slice(0, limit), total: waiting.length };
+      },
+      waitingFromStrangers: async ({ now, since, limit }) => {
+        const waiting = own(s().mentions).filter(
+          (m) => m.contactId === null && m.postedAt >= since && awaitsReply(m, now),
+        );
+        const ranked = waiting.sort(
+          (a, b) => (b.author.followers ?? -1) - (a.author.followers ?? -1) || a.postId.localeCompare(b.postId),
+        );
+        return { mentions: ranked.slice(0, limit), total: waiting.length };
+      },
+      activity: async ({ yesterday, weekFrom }) => {
+        const mentions = own(s().mentions);
+        const ofYesterday = mentions.filter((m) => m.postedAt >= yesterday.from && m.postedAt < yesterday.to);
+        const waits = mentions
+          .filter((m) => m.repliedAt !== null && m.postedAt >= weekFrom)
+          .map((m) => ((m.repliedAt?.getTime() ?? 0) - m.postedAt.getTime()) / 1000)
+          .sort((a, b) => a - b);
+        const posts = own(s().ownPosts).filter((p) => p.postedAt >= weekFrom);
+        return {
+          yesterdayMentions: ofYesterday.length,
+          yesterdayReplied: ofYesterday.filter((m) => m.repliedAt !== null).length,
+          medianReplySeconds: median(waits),
+          weekOwnPosts: posts.length,
+          weekOwnReplies: posts.filter((p) => p.repliesToPostId !== null).length,
+        };
+      },
       assign: async (id, assignee) => {
         const entry = [...s().mentions.entries()].find(([, m]) => m.id === id && m.tenantId === tenantId);
         if (!entry) return false;
@@ -590,4 +627,11 @@ export class InMemoryStorage implements Storage {
 
     return { tenantId, tenant, members, contacts, touchpoints, socialAccounts, mentions, ownPosts, pendingActions };
   }
+}
+
+/** The middle value (the mean of the two middle ones for an even count), as PostgreSQL's percentile_cont(0.5). */
+function median(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

@@ -541,6 +541,88 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
       });
 
+      it("reads what the nudge needs: contacts' mentions by weight × age, strangers' by reach, the day's activity", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const now = new Date("2026-11-02T12:00:00Z");
+        const at = (iso: string) => new Date(iso);
+        await storage.withTenant(tenantId, async (r) => {
+          const donor = await r.contacts.create({ name: "Dana", segment: "major donor", identities: [x("dana", "1")] });
+          const fan = await r.contacts.create({ name: "Finn", segment: "supporter", identities: [x("finn", "2")] });
+          const post = (postId: string, contactId: string | null, postedAt: string, followers: number | null) => ({
+            ...mention(postId, contactId),
+            postedAt: at(postedAt),
+            author: { ...mention(postId, contactId).author, followers },
+          });
+          await r.mentions.insertMany([
+            post("11", donor.id, "2026-11-02T10:00:00Z", 5), // 2 h × 5 = 10
+            post("12", fan.id, "2026-11-01T12:00:00Z", 5), // 24 h × 2 = 48
+            post("13", donor.id, "2026-11-01T00:00:00Z", 5), // 36 h × 5 = 180, but answered below
+            post("21", null, "2026-11-01T13:00:00Z", 10),
+            post("22", null, "2026-11-01T14:00:00Z", 5000),
+            post("23", null, "2026-10-20T14:00:00Z", 90000), // older than the window
+          ]);
+          const answered = (await r.mentions.listOpen(10)).find((m) => m.postId === "13");
+          await r.mentions.markReplied([{ id: answered?.id ?? "", repliedAt: at("2026-11-01T01:30:00Z") }]);
+          await r.ownPosts.insertMany([
+            {
+              platform: "x",
+              postId: "90",
+              postedAt: at("2026-11-01T01:30:00Z"),
+              conversationId: "13",
+              repliesToPostId: "13",
+              repliesToUserId: "1",
+            },
+            {
+              platform: "x",
+              postId: "91",
+              postedAt: at("2026-10-31T09:00:00Z"),
+              conversationId: "91",
+              repliesToPostId: null,
+              repliesToUserId: null,
+            },
+            {
+              platform: "x",
+              postId: "92",
+              postedAt: at("2026-10-01T09:00:00Z"),
+              conversationId: "92",
+              repliesToPostId: null,
+              repliesToUserId: null,
+            },
+          ]);
+
+          const waiting = await r.mentions.waitingFromContacts({
+            now,
+            weights: { "major donor": 5, supporter: 2 },
+            fallbackWeight: 1,
+            limit: 1,
+          });
+          expect(waiting.total).toBe(2);
+          expect(waiting.mentions.map((m) => m.postId)).toEqual(["12"]);
+
+          const strangers = await r.mentions.waitingFromStrangers({
+            now,
+            since: at("2026-10-26T12:00:00Z"),
+            limit: 10,
+          });
+          expect(strangers.total).toBe(2);
+          expect(strangers.mentions.map((m) => m.postId)).toEqual(["22", "21"]);
+
+          expect(
+            await r.mentions.activity({
+              yesterday: { from: at("2026-11-01T00:00:00Z"), to: at("2026-11-02T00:00:00Z") },
+              weekFrom: at("2026-10-26T12:00:00Z"),
+            }),
+          ).toEqual({
+            yesterdayMentions: 4,
+            yesterdayReplied: 1,
+            medianReplySeconds: 5400,
+            weekOwnPosts: 2,
+            weekOwnReplies: 1,
+          });
+        });
+      });
+
       it("keeps own posts once and finds the replies among them", async () => {
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);

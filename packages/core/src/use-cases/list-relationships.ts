@@ -1,7 +1,7 @@
 import { cadenceFor, segmentWeight } from "../domain/cadence.js";
 import { assessRelationship, type RelationshipStatus, type RelationshipSummary } from "../domain/health.js";
 import type { Tenant } from "../domain/tenant.js";
-import type { Clock, Storage } from "../ports.js";
+import type { Clock, ContactWithLastTouch, Storage } from "../ports.js";
 
 export interface RelationshipOverview {
   readonly tenant: Tenant;
@@ -18,22 +18,30 @@ export async function listRelationships(
 ): Promise<RelationshipOverview> {
   return deps.storage.withTenant(input.tenantId, async (repos) => {
     const [tenant, rows] = await Promise.all([repos.tenant.get(), repos.contacts.listWithLastTouch()]);
-    const now = deps.clock.now();
-    const relationships = rows.map(({ contact, lastTouch }) =>
-      assessRelationship({
-        contact,
-        lastTouch,
-        cadenceDays: cadenceFor(contact, tenant.settings),
-        recent: null,
-        now,
-        timeZone: tenant.timeZone,
-      }),
-    );
+    const relationships = assessRelationships(rows, tenant, deps.clock.now());
     relationships.sort(byUrgency);
     const counts = { overdue: 0, never: 0, due: 0, healthy: 0 };
     for (const r of relationships) counts[r.status]++;
     return { tenant, relationships, counts };
   });
+}
+
+/** Each contact's relationship health, against its cadence, in the tenant's calendar. */
+export function assessRelationships(
+  rows: readonly ContactWithLastTouch[],
+  tenant: Tenant,
+  now: Date,
+): RelationshipSummary[] {
+  return rows.map(({ contact, lastTouch }) =>
+    assessRelationship({
+      contact,
+      lastTouch,
+      cadenceDays: cadenceFor(contact, tenant.settings),
+      recent: null,
+      now,
+      timeZone: tenant.timeZone,
+    }),
+  );
 }
 
 function byUrgency(a: RelationshipSummary, b: RelationshipSummary): number {

@@ -74,12 +74,38 @@ function toMention(row: MentionRow): Mention {
   };
 }
 
-const MENTION_COLUMNS = sql.raw(
-  `tenant_id, id, platform, post_id, author_external_id, author_handle, author_name, author_followers,
-   author_following, author_post_count, author_default_avatar, author_created_at, author_verified, contact_id,
-   text, url, posted_at, kind, conversation_id, status, snoozed_until, assignee, replied_at`,
-);
+const MENTION_COLUMN_NAMES = [
+  "tenant_id",
+  "id",
+  "platform",
+  "post_id",
+  "author_external_id",
+  "author_handle",
+  "author_name",
+  "author_followers",
+  "author_following",
+  "author_post_count",
+  "author_default_avatar",
+  "author_created_at",
+  "author_verified",
+  "contact_id",
+  "text",
+  "url",
+  "posted_at",
+  "kind",
+  "conversation_id",
+  "status",
+  "snoozed_until",
+  "assignee",
+  "replied_at",
+] as const satisfies readonly (keyof MentionRow)[];
+const MENTION_COLUMNS = sql.raw(MENTION_COLUMN_NAMES.join(", "));
+/** The same, of `mentions m` in a join. */
+const PREFIXED_COLUMNS = sql.raw(MENTION_COLUMN_NAMES.map((column) => `m.${column}`).join(", "));
 const OPEN = sql.raw(`(${OPEN_MENTION_STATUSES.map((status) => `'${status}'`).join(", ")})`);
+/** Waiting for a reply at `at`: needing one, or snoozed until a time that has come. */
+const awaitsReply = (at: string) =>
+  sql`(m.status = 'needs_reply' or (m.status = 'snoozed' and (m.snoozed_until is null or m.snoozed_until <= ${at}::timestamptz)))`;
 
 /**
  * Timestamps and booleans go in as text arrays, cast in SQL: drizzle turns off postgres.js's
@@ -150,6 +176,77 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
             order by posted_at, post_id limit ${limit}`,
       );
       return rows.map(toMention);
+    },
+
+    async waitingFromContacts({ now, weights, fallbackWeight, limit }) {
+      const segments = Object.keys(weights);
+      const at = now.toISOString();
+      const [rows, [count]] = await Promise.all([
+        queryRows<MentionRow>(
+          tx,
+          sql`select ${PREFIXED_COLUMNS} from mentions m
+              join contacts c on c.tenant_id = m.tenant_id and c.id = m.contact_id
+              left join unnest(${sql.param(segments)}::text[], ${sql.param(segments.map((k) => weights[k]))}::float8[])
+                as w(segment, weight) on w.segment = c.segment
+              where m.tenant_id = ${tenantId} and ${awaitsReply(at)}
+              order by coalesce(w.weight, ${fallbackWeight}::float8) * extract(epoch from ${at}::timestamptz - m.posted_at) desc,
+                m.post_id
+              limit ${limit}`,
+        ),
+        queryRows<{ n: number }>(
+          tx,
+          sql`select count(*)::int as n from mentions m
+              where m.tenant_id = ${tenantId} and m.contact_id is not null and ${awaitsReply(at)}`,
+        ),
+      ]);
+      return { mentions: rows.map(toMention), total: count?.n ?? 0 };
+    },
+
+    async waitingFromStrangers({ now, since, limit }) {
+      const at = now.toISOString();
+      const recent = sql`m.tenant_id = ${tenantId} and m.contact_id is null
+        and m.posted_at >= ${since.toISOString()}::timestamptz and ${awaitsReply(at)}`;
+      const [rows, [count]] = await Promise.all([
+        queryRows<MentionRow>(
+          tx,
+          sql`select ${PREFIXED_COLUMNS} from mentions m where ${recent}
+              order by m.author_followers desc nulls last, m.post_id limit ${limit}`,
+        ),
+        queryRows<{ n: number }>(tx, sql`select count(*)::int as n from mentions m where ${recent}`),
+      ]);
+      return { mentions: rows.map(toMention), total: count?.n ?? 0 };
+    },
+
+    async activity({ yesterday, weekFrom }) {
+      const week = weekFrom.toISOString();
+      const [[mentions], [posts]] = await Promise.all([
+        queryRows<{ yesterday: number; replied: number; median: number | string | null }>(
+          tx,
+          sql`select
+                count(*) filter (where posted_at >= ${yesterday.from.toISOString()}::timestamptz
+                                   and posted_at < ${yesterday.to.toISOString()}::timestamptz)::int as yesterday,
+                count(*) filter (where posted_at >= ${yesterday.from.toISOString()}::timestamptz
+                                   and posted_at < ${yesterday.to.toISOString()}::timestamptz
+                                   and replied_at is not null)::int as replied,
+                percentile_cont(0.5) within group (order by extract(epoch from replied_at - posted_at))
+                  filter (where replied_at is not null) as median
+              from mentions
+              where tenant_id = ${tenantId}
+                and posted_at >= least(${week}::timestamptz, ${yesterday.from.toISOString()}::timestamptz)`,
+        ),
+        queryRows<{ posts: number; replies: number }>(
+          tx,
+          sql`select count(*)::int as posts, count(replies_to_post_id)::int as replies
+              from own_posts where tenant_id = ${tenantId} and posted_at >= ${week}::timestamptz`,
+        ),
+      ]);
+      return {
+        yesterdayMentions: mentions?.yesterday ?? 0,
+        yesterdayReplied: mentions?.replied ?? 0,
+        medianReplySeconds: mentions?.median == null ? null : Number(mentions.median),
+        weekOwnPosts: posts?.posts ?? 0,
+        weekOwnReplies: posts?.replies ?? 0,
+      };
     },
 
     async assign(id, assignee) {

@@ -5,7 +5,6 @@ import {
   formatIdentity,
   helpText,
   type RelationshipDetail,
-  type RelationshipOverview,
   type RelationshipSummary,
 } from "@touchpoint/core";
 import { context, escapeMrkdwn, message, quoteNote, type SlackMessage, section } from "./text.js";
@@ -17,8 +16,8 @@ const STATUS: Readonly<Record<RelationshipSummary["status"], string>> = {
   overdue: ":red_circle: going cold",
 };
 
-/** A colleague named by Slack user id renders as a mention; a name from a CSV as typed. */
-function owner(contact: Contact): string | null {
+/** A contact's owner as Slack shows them: a mention for a Slack user id, else the name as imported. */
+export function owner(contact: Pick<Contact, "owner">): string | null {
   if (!contact.owner) return null;
   return /^[UW][A-Z0-9]{8,}$/.test(contact.owner) ? `<@${contact.owner}>` : escapeMrkdwn(contact.owner);
 }
@@ -78,27 +77,7 @@ export function contactsFound(query: string, contacts: readonly Contact[]): Slac
   ]);
 }
 
-const NUDGE_LIMIT = 10;
-
 /** `/nudges` until the daily nudge exists: who is going cold or due, most urgent first. */
-export function relationshipsDue(overview: RelationshipOverview, now: Date): SlackMessage {
-  const due = overview.relationships.filter((r) => r.status === "overdue" || r.status === "due");
-  if (due.length === 0) {
-    return message("All caught up", [section(":tada: All caught up: no relationship is going cold.")]);
-  }
-  const lines = due.slice(0, NUDGE_LIMIT).map((r) => {
-    const last = r.lastTouch
-      ? `last: ${channelLabel(r.lastTouch.channel)} ${describeDay(r.lastTouch.occurredAt, now, overview.tenant.timeZone)}${quoteNote(r.lastTouch.note, 120)}`
-      : "";
-    return `• *${escapeMrkdwn(r.contact.name)}*${r.contact.segment ? ` · ${escapeMrkdwn(r.contact.segment)}` : ""}${owner(r.contact) ? ` · owner ${owner(r.contact)}` : ""} · ${r.daysSince} days since the last touch (cadence ${r.cadenceDays})\n   ${last}`;
-  });
-  return message(`${overview.counts.overdue} going cold, ${overview.counts.due} due soon`, [
-    section(`*Going cold or due* (${due.length})`),
-    section(lines.join("\n")),
-    ...(due.length > NUDGE_LIMIT ? [context(`and ${due.length - NUDGE_LIMIT} more`)] : []),
-  ]);
-}
-
 export function help(): SlackMessage {
   return message("How to use Touchpoint", [section(escapeMrkdwn(helpText()))]);
 }

@@ -1,16 +1,17 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { listRelationships, parseCommand } from "@touchpoint/core";
-import { relationshipsDue } from "../../blocks/contact.js";
-import { commandProblem } from "../../blocks/touch.js";
+import { composeDigest, parseCommand } from "@touchpoint/core";
+import { digestMessage } from "../../blocks/digest.js";
+import { commandProblem, problem } from "../../blocks/touch.js";
 import { fromSlack, type SlackDeps, tenantOf } from "../../deps.js";
 import { answer } from "./reply.js";
 
-/** `/nudges`: who is going cold, privately, now (the full daily nudge replaces this when it exists). */
+/** `/nudges`: today's nudge, privately, now, from the same composer as the morning post. */
 export function nudgesCommand(deps: SlackDeps) {
   return async ({ command, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
     answer(deps, { ack, respond }, async () => {
       const parsed = parseCommand("/nudges", fromSlack(command.text));
       if (!parsed.ok) return commandProblem(parsed.error);
-      return relationshipsDue(await listRelationships(deps, { tenantId: tenantOf(context) }), deps.clock.now());
+      const digest = await composeDigest(deps, { tenantId: tenantOf(context) });
+      return digest.ok ? digestMessage(digest.value) : problem(digest.error.message);
     });
 }
