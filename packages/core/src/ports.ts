@@ -240,7 +240,7 @@ export interface MentionRepository {
   /** Gives a mention to someone (a platform user id), or to no one; false if there is no such mention. */
   assign(id: string, assignee: string | null): Promise<boolean>;
   /**
-   * For the nudge: open mentions from contacts (snoozes over by `now`), the most urgent first —
+   * For the nudge: open mentions from active contacts posted by `now` (snoozes over by then), the most urgent first —
    * the contact's segment weight (`weights`, else `fallbackWeight`) times the time waited — and
    * how many there are.
    */

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { App, HTTPReceiver, type Installation, type LogLevel, SocketModeReceiver } from "@slack/bolt";
 import { installApp } from "@touchpoint/core";
 import { getStarted } from "./blocks/get-started.js";
-import { message, section } from "./blocks/text.js";
+import { escapeMrkdwn, message, section } from "./blocks/text.js";
 import { installationKey, type SlackDeps } from "./deps.js";
 import { slackInstallationStore, type TenantCache } from "./installation-store.js";
 import { registerListeners } from "./listeners/index.js";
@@ -166,13 +166,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     const tenant = await deps.storage.tenants.get(tenantId);
     if (tenant?.platform !== "slack") return;
     const installation = await deps.storage.installations.find("slack", tenant.externalId);
-    const token = installation && (JSON.parse(installation.secret) as Installation).bot?.token;
+    let token: string | undefined;
+    try {
+      token = installation && (JSON.parse(installation.secret) as Installation).bot?.token;
+    } catch (error) {
+      deps.logger.error({ err: error, tenantId }, "a Slack installation's secret does not read");
+    }
     // Uninstalled: the tokens are gone and so is anyone to tell.
     if (!token) return;
     const members = await deps.storage.withTenant(tenantId, (r) => r.members.list());
     for (const admin of members.filter((m) => m.role === "admin")) {
       try {
-        await app.client.chat.postMessage({ token, channel: admin.platformUserId, ...message(text, [section(text)]) });
+        const reply = message(text, [section(escapeMrkdwn(text))]);
+        await app.client.chat.postMessage({ token, channel: admin.platformUserId, ...reply });
       } catch (error) {
         deps.logger.warn({ err: error, tenantId, admin: admin.platformUserId }, "could not tell an admin");
       }

@@ -200,8 +200,7 @@ async function readSampleMentions(
   const outcome = await pollAccount(
     { storage: db.storage, openSource, clock, logger, settings: DEFAULT_POLL_SETTINGS },
     { tenantId: tenant.id, accountId: account.id },
-  );
-  await db.storage.withTenant(tenant.id, (r) => r.socialAccounts.pause(account.id, DEMO_X_PAUSED));
+  ).finally(() => db.storage.withTenant(tenant.id, (r) => r.socialAccounts.pause(account.id, DEMO_X_PAUSED)));
   if (outcome.kind !== "polled" || problems.length > 0) {
     throw new CliError(`the recorded X mentions did not read cleanly (${outcome.kind}): ${problems.join("; ")}`);
   }

@@ -2,12 +2,12 @@ import {
   type Contact,
   channelLabel,
   type Digest,
-  type DigestContact,
   type DigestPost,
   describeAge,
   describeDay,
-  describeMinutes,
   describeReach,
+  describeSkippedBots,
+  describeStats,
   formatIdentity,
   type RelationshipDetail,
   type RelationshipOverview,
@@ -34,7 +34,7 @@ function quote(note: string | null): string {
   return ` “${flat.length > NOTE_WIDTH ? `${flat.slice(0, NOTE_WIDTH - 1)}…` : flat}”`;
 }
 
-function who(contact: Contact): string {
+function who(contact: Pick<Contact, "name" | "segment" | "owner">): string {
   return [contact.name, contact.segment, contact.owner && `owner ${contact.owner}`].filter(Boolean).join(" · ");
 }
 
@@ -105,10 +105,6 @@ export function renderRelationship(detail: RelationshipDetail, now: Date): strin
   return out.join("\n");
 }
 
-function person(contact: DigestContact): string {
-  return [contact.name, contact.segment, contact.owner && `owner ${contact.owner}`].filter(Boolean).join(" · ");
-}
-
 function postLines(post: DigestPost): string[] {
   return [`    ${quote(post.text).trim()}`, `    ${post.url}`];
 }
@@ -127,7 +123,7 @@ export function renderDigest(digest: Digest): string {
     for (const item of waiting.items) {
       const assigned = item.assignee ? ` · assigned to ${item.assignee}` : "";
       out.push(
-        `• ${person(item.contact)} · @${item.post.authorHandle} · ${describeAge(item.post.ageHours)} ago${assigned}`,
+        `• ${who(item.contact)} · @${item.post.authorHandle} · ${describeAge(item.post.ageHours)} ago${assigned}`,
         ...postLines(item.post),
       );
     }
@@ -136,7 +132,7 @@ export function renderDigest(digest: Digest): string {
   if (goingCold.total > 0) {
     out.push("", `GOING COLD (${goingCold.total})`);
     for (const item of goingCold.items) {
-      out.push(`• ${person(item.contact)} · ${item.daysSince} days since the last touch (cadence ${item.cadenceDays})`);
+      out.push(`• ${who(item.contact)} · ${item.reason}`);
       if (item.lastTouch) {
         const when = describeDay(item.lastTouch.occurredAt, digest.asOf, digest.timeZone).replace(/^(\d)/, "on $1");
         out.push(`    last: ${channelLabel(item.lastTouch.channel)} ${when}${quote(item.lastTouch.note)}`);
@@ -157,19 +153,8 @@ export function renderDigest(digest: Digest): string {
     }
     out.push(...more(newVoices.items.length, newVoices.total));
   }
-  const [bot] = skippedBots.items;
-  if (bot) {
-    const rest = skippedBots.total > 1 ? `; and ${skippedBots.total - 1} more` : "";
-    out.push(
-      `Skipped: ${skippedBots.total} likely bot${skippedBots.total === 1 ? "" : "s"} (@${bot.post.authorHandle}: ${bot.why}${rest})`,
-    );
-  }
-  const figures = [
-    `${stats.yesterday.mentions} mention${stats.yesterday.mentions === 1 ? "" : "s"}`,
-    `${stats.yesterday.replied} replied`,
-    stats.medianReplyMinutes === null ? null : `median reply ${describeMinutes(stats.medianReplyMinutes)}`,
-    stats.conversationRatio === null ? null : `7-day conversation ratio ${Math.round(stats.conversationRatio * 100)}%`,
-  ].filter(Boolean);
-  out.push("", `YESTERDAY  ${figures.join(" · ")}`);
+  const bots = describeSkippedBots(skippedBots);
+  if (bots) out.push(`Skipped: ${bots}`);
+  out.push("", `YESTERDAY  ${describeStats(stats)}`);
   return out.join("\n");
 }

@@ -65,7 +65,7 @@ export interface ColdItem {
   readonly contact: DigestContact;
   readonly daysSince: number;
   readonly cadenceDays: number;
-  /** "62 days since the last touch; cadence 30" */
+  /** "62 days since the last touch (cadence 30)" */
   readonly reason: string;
   readonly lastTouch: {
     readonly channel: TouchChannel;
@@ -88,7 +88,7 @@ export interface SkippedBot {
 export interface DigestStats {
   /** Mentions received on the local day before, and how many of those are answered by now. */
   readonly yesterday: { readonly mentions: number; readonly replied: number };
-  /** Median time from mention to reply, over mentions answered in the last 7 days; null with none. */
+  /** Median time from mention to reply, over the last 7 days' mentions that are answered; null with none. */
   readonly medianReplyMinutes: number | null;
   /** The share of the organization's own posts in the last 7 days that were replies, not broadcasts. */
   readonly conversationRatio: number | null;
@@ -175,7 +175,7 @@ export function buildDigest(input: DigestInput): Digest {
     contact: contactOf(r.contact),
     daysSince: r.daysSince ?? 0,
     cadenceDays: r.cadenceDays,
-    reason: `${r.daysSince} days since the last touch; cadence ${r.cadenceDays}`,
+    reason: `${r.daysSince} days since the last touch (cadence ${r.cadenceDays})`,
     lastTouch: r.lastTouch && {
       channel: r.lastTouch.channel,
       occurredAt: r.lastTouch.occurredAt,
@@ -209,13 +209,34 @@ export function buildDigest(input: DigestInput): Digest {
     asOf: now,
     localDate: input.localDate,
     dayLabel: input.dayLabel,
-    waiting: { items: waiting, total: Math.max(waitingTotal, waiting.length) },
+    waiting: { items: waiting, total: waitingTotal },
     goingCold: { items: goingCold, total: cold.length },
     newVoices: { items: voices.slice(0, DIGEST_LIMITS.newVoices), total: voicesTotal },
     skippedBots: { items: bots.slice(0, DIGEST_LIMITS.skippedBots), total: bots.length },
     stats,
     empty: waitingTotal === 0 && cold.length === 0 && voicesTotal === 0,
   };
+}
+
+/** "9 mentions · 6 replied · median reply 2 h 10 m · 7-day conversation ratio 64%" */
+export function describeStats(stats: DigestStats): string {
+  const { mentions, replied } = stats.yesterday;
+  return [
+    `${mentions} mention${mentions === 1 ? "" : "s"}`,
+    `${replied} replied`,
+    stats.medianReplyMinutes === null ? null : `median reply ${describeMinutes(stats.medianReplyMinutes)}`,
+    stats.conversationRatio === null ? null : `7-day conversation ratio ${Math.round(stats.conversationRatio * 100)}%`,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/** "6 likely bots (@xx_promo: 3 followers, follows 4,800; and 5 more)", or null with none. */
+export function describeSkippedBots(bots: DigestSection<SkippedBot>): string | null {
+  const [first] = bots.items;
+  if (!first) return null;
+  const rest = bots.total > 1 ? `; and ${bots.total - 1} more` : "";
+  return `${bots.total} likely bot${bots.total === 1 ? "" : "s"} (@${first.post.authorHandle}: ${first.why}${rest})`;
 }
 
 /** "5 h", "2 days": a post's age as the nudge says it. */

@@ -546,7 +546,13 @@ export class InMemoryStorage implements Storage {
           .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || a.postId.localeCompare(b.postId))
           .slice(0, limit),
       waitingFromContacts: async ({ now, weights, fallbackWeight, limit }) => {
-        const waiting = own(s().mentions).filter((m) => m.contactId !== null && awaitsReply(m, now));
+        const waiting = own(s().mentions).filter(
+          (m) =>
+            m.contactId !== null &&
+            s().contacts.get(m.contactId)?.archived === false &&
+            m.postedAt <= now &&
+            awaitsReply(m, now),
+        );
         const weight = (m: Mention) => {
           const segment = s().contacts.get(m.contactId ?? "")?.segment ?? "";
           return weights[segment] ?? fallbackWeight;
@@ -557,7 +563,7 @@ export class InMemoryStorage implements Storage {
       },
       waitingFromStrangers: async ({ now, since, limit }) => {
         const waiting = own(s().mentions).filter(
-          (m) => m.contactId === null && m.postedAt >= since && awaitsReply(m, now),
+          (m) => m.contactId === null && m.postedAt >= since && m.postedAt <= now && awaitsReply(m, now),
         );
         const ranked = waiting.sort(
           (a, b) => (b.author.followers ?? -1) - (a.author.followers ?? -1) || a.postId.localeCompare(b.postId),

@@ -561,7 +561,13 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
             post("21", null, "2026-11-01T13:00:00Z", 10),
             post("22", null, "2026-11-01T14:00:00Z", 5000),
             post("23", null, "2026-10-20T14:00:00Z", 90000), // older than the window
+            post("24", null, "2026-11-02T12:30:00Z", 80000), // after now
+            post("14", donor.id, "2026-11-02T12:30:00Z", 5), // after now
           ]);
+          // An archived contact's mentions are not the team's to answer any more.
+          const gone = await r.contacts.create({ name: "Gus", segment: "board", identities: [x("gus", "3")] });
+          await r.mentions.insertMany([post("15", gone.id, "2026-11-01T06:00:00Z", 5)]);
+          await r.contacts.update(gone.id, { archived: true });
           const answered = (await r.mentions.listOpen(10)).find((m) => m.postId === "13");
           await r.mentions.markReplied([{ id: answered?.id ?? "", repliedAt: at("2026-11-01T01:30:00Z") }]);
           await r.ownPosts.insertMany([
@@ -614,7 +620,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
               weekFrom: at("2026-10-26T12:00:00Z"),
             }),
           ).toEqual({
-            yesterdayMentions: 4,
+            yesterdayMentions: 5,
             yesterdayReplied: 1,
             medianReplySeconds: 5400,
             weekOwnPosts: 2,

@@ -105,8 +105,8 @@ describe("composeDigest", () => {
 
     expect(digest.goingCold.total).toBe(2);
     expect(digest.goingCold.items.map((i) => [i.contact.id, i.reason])).toEqual([
-      [maria.id, "62 days since the last touch; cadence 30"],
-      [dev.id, "41 days since the last touch; cadence 30"],
+      [maria.id, "62 days since the last touch (cadence 30)"],
+      [dev.id, "41 days since the last touch (cadence 30)"],
     ]);
     expect(digest.goingCold.items[0]?.lastTouch).toMatchObject({ channel: "call", note: "gala seating" });
 
@@ -171,5 +171,28 @@ describe("composeDigest", () => {
 
     const bad = unwrapErr(await composeDigest(w.deps, { tenantId: w.tenantId, localDate: "11/03/2026" }));
     expect(bad.message).toContain("YYYY-MM-DD");
+  });
+
+  it("takes yesterday as the tenant's calendar day, 23 hours long when the clocks went forward", async () => {
+    // 9 March 2026, 11:00 in New York: yesterday, the 8th, ran from 05:00 to 04:00 UTC the next day.
+    const dst = await world({ now: "2026-03-09T15:00:00Z", timeZone: "America/New_York" });
+    const acct = await dst.storage.withTenant(dst.tenantId, (r) =>
+      r.socialAccounts.connect({ platform: "x", handle: ORG.handle, externalUserId: ORG.userId, credentials: "t" }),
+    );
+    const at = (iso: string, id: string) => incomingPost(id, `p${id}`, `5${id}`, { postedAt: new Date(iso) });
+    await dst.storage.withTenant(dst.tenantId, (r) =>
+      ingestMentions(r, {
+        account: acct,
+        posts: [
+          at("2026-03-08T04:30:00Z", "1"), // 7 March, 23:30 EST
+          at("2026-03-08T05:30:00Z", "2"), // 8 March, 00:30 EST
+          at("2026-03-09T03:30:00Z", "3"), // 8 March, 23:30 EDT
+          at("2026-03-09T04:30:00Z", "4"), // 9 March, 00:30 EDT
+        ],
+      }),
+    );
+    const digest = unwrap(await composeDigest(dst.deps, { tenantId: dst.tenantId }));
+    expect(digest.dayLabel).toBe("Monday 9 Mar");
+    expect(digest.stats.yesterday.mentions).toBe(2);
   });
 });

@@ -197,8 +197,11 @@ async function resolveAuthors(
   for (const { author } of posts) {
     const handle = author.handle.toLowerCase();
     const holder = byHandle.get(handle);
-    if (!byUserId.has(author.externalUserId) && holder && !holder.knowsUserId)
+    // An id two handles claim in one page (a rename mid-page) is learned once, for the first.
+    const claimed = [...learned.values()].includes(author.externalUserId);
+    if (!byUserId.has(author.externalUserId) && holder && !holder.knowsUserId && !claimed) {
       learned.set(handle, author.externalUserId);
+    }
   }
   // Sent alongside the page's insert: nothing in the page depends on it.
   const learning =

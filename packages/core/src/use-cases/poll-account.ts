@@ -183,15 +183,28 @@ async function readStream(
       value.nextToken === null
         ? { sinceId: pendingNewestId ?? progress.sinceId, nextToken: null, pendingNewestId: null }
         : { sinceId: progress.sinceId, nextToken: value.nextToken, pendingNewestId };
-    const stored = await storage.withTenant(account.tenantId, async (r) => {
-      const ingest = stream === "mentions" ? ingestMentions : ingestOwnPosts;
-      // One transaction: the cursor moves only if the page is stored (sent together, one round trip fewer).
-      const [result] = await Promise.all([
-        ingest(r, { account, posts: value.posts }),
-        r.socialAccounts.saveProgress(account.id, stream, next),
-      ]);
-      return result;
-    });
+    const stored = await storage
+      .withTenant(account.tenantId, async (r) => {
+        const ingest = stream === "mentions" ? ingestMentions : ingestOwnPosts;
+        // One transaction: the cursor moves only if the page is stored (sent together, one round trip fewer).
+        const [result] = await Promise.all([
+          ingest(r, { account, posts: value.posts }),
+          r.socialAccounts.saveProgress(account.id, stream, next),
+        ]);
+        return result;
+      })
+      .catch(async (error: unknown) => {
+        // The request was spent whether or not its page was stored: its headers still count.
+        if (observed) {
+          await storage.poller.recordBudget({
+            budgetKey: source.budgetKey,
+            endpoint,
+            rateLimit: observed,
+            blockedUntil: null,
+          });
+        }
+        throw error;
+      });
     counts = {
       stored: counts.stored + stored.stored,
       touchpoints: counts.touchpoints + stored.touchpoints,

@@ -181,40 +181,32 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
     async waitingFromContacts({ now, weights, fallbackWeight, limit }) {
       const segments = Object.keys(weights);
       const at = now.toISOString();
-      const [rows, [count]] = await Promise.all([
-        queryRows<MentionRow>(
-          tx,
-          sql`select ${PREFIXED_COLUMNS} from mentions m
-              join contacts c on c.tenant_id = m.tenant_id and c.id = m.contact_id
-              left join unnest(${sql.param(segments)}::text[], ${sql.param(segments.map((k) => weights[k]))}::float8[])
-                as w(segment, weight) on w.segment = c.segment
-              where m.tenant_id = ${tenantId} and ${awaitsReply(at)}
-              order by coalesce(w.weight, ${fallbackWeight}::float8) * extract(epoch from ${at}::timestamptz - m.posted_at) desc,
-                m.post_id
-              limit ${limit}`,
-        ),
-        queryRows<{ n: number }>(
-          tx,
-          sql`select count(*)::int as n from mentions m
-              where m.tenant_id = ${tenantId} and m.contact_id is not null and ${awaitsReply(at)}`,
-        ),
-      ]);
-      return { mentions: rows.map(toMention), total: count?.n ?? 0 };
+      // The total comes from the same statement (and so the same snapshot) as the rows.
+      const rows = await queryRows<MentionRow & { total: number }>(
+        tx,
+        sql`select ${PREFIXED_COLUMNS}, count(*) over ()::int as total from mentions m
+            join contacts c on c.tenant_id = m.tenant_id and c.id = m.contact_id and not c.archived
+            left join unnest(${sql.param(segments)}::text[], ${sql.param(segments.map((k) => weights[k]))}::float8[])
+              as w(segment, weight) on w.segment = c.segment
+            where m.tenant_id = ${tenantId} and m.posted_at <= ${at}::timestamptz and ${awaitsReply(at)}
+            order by coalesce(w.weight, ${fallbackWeight}::float8) * extract(epoch from ${at}::timestamptz - m.posted_at) desc,
+              m.post_id
+            limit ${limit}`,
+      );
+      return { mentions: rows.map(toMention), total: rows[0]?.total ?? 0 };
     },
 
     async waitingFromStrangers({ now, since, limit }) {
       const at = now.toISOString();
-      const recent = sql`m.tenant_id = ${tenantId} and m.contact_id is null
-        and m.posted_at >= ${since.toISOString()}::timestamptz and ${awaitsReply(at)}`;
-      const [rows, [count]] = await Promise.all([
-        queryRows<MentionRow>(
-          tx,
-          sql`select ${PREFIXED_COLUMNS} from mentions m where ${recent}
-              order by m.author_followers desc nulls last, m.post_id limit ${limit}`,
-        ),
-        queryRows<{ n: number }>(tx, sql`select count(*)::int as n from mentions m where ${recent}`),
-      ]);
-      return { mentions: rows.map(toMention), total: count?.n ?? 0 };
+      const rows = await queryRows<MentionRow & { total: number }>(
+        tx,
+        sql`select ${PREFIXED_COLUMNS}, count(*) over ()::int as total from mentions m
+            where m.tenant_id = ${tenantId} and m.contact_id is null
+              and m.posted_at >= ${since.toISOString()}::timestamptz and m.posted_at <= ${at}::timestamptz
+              and ${awaitsReply(at)}
+            order by m.author_followers desc nulls last, m.post_id limit ${limit}`,
+      );
+      return { mentions: rows.map(toMention), total: rows[0]?.total ?? 0 };
     },
 
     async activity({ yesterday, weekFrom }) {

@@ -7,7 +7,7 @@ import {
   type RelationshipDetail,
   type RelationshipSummary,
 } from "@touchpoint/core";
-import { context, escapeMrkdwn, message, quoteNote, type SlackMessage, section } from "./text.js";
+import { context, escapeMrkdwn, message, quoteNote, type SlackMessage, section, userMention } from "./text.js";
 
 const STATUS: Readonly<Record<RelationshipSummary["status"], string>> = {
   never: ":new: never touched",
@@ -18,8 +18,7 @@ const STATUS: Readonly<Record<RelationshipSummary["status"], string>> = {
 
 /** A contact's owner as Slack shows them: a mention for a Slack user id, else the name as imported. */
 export function owner(contact: Pick<Contact, "owner">): string | null {
-  if (!contact.owner) return null;
-  return /^[UW][A-Z0-9]{8,}$/.test(contact.owner) ? `<@${contact.owner}>` : escapeMrkdwn(contact.owner);
+  return contact.owner ? userMention(contact.owner) : null;
 }
 
 function facts(contact: Contact): string {

@@ -59,6 +59,18 @@ describe("the daily nudge in Block Kit", () => {
     expect(text).toContain("median reply 2 h 10 m · 7-day conversation ratio 64%");
   });
 
+  it("keeps a post's link whole whatever its URL or author holds", () => {
+    const odd = { ...post(1), url: "https://x.com/a|b>c/status/1", authorHandle: "eve|<!channel>" };
+    const rendered = digestMessage({
+      ...busyDay,
+      waiting: { items: [{ post: odd, contact, assignee: "<!here>" }], total: 1 },
+    });
+    const text = JSON.stringify(rendered.blocks);
+    expect(text).toContain("<https://x.com/a%7Cb%3Ec/status/1|@eve¦&lt;!channel&gt;>");
+    expect(text).toContain("assigned to &lt;!here&gt;");
+    expect(text).not.toContain("<!channel>");
+  });
+
   it("says all caught up on an empty day", () => {
     const quiet: Digest = {
       ...busyDay,

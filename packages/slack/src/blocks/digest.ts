@@ -5,11 +5,23 @@ import {
   type DigestPost,
   describeAge,
   describeDay,
-  describeMinutes,
   describeReach,
+  describeSkippedBots,
+  describeStats,
 } from "@touchpoint/core";
 import { owner } from "./contact.js";
-import { type Block, context, escapeMrkdwn, message, quoteNote, type SlackMessage, section, truncate } from "./text.js";
+import {
+  type Block,
+  context,
+  escapeMrkdwn,
+  link,
+  message,
+  quoteNote,
+  type SlackMessage,
+  section,
+  truncate,
+  userMention,
+} from "./text.js";
 
 /** Names are cut short so a long one never pushes the post it introduces out of its section. */
 const NAME_MAX = 100;
@@ -24,7 +36,7 @@ function person(contact: DigestContact): string {
 
 /** Who wrote it, linked to the post on X, and how long ago. */
 function postedBy(post: DigestPost): string {
-  return `<${post.url}|@${escapeMrkdwn(post.authorHandle)}> · ${describeAge(post.ageHours)} ago`;
+  return `${link(post.url, `@${post.authorHandle}`)} · ${describeAge(post.ageHours)} ago`;
 }
 
 function more(shown: number, total: number): Block[] {
@@ -50,7 +62,7 @@ export function digestMessage(digest: Digest): SlackMessage {
   if (waiting.total > 0) {
     blocks.push(section(`*Waiting for a reply* (${waiting.total})`));
     for (const item of waiting.items) {
-      const assigned = item.assignee ? ` · assigned to <@${item.assignee}>` : "";
+      const assigned = item.assignee ? ` · assigned to ${userMention(item.assignee)}` : "";
       blocks.push(
         section(`• ${person(item.contact)} · ${postedBy(item.post)}${assigned}\n${quoteNote(item.post.text)}`),
       );
@@ -63,11 +75,7 @@ export function digestMessage(digest: Digest): SlackMessage {
       const last = item.lastTouch
         ? `\nlast: ${channelLabel(item.lastTouch.channel)} ${describeDay(item.lastTouch.occurredAt, digest.asOf, digest.timeZone)}${quoteNote(item.lastTouch.note, 120)}`
         : "";
-      blocks.push(
-        section(
-          `• ${person(item.contact)} · ${item.daysSince} days since the last touch (cadence ${item.cadenceDays})${last}`,
-        ),
-      );
+      blocks.push(section(`• ${person(item.contact)} · ${escapeMrkdwn(item.reason)}${last}`));
     }
     blocks.push(...more(goingCold.items.length, goingCold.total));
   }
@@ -81,22 +89,9 @@ export function digestMessage(digest: Digest): SlackMessage {
     }
     blocks.push(...more(newVoices.items.length, newVoices.total));
   }
-  const [bot] = skippedBots.items;
-  if (bot) {
-    const rest = skippedBots.total > 1 ? `; and ${skippedBots.total - 1} more` : "";
-    blocks.push(
-      context(
-        `Skipped ${skippedBots.total} likely bot${skippedBots.total === 1 ? "" : "s"}: @${escapeMrkdwn(bot.post.authorHandle)} (${escapeMrkdwn(truncate(bot.why, NAME_MAX))})${rest}`,
-      ),
-    );
-  }
-  const figures = [
-    `${stats.yesterday.mentions} mention${stats.yesterday.mentions === 1 ? "" : "s"}`,
-    `${stats.yesterday.replied} replied`,
-    stats.medianReplyMinutes === null ? null : `median reply ${describeMinutes(stats.medianReplyMinutes)}`,
-    stats.conversationRatio === null ? null : `7-day conversation ratio ${Math.round(stats.conversationRatio * 100)}%`,
-  ].filter(Boolean);
-  blocks.push({ type: "divider" }, context(`*Yesterday* ${figures.join(" · ")}`));
+  const bots = describeSkippedBots(skippedBots);
+  if (bots) blocks.push(context(`Skipped ${escapeMrkdwn(truncate(bots, 500))}`));
+  blocks.push({ type: "divider" }, context(`*Yesterday* ${describeStats(stats)}`));
   const summary = digest.empty
     ? `${digest.organization}: all caught up`
     : `${waiting.total} waiting for a reply, ${goingCold.total} going cold, ${newVoices.total} new voices`;

@@ -19,6 +19,20 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * A link in mrkdwn, `<url|text>`: the URL may hold none of <, > or | (they would end the link or
+ * start markup), so those are percent-encoded; the text is escaped like any other.
+ */
+export function link(url: string, text: string): string {
+  const safe = url.replace(/[<>|]/g, (c) => encodeURIComponent(c));
+  return `<${safe}|${escapeMrkdwn(text).replace(/\|/g, "¦")}>`;
+}
+
+/** `<@U0123>` for a Slack user id; anything else is shown as typed, never as markup. */
+export function userMention(userId: string): string {
+  return /^[UW][A-Z0-9]{8,}$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

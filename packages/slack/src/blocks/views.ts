@@ -10,7 +10,7 @@ import {
 } from "@touchpoint/core";
 import { EDIT_SETTINGS } from "../listeners/actions/action-ids.js";
 import { CONNECT_X_VIEW, CREATE_CONTACT_VIEW, SETTINGS_VIEW } from "../listeners/views/callback-ids.js";
-import { actions, button, context, escapeMrkdwn, LIMITS, quoteNote, section, truncate } from "./text.js";
+import { actions, button, context, escapeMrkdwn, LIMITS, link, quoteNote, section, truncate } from "./text.js";
 
 type Input = types.InputBlock;
 
@@ -168,7 +168,7 @@ function mentionLine(
   relationships: RelationshipOverview["relationships"],
 ): string {
   const contact = relationships.find((r) => r.contact.id === mention.contactId)?.contact;
-  const who = `<${mention.url}|@${escapeMrkdwn(mention.author.handle)}>`;
+  const who = link(mention.url, `@${mention.author.handle}`);
   const name = contact ? ` (${escapeMrkdwn(contact.name)})` : "";
   return `• ${who}${name} · ${describeDay(mention.postedAt, now, timeZone)}:${quoteNote(mention.text, 200)}`;
 }
