@@ -136,6 +136,16 @@ async function readStream(
   let counts: IngestCounts = { stored: 0, touchpoints: 0, answered: 0 };
   // The last page's rate-limit headers ride with the next reservation, or are recorded at the end.
   let observed: RateLimit | null = null;
+  const recordObserved = async () => {
+    if (observed) {
+      await storage.poller.recordBudget({
+        budgetKey: source.budgetKey,
+        endpoint,
+        rateLimit: observed,
+        blockedUntil: null,
+      });
+    }
+  };
 
   for (let page = 0; page < settings.maxPagesPerPoll; page++) {
     const budget = await storage.poller.reserveRequest({
@@ -195,14 +205,7 @@ async function readStream(
       })
       .catch(async (error: unknown) => {
         // The request was spent whether or not its page was stored: its headers still count.
-        if (observed) {
-          await storage.poller.recordBudget({
-            budgetKey: source.budgetKey,
-            endpoint,
-            rateLimit: observed,
-            blockedUntil: null,
-          });
-        }
+        await recordObserved();
         throw error;
       });
     counts = {
@@ -213,13 +216,6 @@ async function readStream(
     progress = next;
     if (next.nextToken === null) break;
   }
-  if (observed) {
-    await storage.poller.recordBudget({
-      budgetKey: source.budgetKey,
-      endpoint,
-      rateLimit: observed,
-      blockedUntil: null,
-    });
-  }
+  await recordObserved();
   return { counts, waitUntil: null, failure: null };
 }
