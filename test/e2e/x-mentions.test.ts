@@ -25,6 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => x?.close());
 
+/** `touchpoint connect-x --tenant T --handle H`, the token from the environment or standard input. */
+const connectX = (options: Parameters<typeof cliWith>[0], tenant: string, handle: string) =>
+  cliWith(options, "connect-x", "--tenant", tenant, "--handle", handle);
+
 async function newTenant(): Promise<string> {
   const externalId = `T${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
   const created = await cliWith(
@@ -47,40 +51,19 @@ describe("connecting the organization's X account and reading its mentions", () 
     const tenant = await newTenant();
     const env = { X_API_URL: x.url };
 
-    const noToken = await cliWith({ env }, "connect-x", "--tenant", tenant, "--handle", "@RiversideFood");
+    const noToken = await connectX({ env }, tenant, "@RiversideFood");
     expect(noToken.code).toBe(1);
     expect(noToken.stderr).toContain("No bearer token: set X_BEARER_TOKEN, or pipe it in");
 
-    const refused = await cliWith(
-      { env: { ...env, X_BEARER_TOKEN: "wrong" } },
-      "connect-x",
-      "--tenant",
-      tenant,
-      "--handle",
-      "RiversideFood",
-    );
+    const refused = await connectX({ env: { ...env, X_BEARER_TOKEN: "wrong" } }, tenant, "RiversideFood");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("X refused that bearer token");
     expect(refused.stderr).not.toContain("wrong");
 
-    const unknown = await cliWith(
-      { env, stdin: `${TOKEN}\n` },
-      "connect-x",
-      "--tenant",
-      tenant,
-      "--handle",
-      "nobody_here",
-    );
+    const unknown = await connectX({ env, stdin: `${TOKEN}\n` }, tenant, "nobody_here");
     expect(unknown.stderr).toContain("X has no account @nobody_here.");
 
-    const connected = await cliWith(
-      { env, stdin: `${TOKEN}\n` },
-      "connect-x",
-      "--tenant",
-      tenant,
-      "--handle",
-      "@RiversideFood",
-    );
+    const connected = await connectX({ env, stdin: `${TOKEN}\n` }, tenant, "@RiversideFood");
     expect(connected.stderr).toBe("");
     expect(connected.stdout).toContain(`Connected @riversidefood (X user ${ORG.id}) to Riverside`);
   });
@@ -101,14 +84,7 @@ describe("connecting the organization's X account and reading its mentions", () 
         ),
       };
     })();
-    const connected = await cliWith(
-      { env: { X_API_URL: x.url, X_BEARER_TOKEN: TOKEN } },
-      "connect-x",
-      "--tenant",
-      tenant,
-      "--handle",
-      "RiversideFood",
-    );
+    const connected = await connectX({ env: { X_API_URL: x.url, X_BEARER_TOKEN: TOKEN } }, tenant, "RiversideFood");
     expect(connected.code).toBe(0);
 
     const hour = 3_600_000;
@@ -165,14 +141,7 @@ describe("connecting the organization's X account and reading its mentions", () 
     x.addUser(org);
     x.addUser({ id: "103", username: "soon_gone", name: "Soon Gone", followers: 50, following: 80 });
     const tenant = await newTenant();
-    const connected = await cliWith(
-      { env: { X_API_URL: x.url, X_BEARER_TOKEN: TOKEN } },
-      "connect-x",
-      "--tenant",
-      tenant,
-      "--handle",
-      org.username,
-    );
+    const connected = await connectX({ env: { X_API_URL: x.url, X_BEARER_TOKEN: TOKEN } }, tenant, org.username);
     expect(connected.code).toBe(0);
     const database = await sharedDatabase();
     const tenantId = (await database.storage.tenants.findByExternalId("slack", tenant))?.id ?? "";

@@ -1,12 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { MentionSource, PageRequest, PostPage, Result, SourceFailure } from "@touchpoint/core";
+import type { MentionSource } from "@touchpoint/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRecordedXSource, createXSource, readXRecording } from "./index.js";
+import { FIRST_PAGE, failure, ids, readAll, unwrap } from "./testing/pages.js";
 
 const RECORDED_AT = new Date("2025-03-01T12:00:00.000Z");
 const ORG = { id: "100", name: "Riverside Food Bank", username: "RiversideFood" };
-const FIRST_PAGE: PageRequest = { sinceId: null, startTime: null, paginationToken: null };
 const DAY = 86_400_000;
 
 const hoursBefore = (hours: number) => new Date(RECORDED_AT.getTime() - hours * 3_600_000).toISOString();
@@ -89,29 +89,6 @@ const recording = readXRecording(recordingJson());
 function replay(now: Date = RECORDED_AT): MentionSource {
   return createRecordedXSource(recording, { now: () => now })("any-credentials");
 }
-
-function unwrap<T>(result: Result<T, SourceFailure>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
-  return result.value;
-}
-
-function failure<T>(result: Result<T, SourceFailure>): SourceFailure {
-  if (result.ok) throw new Error("expected a failure");
-  return result.error;
-}
-
-async function readAll(read: (page: PageRequest) => Promise<Result<PostPage, SourceFailure>>, first = FIRST_PAGE) {
-  const pages: PostPage[] = [];
-  let request = first;
-  for (;;) {
-    const page = unwrap(await read(request));
-    pages.push(page);
-    if (page.nextToken === null) return pages;
-    request = { ...request, paginationToken: page.nextToken };
-  }
-}
-
-const ids = (page: PostPage) => page.posts.map((p) => p.postId);
 
 describe("readXRecording", () => {
   it("reads the recording's JSON and refuses what is not one", () => {

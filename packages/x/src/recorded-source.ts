@@ -10,7 +10,7 @@ import {
   type SourceFailure,
 } from "@touchpoint/core";
 import { decodePageToken } from "./page-token.js";
-import { readTimelineResponse, readUserResponse } from "./responses.js";
+import { nextTokenOf, readTimelineResponse, readUserResponse } from "./responses.js";
 import { isRecord } from "./tweets.js";
 
 /**
@@ -189,11 +189,6 @@ class RecordedXSource implements MentionSource {
     if (Number.isNaN(at)) return item;
     return { ...item, created_at: new Date(at + this.shiftMs).toISOString() };
   }
-}
-
-function nextTokenOf(page: Json | undefined): string | null {
-  const meta = page && isRecord(page.meta) ? page.meta : {};
-  return typeof meta.next_token === "string" && meta.next_token !== "" ? meta.next_token : null;
 }
 
 /** Snowflake ids compared as numbers; an id that is not one is kept. */

@@ -53,8 +53,8 @@ export function readTimelineResponse(
 
   const meta = isRecord(body.meta) ? body.meta : {};
   const { posts, skipped } = readTweets(data, body.includes);
+  const next = nextTokenOf(body);
   const newestId = token?.newestId ?? (typeof meta.newest_id === "string" ? meta.newest_id : null) ?? newestIdOf(data);
-  const next = typeof meta.next_token === "string" && meta.next_token !== "" ? meta.next_token : null;
   return ok({
     posts,
     skipped,
@@ -62,4 +62,10 @@ export function readTimelineResponse(
     nextToken: next === null ? null : encodePageToken({ newestId, xToken: next }),
     rateLimit: rateLimitFrom(headers),
   });
+}
+
+/** X's token for the page after this one (`meta.next_token`), or null on the last page. */
+export function nextTokenOf(body: Record<string, unknown> | undefined): string | null {
+  const meta = body && isRecord(body.meta) ? body.meta : {};
+  return typeof meta.next_token === "string" && meta.next_token !== "" ? meta.next_token : null;
 }

@@ -1,9 +1,10 @@
-import type { MentionSource, PageRequest, PostPage, Result, SourceFailure } from "@touchpoint/core";
+import type { MentionSource } from "@touchpoint/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 // The fake lives with the cross-package tests; a relative import keeps @touchpoint/test out of this
 // package's dependencies (it depends on the server, which will depend on this package).
 import { type FakeX, startFakeX } from "../../../test/fakes/x-api.js";
 import { createXSource } from "./index.js";
+import { FIRST_PAGE, failure, ids, readAll, unwrap } from "./testing/pages.js";
 
 const TOKEN = "app-bearer-token-s3cret";
 const ORG = { id: "100", username: "riverside", name: "Riverside Food Bank" };
@@ -22,34 +23,9 @@ const BOT = { id: "300", username: "bot_8812", name: "bot", defaultAvatar: true 
 /** The fake's clock: fixed, so reset times can be compared exactly. */
 const NOW = new Date("2025-03-01T12:00:00Z");
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
-const FIRST_PAGE: PageRequest = { sinceId: null, startTime: null, paginationToken: null };
 
 let fake: FakeX;
 let source: MentionSource;
-
-function unwrap<T>(result: Result<T, SourceFailure>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
-  return result.value;
-}
-
-function failure<T>(result: Result<T, SourceFailure>): SourceFailure {
-  if (result.ok) throw new Error("expected a failure");
-  return result.error;
-}
-
-/** Reads every page, as a poll would, passing back each page's token. */
-async function readAll(read: (page: PageRequest) => Promise<Result<PostPage, SourceFailure>>, first = FIRST_PAGE) {
-  const pages: PostPage[] = [];
-  let request = first;
-  for (;;) {
-    const page = unwrap(await read(request));
-    pages.push(page);
-    if (page.nextToken === null) return pages;
-    request = { ...request, paginationToken: page.nextToken };
-  }
-}
-
-const ids = (page: PostPage) => page.posts.map((p) => p.postId);
 
 beforeEach(async () => {
   fake = await startFakeX({ tokens: [TOKEN], now: () => NOW.getTime() });

@@ -39,6 +39,20 @@ function touch(contactId: string, overrides: Partial<NewTouchpoint> = {}): NewTo
   };
 }
 
+/** A Slack workspace's installation, as Bolt's installer would store it (the secret holds the bot token). */
+export function slackInstall(key: string, secret = '{"bot":{"token":"xoxb-1"}}') {
+  return {
+    platform: "slack" as const,
+    key,
+    enterpriseId: null,
+    teamId: key,
+    isEnterpriseInstall: false,
+    botUserId: "U0BOT",
+    installedBy: "U0AMY",
+    secret,
+  };
+}
+
 function mention(postId: string, contactId: string | null, conversationId: string = postId): NewMention {
   return {
     platform: "x",
@@ -382,17 +396,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);
         const key = uniqueExternalId("T");
-        const installation = {
-          tenantId,
-          platform: "slack" as const,
-          key,
-          enterpriseId: null,
-          teamId: key,
-          isEnterpriseInstall: false,
-          botUserId: "U0BOT",
-          installedBy: "U0AMY",
-          secret: JSON.stringify({ bot: { token: "xoxb-first" } }),
-        };
+        const installation = { ...slackInstall(key, JSON.stringify({ bot: { token: "xoxb-first" } })), tenantId };
         await storage.installations.save(installation);
         expect(await storage.installations.find("slack", key)).toEqual(installation);
         expect(await storage.installations.find("teams", key)).toBeUndefined();

@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InMemoryStorage, uniqueExternalId } from "../testing/index.js";
+import { InMemoryStorage, slackInstall, uniqueExternalId } from "../testing/index.js";
 import { installApp } from "./install-app.js";
 import { uninstallApp } from "./uninstall-app.js";
-
-function slackInstall(key: string, secret = '{"bot":{"token":"xoxb-1"}}') {
-  return {
-    platform: "slack" as const,
-    key,
-    enterpriseId: null,
-    teamId: key,
-    isEnterpriseInstall: false,
-    botUserId: "U0BOT",
-    installedBy: "U0AMY",
-    secret,
-  };
-}
 
 describe("installApp", () => {
   it("creates the organization on the first install, with the installer as its admin", async () => {

@@ -74,9 +74,9 @@ function toMention(row: MentionRow): Mention {
   };
 }
 
-const MENTION_COLUMN_NAMES = [
+/** The columns ingest writes, in insertMany's order; the rest keep their defaults. */
+export const MENTION_WRITE_COLUMNS = [
   "tenant_id",
-  "id",
   "platform",
   "post_id",
   "author_external_id",
@@ -94,6 +94,10 @@ const MENTION_COLUMN_NAMES = [
   "posted_at",
   "kind",
   "conversation_id",
+] as const satisfies readonly (keyof MentionRow)[];
+const MENTION_COLUMN_NAMES = [
+  ...MENTION_WRITE_COLUMNS,
+  "id",
   "status",
   "snoozed_until",
   "assignee",
@@ -122,9 +126,7 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
       const rows = await queryRows<{ post_id: string }>(
         tx,
         sql`
-          insert into mentions (tenant_id, platform, post_id, author_external_id, author_handle, author_name,
-            author_followers, author_following, author_post_count, author_default_avatar, author_created_at,
-            author_verified, contact_id, text, url, posted_at, kind, conversation_id)
+          insert into mentions (${sql.raw(MENTION_WRITE_COLUMNS.join(", "))})
           select ${tenantId}::uuid, u.* from unnest(
             ${col((m) => m.platform)}::text[], ${col((m) => m.postId)}::text[],
             ${col((m) => m.author.externalUserId)}::text[], ${col((m) => m.author.handle)}::text[],

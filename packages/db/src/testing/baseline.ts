@@ -4,6 +4,7 @@ import type { NewContact, NewMention } from "@touchpoint/core";
 import postgres from "postgres";
 import type { Database } from "../client.js";
 import { insertContacts } from "../repositories/bulk-insert.js";
+import { MENTION_WRITE_COLUMNS } from "../repositories/mentions.js";
 
 /**
  * The floor an import is measured against: the same contacts and identities written by the same
@@ -16,28 +17,6 @@ export async function insertContactsPlain(db: Database, tenantId: string, rows: 
     for (let i = 0; i < rows.length; i += CHUNK) await insertContacts(tx, tenantId, rows.slice(i, i + CHUNK));
   });
 }
-
-/** The columns ingest writes (mentionRepository.insertMany); the rest keep their defaults. */
-const MENTION_COPY_COLUMNS = [
-  "tenant_id",
-  "platform",
-  "post_id",
-  "author_external_id",
-  "author_handle",
-  "author_name",
-  "author_followers",
-  "author_following",
-  "author_post_count",
-  "author_default_avatar",
-  "author_created_at",
-  "author_verified",
-  "contact_id",
-  "text",
-  "url",
-  "posted_at",
-  "kind",
-  "conversation_id",
-] as const;
 
 const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
@@ -109,7 +88,7 @@ export async function openMentionCopier(url: string): Promise<MentionCopier> {
           if (every > 0 && Math.floor(end / every) > Math.floor(i / every)) options.onProgress?.(end);
         }
       }
-      const target = await client.unsafe(`copy mentions (${MENTION_COPY_COLUMNS.join(", ")}) from stdin`).writable();
+      const target = await client.unsafe(`copy mentions (${MENTION_WRITE_COLUMNS.join(", ")}) from stdin`).writable();
       await pipeline(Readable.from(lines()), target);
     },
     close: () => client.end({ timeout: 5 }),

@@ -25,6 +25,26 @@ function input(blockId: string, label: string, element: Input["element"], option
   };
 }
 
+/** A modal's frame: its callback id, title, buttons and blocks (cut to Slack's limit). */
+function modal(view: {
+  readonly callbackId: string;
+  readonly title: string;
+  readonly submit?: string;
+  readonly close: string;
+  readonly privateMetadata?: string;
+  readonly blocks: types.KnownBlock[];
+}): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: view.callbackId,
+    ...(view.privateMetadata !== undefined && { private_metadata: view.privateMetadata }),
+    title: { type: "plain_text", text: view.title },
+    ...(view.submit && { submit: { type: "plain_text", text: view.submit } }),
+    close: { type: "plain_text", text: view.close },
+    blocks: view.blocks.slice(0, LIMITS.viewBlocks),
+  };
+}
+
 function textInput(actionId: string, initial: string | null | undefined, placeholder?: string): Input["element"] {
   return {
     type: "plain_text_input",
@@ -42,13 +62,12 @@ export interface ContactDraft {
 }
 
 export function createContactModal(draft: ContactDraft, privateMetadata: string): types.ModalView {
-  return {
-    type: "modal",
-    callback_id: CREATE_CONTACT_VIEW,
-    private_metadata: privateMetadata,
-    title: { type: "plain_text", text: "New contact" },
-    submit: { type: "plain_text", text: "Create and log" },
-    close: { type: "plain_text", text: "Cancel" },
+  return modal({
+    callbackId: CREATE_CONTACT_VIEW,
+    privateMetadata,
+    title: "New contact",
+    submit: "Create and log",
+    close: "Cancel",
     blocks: [
       input("name", "Name", textInput("value", draft.name, "Jane Doe")),
       input("x_handle", "X handle", textInput("value", draft.xHandle && `@${draft.xHandle}`, "@janedoe"), true),
@@ -56,7 +75,7 @@ export function createContactModal(draft: ContactDraft, privateMetadata: string)
       input("segment", "Segment", textInput("value", null, "major donor, board, influencer…"), true),
       context("The touch you typed is logged with the new contact when you press Create and log."),
     ],
-  };
+  });
 }
 
 const SEGMENTS = Object.keys(DEFAULT_CADENCE_BY_SEGMENT);
@@ -65,12 +84,11 @@ const SEGMENTS = Object.keys(DEFAULT_CADENCE_BY_SEGMENT);
 export function settingsModal(settings: SettingsView): types.ModalView {
   const { tenant } = settings;
   const cadence = (segment: string) => tenant.settings.cadenceBySegment[segment] ?? DEFAULT_CADENCE_BY_SEGMENT[segment];
-  return {
-    type: "modal",
-    callback_id: SETTINGS_VIEW,
-    title: { type: "plain_text", text: "Touchpoint settings" },
-    submit: { type: "plain_text", text: "Save" },
-    close: { type: "plain_text", text: "Cancel" },
+  return modal({
+    callbackId: SETTINGS_VIEW,
+    title: "Touchpoint settings",
+    submit: "Save",
+    close: "Cancel",
     blocks: [
       input(
         "channel",
@@ -107,18 +125,17 @@ export function settingsModal(settings: SettingsView): types.ModalView {
         action_id: "value",
         initial_users: settings.admins.map((a) => a.platformUserId),
       }),
-    ].slice(0, LIMITS.viewBlocks),
-  };
+    ],
+  });
 }
 
 /** The connect-x modal: the organization's handle and an app bearer token, checked with X on submit. */
 export function connectXModal(current: SocialAccount | undefined): types.ModalView {
-  return {
-    type: "modal",
-    callback_id: CONNECT_X_VIEW,
-    title: { type: "plain_text", text: "Connect X" },
-    submit: { type: "plain_text", text: "Connect" },
-    close: { type: "plain_text", text: "Cancel" },
+  return modal({
+    callbackId: CONNECT_X_VIEW,
+    title: "Connect X",
+    submit: "Connect",
+    close: "Cancel",
     blocks: [
       ...(current
         ? [
@@ -142,22 +159,21 @@ export function connectXModal(current: SocialAccount | undefined): types.ModalVi
         "From the X developer portal: your app's Keys and tokens page. It is checked with X, then stored encrypted.",
       ),
     ],
-  };
+  });
 }
 
 /** What the connect-x modal turns into once X has confirmed the account. */
 export function connectedXView(account: SocialAccount, tenantName: string): types.ModalView {
-  return {
-    type: "modal",
-    callback_id: CONNECT_X_VIEW,
-    title: { type: "plain_text", text: "Connect X" },
-    close: { type: "plain_text", text: "Done" },
+  return modal({
+    callbackId: CONNECT_X_VIEW,
+    title: "Connect X",
+    close: "Done",
     blocks: [
       section(
         `:white_check_mark: Connected *@${escapeMrkdwn(account.handle)}* to ${escapeMrkdwn(tenantName)}. The last week of mentions is read at the next poll, then new ones as they come.`,
       ),
     ],
-  };
+  });
 }
 
 /** "• <url|@jane> (Jane Doe) · Tuesday: “text”": who, when, and what they said, linked to the post. */
