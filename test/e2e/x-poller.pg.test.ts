@@ -107,10 +107,12 @@ describe("the mention poller in real processes on PostgreSQL", () => {
   it("resumes where a killed process stopped mid-pagination: every post served stored once", async () => {
     const orgUserId = "9100";
     const { tenantId } = await organization(orgUserId, 350);
-    // Two pages of 100 are read and stored; the third is held while the process is killed.
+    // Two pages of 100 are read and stored; the third (read while the second is stored) is held
+    // while the process is killed.
     const hold = x.holdNext(new RegExp(`/users/${orgUserId}/mentions$`), { after: 2 });
     const first = await startTouchpoint(serverEnv());
     await hold.reached;
+    await expect.poll(async () => (await storedPostIds(tenantId)).length, { timeout: 10_000, interval: 50 }).toBe(200);
     first.kill();
     await first.exited;
     hold.release();

@@ -221,8 +221,15 @@ export interface PollState {
 }
 
 export interface MentionRepository {
-  /** Stores the mentions not stored yet (same platform and post id); returns the new ones' post ids. */
-  insertMany(mentions: readonly NewMention[]): Promise<ReadonlySet<string>>;
+  /**
+   * Stores the mentions not stored yet (same platform and post id) and, in the same step, the
+   * touchpoint `touches` holds for each of those by post id: a post delivered twice logs nothing
+   * twice. Returns the post ids stored now and how many touchpoints were written.
+   */
+  insertMany(
+    mentions: readonly NewMention[],
+    touches?: ReadonlyMap<string, NewTouchpoint>,
+  ): Promise<{ readonly stored: ReadonlySet<string>; readonly touchpoints: number }>;
   /**
    * Open mentions a reply might answer: those with one of `postIds`, or in one of the
    * conversations. The caller decides which a reply really answers.

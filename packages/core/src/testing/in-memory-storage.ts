@@ -505,7 +505,7 @@ export class InMemoryStorage implements Storage {
 
     const mentionKey = (platform: string, postId: string) => `${tenantId}:${platform}:${postId}`;
     const mentions: MentionRepository = {
-      insertMany: async (rows) => {
+      insertMany: async (rows, touches) => {
         const fresh = new Set<string>();
         for (const row of rows) {
           const key = mentionKey(row.platform, row.postId);
@@ -523,7 +523,8 @@ export class InMemoryStorage implements Storage {
           });
           fresh.add(row.postId);
         }
-        return fresh;
+        const logged = [...fresh].flatMap((postId) => touches?.get(postId) ?? []);
+        return { stored: fresh, touchpoints: await touchpoints.recordMany(logged) };
       },
       findOpen: async (platform, keys) =>
         own(s().mentions).filter(

@@ -475,11 +475,38 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const tenantId = await newTenant(storage);
         await storage.withTenant(tenantId, async (r) => {
           const jane = await r.contacts.create({ name: "Jane", identities: [x("janedoe", "42")] });
-          const first = await r.mentions.insertMany([mention("1", jane.id), mention("2", null, "thread-9")]);
-          expect([...first].sort()).toEqual(["1", "2"]);
-          expect([...(await r.mentions.insertMany([mention("2", null), mention("3", null)]))]).toEqual(["3"]);
+          const touch = (postId: string) => ({
+            contactId: jane.id,
+            occurredAt: new Date("2026-11-01T12:00:01Z"),
+            channel: "x_mention" as const,
+            direction: "inbound" as const,
+            note: `post ${postId}`,
+            loggedBy: "x:janedoe",
+            source: "x" as const,
+            sourceRef: `x:post:${postId}`,
+          });
+          const first = await r.mentions.insertMany(
+            [mention("1", jane.id), mention("2", null, "thread-9")],
+            new Map([["1", touch("1")]]),
+          );
+          expect([...first.stored].sort()).toEqual(["1", "2"]);
+          expect(first.touchpoints).toBe(1);
+          // Post 1 again: neither the mention nor its touch twice; post 4's touch goes in with it.
+          const again = await r.mentions.insertMany(
+            [mention("1", jane.id), mention("2", null), mention("3", null), mention("4", jane.id)],
+            new Map([
+              ["1", touch("1")],
+              ["4", touch("4")],
+            ]),
+          );
+          expect([...again.stored].sort()).toEqual(["3", "4"]);
+          expect(again.touchpoints).toBe(1);
+          expect((await r.touchpoints.findBySourceRef("x:post:1"))?.note).toBe("post 1");
+          expect((await r.touchpoints.findBySourceRef("x:post:4"))?.note).toBe("post 4");
+          expect(await r.touchpoints.countSince(jane.id, new Date(0))).toMatchObject({ total: 2 });
+
           const open = await r.mentions.listOpen(10);
-          expect(open.map((m) => m.postId)).toEqual(["1", "2", "3"]);
+          expect(open.map((m) => m.postId)).toEqual(["1", "2", "3", "4"]);
           expect(open[0]).toMatchObject({
             contactId: jane.id,
             status: "needs_reply",
@@ -490,7 +517,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           const found = await r.mentions.findOpen("x", { postIds: ["1"], conversationIds: ["thread-9"] });
           expect(found.map((m) => m.postId).sort()).toEqual(["1", "2"]);
           await r.mentions.markReplied([{ id: found[0]?.id ?? "", repliedAt: new Date("2026-11-02T00:00:00Z") }]);
-          expect(await r.mentions.listOpen(10)).toHaveLength(2);
+          expect(await r.mentions.listOpen(10)).toHaveLength(3);
         });
       });
 

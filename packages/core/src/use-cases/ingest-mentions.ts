@@ -65,33 +65,35 @@ export async function ingestMentions(
     kind: mentionKind(post, account),
     conversationId: post.conversationId,
   }));
-  const [fresh] = await Promise.all([repos.mentions.insertMany(mentions), learning]);
-  const stored = mentions.filter((mention) => fresh.has(mention.postId));
-
-  const touches: NewTouchpoint[] = stored.flatMap((mention) =>
-    mention.contactId === null
-      ? []
-      : [
-          {
-            contactId: mention.contactId,
-            occurredAt: mention.postedAt,
-            channel: CHANNEL_OF[mention.kind],
-            direction: "inbound",
-            note: note(mention.text),
-            loggedBy: `${account.platform}:${mention.author.handle}`,
-            source: "x",
-            sourceRef: postSourceRef(account.platform, mention.postId),
-          },
-        ],
-  );
+  // Each known contact's post logs an inbound touch, written with the mention only if it is new.
+  const touches = new Map<string, NewTouchpoint>();
+  for (const mention of mentions) {
+    if (mention.contactId === null) continue;
+    touches.set(mention.postId, {
+      contactId: mention.contactId,
+      occurredAt: mention.postedAt,
+      channel: CHANNEL_OF[mention.kind],
+      direction: "inbound",
+      note: note(mention.text),
+      loggedBy: `${account.platform}:${mention.author.handle}`,
+      source: "x",
+      sourceRef: postSourceRef(account.platform, mention.postId),
+    });
+  }
   // A reply can be read before the mention it answers (the two come from different endpoints).
-  // Neither needs the other's result, so both are sent at once: on Postgres the look-up for stored
-  // replies rides behind the touchpoint insert in the same round trip, in the same transaction.
-  const [touchpoints, answered] = await Promise.all([
-    touches.length > 0 ? repos.touchpoints.recordMany(touches) : 0,
-    answerFromStoredReplies(repos, account, stored),
+  // The look-up for stored replies needs nothing from the insert, so all three go out at once: on
+  // Postgres, one round trip in the page's transaction.
+  const [inserted, replies] = await Promise.all([
+    repos.mentions.insertMany(mentions, touches),
+    repos.ownPosts.findReplies(account.platform, {
+      postIds: mentions.map((mention) => mention.postId),
+      conversationIds: unique(mentions.map((mention) => mention.conversationId)),
+    }),
+    learning,
   ]);
-  return { stored: stored.length, touchpoints, answered };
+  const stored = mentions.filter((mention) => inserted.stored.has(mention.postId));
+  const answered = await answerFromStoredReplies(repos, account, stored, replies);
+  return { stored: stored.length, touchpoints: inserted.touchpoints, answered };
 }
 
 /**
@@ -121,17 +123,14 @@ export async function ingestOwnPosts(
   return { stored: fresh.size, touchpoints, answered };
 }
 
+/** Marks the newly stored mentions that replies already seen answer. */
 async function answerFromStoredReplies(
   repos: TenantRepositories,
   account: SocialAccount,
   stored: readonly NewMention[],
+  replies: readonly OwnPost[],
 ): Promise<number> {
-  if (stored.length === 0) return 0;
-  const replies = await repos.ownPosts.findReplies(account.platform, {
-    postIds: stored.map((mention) => mention.postId),
-    conversationIds: unique(stored.map((mention) => mention.conversationId)),
-  });
-  if (replies.length === 0) return 0;
+  if (stored.length === 0 || replies.length === 0) return 0;
   const open = await repos.mentions.findOpen(account.platform, {
     postIds: stored.map((mention) => mention.postId),
     conversationIds: [],

@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { IncomingPost, PageRequest, PostPage, SourceFailure } from "../domain/post.js";
 import type { SocialAccount } from "../domain/social-account.js";
-import type { Logger, MentionSource } from "../ports.js";
+import type { Logger, MentionSource, Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
 import { daysAgo, incomingPost, NOW, type World, world } from "../testing/builders.js";
 import { connectXAccount } from "./connect-account.js";
@@ -104,6 +104,70 @@ describe("pollAccount", () => {
     expect(resumed.requests[0]?.request.paginationToken).toBe("t2");
     expect((await state())?.mentions).toEqual({ sinceId: "30", nextToken: null, pendingNewestId: null });
     expect(await storedIds()).toEqual(["28", "29", "30"]);
+  });
+
+  /** The storage, with each stored page's cursor recorded and the first store held until `until`. */
+  function holdingStorage(until: Promise<void>) {
+    const cursors: (string | null)[] = [];
+    let first = true;
+    const storage: Storage = Object.create(w.storage);
+    storage.withTenant = async (tenantId, work) =>
+      w.storage.withTenant(tenantId, (r) =>
+        work({
+          ...r,
+          socialAccounts: {
+            ...r.socialAccounts,
+            async saveProgress(id, stream, progress) {
+              if (stream !== "mentions") return r.socialAccounts.saveProgress(id, stream, progress);
+              cursors.push(progress.nextToken ?? progress.sinceId);
+              if (first) {
+                first = false;
+                await until;
+              }
+              return r.socialAccounts.saveProgress(id, stream, progress);
+            },
+          },
+        }),
+      );
+    return { storage, cursors };
+  }
+
+  it("reads on while a page is stored, then stores the pages that came in together under the last cursor", async () => {
+    const source = new ScriptedSource({
+      mentions: [
+        ok(page([post("30")], "t2", "30")),
+        ok(page([post("29")], "t3", "30")),
+        ok(page([post("28")], null, "30")),
+      ],
+      ownPosts: [],
+    });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { storage, cursors } = holdingStorage(held);
+    const polling = pollAccount({ ...deps(source), storage }, { tenantId: w.tenantId, accountId: account.id });
+    await vi.waitFor(() => expect(source.requests.filter((r) => r.stream === "mentions")).toHaveLength(3));
+    release();
+    expect(await polling).toMatchObject({ kind: "polled", mentions: { stored: 3 } });
+    // The first page alone (it was being stored), then the two read meanwhile in one transaction.
+    expect(cursors).toEqual(["t2", "30"]);
+    expect(await storedIds()).toEqual(["28", "29", "30"]);
+  });
+
+  it("keeps the cursor where it was when the store fails, and reads nothing after", async () => {
+    const source = new ScriptedSource({
+      mentions: [ok(page([post("30")], "t2", "30")), ok(page([post("29")], null, "30"))],
+      ownPosts: [],
+    });
+    let fail = () => {};
+    const failing = new Promise<void>((_, reject) => (fail = () => reject(new Error("disk full"))));
+    const { storage } = holdingStorage(failing);
+    const polling = pollAccount({ ...deps(source), storage }, { tenantId: w.tenantId, accountId: account.id });
+    await vi.waitFor(() => expect(source.requests).toHaveLength(2));
+    fail();
+    await expect(polling).rejects.toThrow("disk full");
+    expect(source.requests.map((r) => r.request.paginationToken)).toEqual([null, "t2"]);
+    expect((await state())?.mentions).toEqual({ sinceId: null, nextToken: null, pendingNewestId: null });
+    expect(await storedIds()).toEqual([]);
   });
 
   it("after a 429 asks nothing more of that endpoint before the reset", async () => {

@@ -1,4 +1,4 @@
-import type { PageRequest, RateLimit, SourceFailure } from "../domain/post.js";
+import type { IncomingPost, PageRequest, RateLimit, SourceFailure } from "../domain/post.js";
 import type {
   Clock,
   Logger,
@@ -122,32 +122,42 @@ export function nextInterval(current: number | null, newPosts: number, settings:
   return Math.round(Math.min(settings.maxIntervalSeconds, Math.max(settings.minIntervalSeconds, next)));
 }
 
+type Fetched =
+  | { readonly kind: "budget"; readonly until: Date }
+  | { readonly kind: "page"; readonly result: Awaited<ReturnType<MentionSource["mentions"]>> };
+
+/** A page read and not yet stored, with the cursor that covers it. */
+interface ReadPage {
+  readonly posts: readonly IncomingPost[];
+  readonly next: StreamProgress;
+}
+
+interface StreamEnd {
+  readonly waitUntil: Date | null;
+  readonly failure: SourceFailure | null;
+}
+
+/**
+ * One stream's pages for this poll. A reader and a writer run side by side: the reader reserves
+ * and reads page after page (each needs only the last one's token), the writer stores whatever
+ * pages have arrived in one transaction with the cursor after the last of them. With a slow
+ * platform that is a page per transaction; when pages arrive faster than they are stored, the
+ * transaction takes them all (group commit). Either way the cursor only ever covers stored rows.
+ */
 async function readStream(
   deps: PollDeps,
   source: MentionSource,
   state: PollState,
   stream: PostStream,
   log: object,
-): Promise<{ counts: IngestCounts; waitUntil: Date | null; failure: SourceFailure | null }> {
+): Promise<{ counts: IngestCounts } & StreamEnd> {
   const { storage, clock, logger, settings } = deps;
   const { account } = state;
   const endpoint = ENDPOINT[stream];
-  let progress: StreamProgress = state[stream];
-  let counts: IngestCounts = { stored: 0, touchpoints: 0, answered: 0 };
-  // The last page's rate-limit headers ride with the next reservation, or are recorded at the end.
-  let observed: RateLimit | null = null;
-  const recordObserved = async () => {
-    if (observed) {
-      await storage.poller.recordBudget({
-        budgetKey: source.budgetKey,
-        endpoint,
-        rateLimit: observed,
-        blockedUntil: null,
-      });
-    }
-  };
 
-  for (let page = 0; page < settings.maxPagesPerPoll; page++) {
+  /** Reserves a request from the shared budget, then reads the page after `from`'s cursor. */
+  const fetchPage = async (from: StreamProgress, observed: RateLimit | null): Promise<Fetched> => {
+    // The last page's rate-limit headers ride with the next reservation.
     const budget = await storage.poller.reserveRequest({
       budgetKey: source.budgetKey,
       endpoint,
@@ -155,57 +165,104 @@ async function readStream(
       share: settings.budgetShare,
       observed,
     });
-    observed = null;
-    if (!budget.allowed) return { counts, waitUntil: budget.until, failure: null };
-
+    if (!budget.allowed) return { kind: "budget", until: budget.until };
     const request: PageRequest = {
-      sinceId: progress.sinceId,
+      sinceId: from.sinceId,
       // The first poll of an account reads back a bounded stretch, not its whole history.
-      startTime:
-        progress.sinceId === null ? new Date(clock.now().getTime() - settings.backfillDays * 86_400_000) : null,
-      paginationToken: progress.nextToken,
+      startTime: from.sinceId === null ? new Date(clock.now().getTime() - settings.backfillDays * 86_400_000) : null,
+      paginationToken: from.nextToken,
     };
     const result =
       stream === "mentions"
         ? await source.mentions(account.externalUserId, request)
         : await source.ownPosts(account.externalUserId, request);
+    return { kind: "page", result };
+  };
 
-    if (!result.ok) {
-      const failure = result.error;
-      const rateLimit = failure.kind === "rate_limited" || failure.kind === "unavailable" ? failure.rateLimit : null;
-      const blockedUntil = failure.kind === "rate_limited" ? failure.resetAt : null;
-      if (rateLimit || blockedUntil) {
-        await storage.poller.recordBudget({ budgetKey: source.budgetKey, endpoint, rateLimit, blockedUntil });
+  const arrived: ReadPage[] = [];
+  let readerDone = false;
+  let writerFailed = false;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    wake?.();
+    wake = null;
+  };
+
+  const reader = (async (): Promise<StreamEnd> => {
+    let from = state[stream];
+    let observed: RateLimit | null = null;
+    try {
+      for (let page = 0; page < settings.maxPagesPerPoll && !writerFailed; page++) {
+        const fetched = await fetchPage(from, observed);
+        // The reservation recorded `observed`.
+        observed = null;
+        if (fetched.kind === "budget") return { waitUntil: fetched.until, failure: null };
+        const { result } = fetched;
+        if (!result.ok) {
+          const failure = result.error;
+          const rateLimit =
+            failure.kind === "rate_limited" || failure.kind === "unavailable" ? failure.rateLimit : null;
+          const blockedUntil = failure.kind === "rate_limited" ? failure.resetAt : null;
+          if (rateLimit || blockedUntil) {
+            await storage.poller.recordBudget({ budgetKey: source.budgetKey, endpoint, rateLimit, blockedUntil });
+          }
+          logger.warn(
+            { ...log, stream, failure: failure.kind, detail: "detail" in failure ? failure.detail : undefined },
+            "X read failed; the cursor stays where it was",
+          );
+          return { waitUntil: blockedUntil, failure };
+        }
+        const { value } = result;
+        observed = value.rateLimit;
+        for (const skipped of value.skipped) logger.warn({ ...log, stream, ...skipped }, "X item skipped");
+        const pendingNewestId = from.pendingNewestId ?? value.newestId;
+        const next: StreamProgress =
+          value.nextToken === null
+            ? { sinceId: pendingNewestId ?? from.sinceId, nextToken: null, pendingNewestId: null }
+            : { sinceId: from.sinceId, nextToken: value.nextToken, pendingNewestId };
+        arrived.push({ posts: value.posts, next });
+        signal();
+        from = next;
+        if (next.nextToken === null) break;
       }
-      logger.warn(
-        { ...log, stream, failure: failure.kind, detail: "detail" in failure ? failure.detail : undefined },
-        "X read failed; the cursor stays where it was",
-      );
-      return { counts, waitUntil: blockedUntil, failure };
+      return { waitUntil: null, failure: null };
+    } finally {
+      // The last page's headers had no next reservation to ride with. A request is spent whether
+      // or not its page is stored, so this holds when the writer failed too.
+      if (observed) {
+        await storage.poller.recordBudget({
+          budgetKey: source.budgetKey,
+          endpoint,
+          rateLimit: observed,
+          blockedUntil: null,
+        });
+      }
+      readerDone = true;
+      signal();
     }
+  })();
+  // Awaited below; until then its failure must not count as unhandled.
+  reader.catch(() => {});
 
-    const { value } = result;
-    observed = value.rateLimit;
-    for (const skipped of value.skipped) logger.warn({ ...log, stream, ...skipped }, "X item skipped");
-
-    const pendingNewestId = progress.pendingNewestId ?? value.newestId;
-    const next: StreamProgress =
-      value.nextToken === null
-        ? { sinceId: pendingNewestId ?? progress.sinceId, nextToken: null, pendingNewestId: null }
-        : { sinceId: progress.sinceId, nextToken: value.nextToken, pendingNewestId };
+  let counts: IngestCounts = { stored: 0, touchpoints: 0, answered: 0 };
+  const ingest = stream === "mentions" ? ingestMentions : ingestOwnPosts;
+  for (;;) {
+    if (arrived.length === 0 && !readerDone) await new Promise<void>((resolve) => (wake = resolve));
+    if (arrived.length === 0) break;
+    const batch = arrived.splice(0);
+    const last = batch[batch.length - 1] as ReadPage;
     const stored = await storage
       .withTenant(account.tenantId, async (r) => {
-        const ingest = stream === "mentions" ? ingestMentions : ingestOwnPosts;
-        // One transaction: the cursor moves only if the page is stored (sent together, one round trip fewer).
+        // One transaction: the cursor moves only if the pages are stored (sent together, one round trip fewer).
         const [result] = await Promise.all([
-          ingest(r, { account, posts: value.posts }),
-          r.socialAccounts.saveProgress(account.id, stream, next),
+          ingest(r, { account, posts: batch.flatMap((page) => page.posts) }),
+          r.socialAccounts.saveProgress(account.id, stream, last.next),
         ]);
         return result;
       })
       .catch(async (error: unknown) => {
-        // The request was spent whether or not its page was stored: its headers still count.
-        await recordObserved();
+        writerFailed = true;
+        await reader.catch(() => null);
         throw error;
       });
     counts = {
@@ -213,9 +270,6 @@ async function readStream(
       touchpoints: counts.touchpoints + stored.touchpoints,
       answered: counts.answered + stored.answered,
     };
-    progress = next;
-    if (next.nextToken === null) break;
   }
-  await recordObserved();
-  return { counts, waitUntil: null, failure: null };
+  return { counts, ...(await reader) };
 }

@@ -120,28 +120,46 @@ const bool = (value: boolean | null) => (value === null ? null : String(value));
 
 export function mentionRepository(tx: Transaction, tenantId: string): MentionRepository {
   return {
-    async insertMany(mentions: readonly NewMention[]) {
-      if (mentions.length === 0) return new Set();
+    async insertMany(mentions, touches = new Map()) {
+      if (mentions.length === 0) return { stored: new Set<string>(), touchpoints: 0 };
       const col = <T>(pick: (m: NewMention) => T) => columnOf(mentions, pick);
-      const rows = await queryRows<{ post_id: string }>(
+      const logged = [...touches].map(([postId, touch]) => ({ postId, ...touch }));
+      const tcol = <T>(pick: (t: (typeof logged)[number]) => T) => columnOf(logged, pick);
+      // One statement: the touchpoints go in for the mentions that did (ins), and only those.
+      const rows = await queryRows<{ post_id: string; touchpoints: number }>(
         tx,
         sql`
-          insert into mentions (${sql.raw(MENTION_WRITE_COLUMNS.join(", "))})
-          select ${tenantId}::uuid, u.* from unnest(
-            ${col((m) => m.platform)}::text[], ${col((m) => m.postId)}::text[],
-            ${col((m) => m.author.externalUserId)}::text[], ${col((m) => m.author.handle)}::text[],
-            ${col((m) => m.author.name)}::text[], ${col((m) => m.author.followers)}::int[],
-            ${col((m) => m.author.following)}::int[], ${col((m) => m.author.postCount)}::int[],
-            ${col((m) => bool(m.author.defaultAvatar))}::text[]::boolean[], ${col((m) => iso(m.author.createdAt))}::text[]::timestamptz[],
-            ${col((m) => bool(m.author.verified))}::text[]::boolean[], ${col((m) => m.contactId)}::uuid[],
-            ${col((m) => m.text)}::text[], ${col((m) => m.url)}::text[],
-            ${col((m) => m.postedAt.toISOString())}::text[]::timestamptz[], ${col((m) => m.kind)}::text[],
-            ${col((m) => m.conversationId)}::text[]
-          ) as u
-          on conflict (tenant_id, platform, post_id) do nothing
-          returning post_id`,
+          with ins as (
+            insert into mentions (${sql.raw(MENTION_WRITE_COLUMNS.join(", "))})
+            select ${tenantId}::uuid, u.* from unnest(
+              ${col((m) => m.platform)}::text[], ${col((m) => m.postId)}::text[],
+              ${col((m) => m.author.externalUserId)}::text[], ${col((m) => m.author.handle)}::text[],
+              ${col((m) => m.author.name)}::text[], ${col((m) => m.author.followers)}::int[],
+              ${col((m) => m.author.following)}::int[], ${col((m) => m.author.postCount)}::int[],
+              ${col((m) => bool(m.author.defaultAvatar))}::text[]::boolean[], ${col((m) => iso(m.author.createdAt))}::text[]::timestamptz[],
+              ${col((m) => bool(m.author.verified))}::text[]::boolean[], ${col((m) => m.contactId)}::uuid[],
+              ${col((m) => m.text)}::text[], ${col((m) => m.url)}::text[],
+              ${col((m) => m.postedAt.toISOString())}::text[]::timestamptz[], ${col((m) => m.kind)}::text[],
+              ${col((m) => m.conversationId)}::text[]
+            ) as u
+            on conflict (tenant_id, platform, post_id) do nothing
+            returning post_id
+          ), logged as (
+            insert into touchpoints (tenant_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
+            select ${tenantId}::uuid, t.contact_id, t.occurred_at, t.channel, t.direction, t.note, t.logged_by, t.source, t.source_ref
+            from unnest(
+              ${tcol((t) => t.postId)}::text[], ${tcol((t) => t.contactId)}::uuid[],
+              ${tcol((t) => t.occurredAt.toISOString())}::text[]::timestamptz[], ${tcol((t) => t.channel)}::text[],
+              ${tcol((t) => t.direction)}::text[], ${tcol((t) => t.note)}::text[], ${tcol((t) => t.loggedBy)}::text[],
+              ${tcol((t) => t.source)}::text[], ${tcol((t) => t.sourceRef)}::text[]
+            ) as t(post_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
+            where t.post_id in (select post_id from ins)
+            on conflict (tenant_id, source_ref) do nothing
+            returning 1
+          )
+          select post_id, (select count(*) from logged)::int as touchpoints from ins`,
       );
-      return new Set(rows.map((row) => row.post_id));
+      return { stored: new Set(rows.map((row) => row.post_id)), touchpoints: rows[0]?.touchpoints ?? 0 };
     },
 
     async findOpen(platform, keys) {
