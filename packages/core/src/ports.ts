@@ -1,9 +1,10 @@
 import type { Contact, ContactPatch, NewContact } from "./domain/contact.js";
-import type { MentionActivity } from "./domain/digest.js";
+import type { Digest, MentionActivity } from "./domain/digest.js";
 import type { LastTouch, TouchCounts } from "./domain/health.js";
 import type { IdentityPlatform } from "./domain/identity.js";
 import type { Installation } from "./domain/installation.js";
 import type { Mention, NewMention, OwnPost } from "./domain/mention.js";
+import type { DeliveryFailure, NudgeCandidate, NudgeDelivery } from "./domain/nudge.js";
 import type { PageRequest, PlatformUser, PostPage, RateLimit, SourceFailure } from "./domain/post.js";
 import type { ConnectSocialAccount, SocialAccount, SocialPlatform } from "./domain/social-account.js";
 import type { Member, MemberRole, NewTenant, Platform, Tenant, TenantPatch } from "./domain/tenant.js";
@@ -21,6 +22,29 @@ export interface Storage {
   readonly tenants: TenantDirectory;
   readonly installations: InstallationDirectory;
   readonly poller: PollerDirectory;
+  readonly nudges: NudgeDirectory;
+}
+
+/**
+ * The nudge's cross-tenant path: which tenants may be due (the scheduler decides which are), and
+ * which deliveries are due (leased, so two replicas never send one at once). Claiming a day,
+ * composing and sending run on the tenant path.
+ */
+export interface NudgeDirectory {
+  /** Every tenant with a nudge channel, with the local date of its latest nudge. */
+  candidates(): Promise<readonly NudgeCandidate[]>;
+  /**
+   * Leases up to `limit` pending deliveries due by `now` whose lease is free or expired, counting
+   * the attempt as it starts (so an attempt a crash cut short still counts).
+   */
+  claimDeliveries(input: {
+    readonly owner: string;
+    readonly now: Date;
+    readonly leaseSeconds: number;
+    readonly limit: number;
+  }): Promise<readonly { readonly tenantId: string; readonly id: string }[]>;
+  /** Dead deliveries per tenant (only tenants that have any). */
+  deadLetters(): Promise<ReadonlyMap<string, number>>;
 }
 
 /**
@@ -80,6 +104,41 @@ export interface TenantRepositories {
   readonly mentions: MentionRepository;
   readonly ownPosts: OwnPostRepository;
   readonly pendingActions: PendingActionRepository;
+  readonly nudges: NudgeRepository;
+}
+
+/** The tenant's daily nudges and their deliveries (the transactional outbox). */
+export interface NudgeRepository {
+  /**
+   * Stores the nudge composed for its local date and queues a delivery to each target, due from
+   * `at`, unless that day already has one: false then, and nothing is written. Of any number of
+   * callers at once, in any number of processes, exactly one gets true.
+   */
+  claim(message: Digest, targets: readonly string[], at: Date): Promise<boolean>;
+  /** Whether the day has its nudge already. */
+  has(localDate: string): Promise<boolean>;
+  delivery(id: string): Promise<NudgeDelivery | undefined>;
+  /** Marks a pending delivery sent with the platform's reference to it; false if it was not pending. */
+  markSent(id: string, sent: { readonly ref: string; readonly at: Date }): Promise<boolean>;
+  /** Sets a pending delivery's next attempt; an attempt that does not count is given back. */
+  retryLater(
+    id: string,
+    retry: { readonly at: Date; readonly error: string; readonly countsAsAttempt: boolean },
+  ): Promise<void>;
+  /** Gives a pending delivery up: it stays, visible, with why. */
+  markDead(id: string, error: string): Promise<void>;
+  /** The day's deliveries, for the operator and the tests. */
+  deliveries(localDate: string): Promise<readonly NudgeDelivery[]>;
+}
+
+/** Posts nudges to a platform. */
+export interface NudgeNotifier {
+  post(delivery: NudgeDelivery): Promise<Result<{ readonly ref: string }, DeliveryFailure>>;
+  /**
+   * The message an earlier attempt of this delivery posted, found by the metadata it carries;
+   * null when there is none. Asked before re-sending an attempt whose outcome is unknown.
+   */
+  findPosted(delivery: NudgeDelivery): Promise<Result<{ readonly ref: string } | null, DeliveryFailure>>;
 }
 
 /**

@@ -39,6 +39,8 @@ describe("migrations on PostgreSQL", () => {
       "installations",
       "members",
       "mentions",
+      "nudge_deliveries",
+      "nudges",
       "own_posts",
       "pending_actions",
       "request_budgets",

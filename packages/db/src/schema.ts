@@ -1,8 +1,9 @@
-import type { TenantSettings } from "@touchpoint/core";
+import type { DeliveryStatus, TenantSettings } from "@touchpoint/core";
 import { sql } from "drizzle-orm";
 import {
   boolean,
   check,
+  date,
   foreignKey,
   index,
   integer,
@@ -337,4 +338,60 @@ export const requestBudgets = pgTable(
     updatedAt: timestamps.updatedAt,
   },
   (t) => [primaryKey({ columns: [t.budgetKey, t.endpoint] })],
+);
+
+/**
+ * One daily nudge per tenant per local day. Inserting the row is the claim: its key makes the
+ * nudge exactly once whatever the number of replicas and restarts. It holds the composed message,
+ * written in the transaction that claimed it, with the deliveries that send it.
+ */
+export const nudges = pgTable(
+  "nudges",
+  {
+    tenantId: tenantId(),
+    localDate: date("local_date", { mode: "string" }).notNull(),
+    /** The platform-neutral message model, as composed. */
+    message: jsonb("message").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.localDate] })],
+);
+
+const DELIVERY_STATUSES = ["pending", "sent", "dead"] as const satisfies readonly DeliveryStatus[];
+
+/**
+ * The transactional outbox: a nudge's deliveries (to the channel, or to an owner by direct
+ * message), written with the nudge and worked through by the sender, which leases each attempt.
+ */
+export const nudgeDeliveries = pgTable(
+  "nudge_deliveries",
+  {
+    tenantId: tenantId(),
+    id: uuid("id").notNull().defaultRandom(),
+    localDate: date("local_date", { mode: "string" }).notNull(),
+    /** A channel id, or a person's id for a direct message. */
+    target: text("target").notNull(),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    lastError: text("last_error"),
+    /** The platform's reference to the posted message (Slack's channel and ts). */
+    externalRef: text("external_ref"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex("nudge_deliveries_target_key").on(t.tenantId, t.localDate, t.target),
+    foreignKey({
+      name: "nudge_deliveries_nudge_fk",
+      columns: [t.tenantId, t.localDate],
+      foreignColumns: [nudges.tenantId, nudges.localDate],
+    }).onDelete("cascade"),
+    index("nudge_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("nudge_deliveries_dead_idx").on(t.tenantId).where(sql`${t.status} = 'dead'`),
+    check("nudge_deliveries_status_check", inList("status", DELIVERY_STATUSES)),
+  ],
 );

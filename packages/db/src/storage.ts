@@ -14,6 +14,7 @@ import { contactRepository } from "./repositories/contacts.js";
 import { installationDirectory } from "./repositories/installations.js";
 import { memberRepository } from "./repositories/members.js";
 import { mentionRepository, ownPostRepository } from "./repositories/mentions.js";
+import { nudgeDirectory, nudgeRepository } from "./repositories/nudges.js";
 import { pendingActionRepository } from "./repositories/pending-actions.js";
 import { pollerDirectory } from "./repositories/poller.js";
 import { toTenant } from "./repositories/rows.js";
@@ -82,6 +83,7 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
     tenants: directory,
     installations: installationDirectory(db, options.secrets),
     poller: pollerDirectory(db),
+    nudges: nudgeDirectory(db),
     withTenant: (tenantId, work) =>
       inTenant(db, tenantId, (tx) => {
         const repos: TenantRepositories = {
@@ -94,6 +96,7 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
           mentions: mentionRepository(tx, tenantId),
           ownPosts: ownPostRepository(tx, tenantId),
           pendingActions: pendingActionRepository(tx, tenantId),
+          nudges: nudgeRepository(tx, tenantId),
         };
         return work(repos);
       }),

@@ -1,7 +1,9 @@
 import { type Contact, compareContacts, type NewContact } from "../domain/contact.js";
+import type { Digest } from "../domain/digest.js";
 import type { LastTouch } from "../domain/health.js";
 import type { Installation } from "../domain/installation.js";
 import { type Mention, OPEN_MENTION_STATUSES, type OwnPost } from "../domain/mention.js";
+import type { DeliveryStatus, NudgeDelivery } from "../domain/nudge.js";
 import type { RateLimit } from "../domain/post.js";
 import type { SocialAccount } from "../domain/social-account.js";
 import { DEFAULT_SETTINGS, type Member, type Tenant } from "../domain/tenant.js";
@@ -12,6 +14,8 @@ import type {
   InstallationDirectory,
   MemberRepository,
   MentionRepository,
+  NudgeDirectory,
+  NudgeRepository,
   OwnPostRepository,
   PendingActionRepository,
   PollerDirectory,
@@ -37,6 +41,23 @@ interface State {
   mentions: Map<string, Mention>;
   ownPosts: Map<string, OwnPost & { tenantId: string }>;
   budgets: Map<string, { rateLimit: RateLimit | null; blockedUntil: Date | null }>;
+  nudges: Map<string, { tenantId: string; localDate: string; message: Digest }>;
+  deliveries: Map<string, DeliveryRow>;
+}
+
+interface DeliveryRow {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly localDate: string;
+  readonly target: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: Date | null;
+  readonly lastError: string | null;
+  readonly externalRef: string | null;
+  readonly createdAt: Date;
 }
 
 interface AccountRow {
@@ -64,6 +85,8 @@ const cloneState = (s: State): State => ({
   mentions: new Map(s.mentions),
   ownPosts: new Map(s.ownPosts),
   budgets: new Map(s.budgets),
+  nudges: new Map(s.nudges),
+  deliveries: new Map(s.deliveries),
 });
 
 /**
@@ -82,6 +105,8 @@ export class InMemoryStorage implements Storage {
     mentions: new Map(),
     ownPosts: new Map(),
     budgets: new Map(),
+    nudges: new Map(),
+    deliveries: new Map(),
   };
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -165,6 +190,50 @@ export class InMemoryStorage implements Storage {
         rateLimit: rateLimit ?? current?.rateLimit ?? null,
         blockedUntil: blockedUntil ?? current?.blockedUntil ?? null,
       });
+    },
+  };
+
+  readonly nudges: NudgeDirectory = {
+    candidates: async () =>
+      [...this.state.tenants.values()]
+        .filter((tenant) => tenant.nudgeChannel !== null)
+        .map((tenant) => ({
+          tenantId: tenant.id,
+          timeZone: tenant.timeZone,
+          nudgeTime: tenant.nudgeTime,
+          lastLocalDate:
+            [...this.state.nudges.values()]
+              .filter((nudge) => nudge.tenantId === tenant.id)
+              .map((nudge) => nudge.localDate)
+              .sort()
+              .at(-1) ?? null,
+        })),
+    claimDeliveries: async ({ owner, now, leaseSeconds, limit }) => {
+      const due = [...this.state.deliveries.values()]
+        .filter(
+          (row) =>
+            row.status === "pending" &&
+            row.nextAttemptAt <= now &&
+            (row.leaseExpiresAt === null || row.leaseExpiresAt <= now),
+        )
+        .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
+        .slice(0, limit);
+      for (const row of due) {
+        this.state.deliveries.set(row.id, {
+          ...row,
+          attempts: row.attempts + 1,
+          leaseOwner: owner,
+          leaseExpiresAt: new Date(now.getTime() + leaseSeconds * 1000),
+        });
+      }
+      return due.map((row) => ({ tenantId: row.tenantId, id: row.id }));
+    },
+    deadLetters: async () => {
+      const dead = new Map<string, number>();
+      for (const row of this.state.deliveries.values()) {
+        if (row.status === "dead") dead.set(row.tenantId, (dead.get(row.tenantId) ?? 0) + 1);
+      }
+      return dead;
     },
   };
 
@@ -632,7 +701,102 @@ export class InMemoryStorage implements Storage {
       },
     };
 
-    return { tenantId, tenant, members, contacts, touchpoints, socialAccounts, mentions, ownPosts, pendingActions };
+    const delivery = (id: string) => {
+      const row = s().deliveries.get(id);
+      return row?.tenantId === tenantId ? row : undefined;
+    };
+    const update = (id: string, change: (row: DeliveryRow) => Partial<DeliveryRow> | null) => {
+      const row = delivery(id);
+      const patch = row && change(row);
+      if (row && patch) s().deliveries.set(id, { ...row, ...patch });
+      return Boolean(row && patch);
+    };
+    const nudges: NudgeRepository = {
+      claim: async (message, targets, at) => {
+        const key = `${tenantId}:${message.localDate}`;
+        if (s().nudges.has(key)) return false;
+        s().nudges.set(key, { tenantId, localDate: message.localDate, message });
+        for (const target of new Set(targets)) {
+          const id = randomId();
+          s().deliveries.set(id, {
+            tenantId,
+            id,
+            localDate: message.localDate,
+            target,
+            status: "pending",
+            attempts: 0,
+            nextAttemptAt: at,
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            lastError: null,
+            externalRef: null,
+            createdAt: at,
+          });
+        }
+        return true;
+      },
+      has: async (localDate) => s().nudges.has(`${tenantId}:${localDate}`),
+      delivery: async (id) => {
+        const row = delivery(id);
+        const nudge = row && s().nudges.get(`${tenantId}:${row.localDate}`);
+        if (!row || !nudge) return undefined;
+        const { id: _, localDate, target, status, attempts, lastError, externalRef, createdAt } = row;
+        return {
+          tenantId,
+          id,
+          localDate,
+          target,
+          status,
+          attempts,
+          lastError,
+          ref: externalRef,
+          createdAt,
+          message: nudge.message,
+        };
+      },
+      markSent: async (id, { ref }) =>
+        update(id, (row) =>
+          row.status === "pending" ? { status: "sent", externalRef: ref, leaseExpiresAt: null } : null,
+        ),
+      retryLater: async (id, { at, error, countsAsAttempt }) => {
+        update(id, (row) =>
+          row.status === "pending"
+            ? {
+                nextAttemptAt: at,
+                lastError: error,
+                attempts: countsAsAttempt ? row.attempts : row.attempts - 1,
+                leaseOwner: null,
+                leaseExpiresAt: null,
+              }
+            : null,
+        );
+      },
+      markDead: async (id, error) => {
+        update(id, (row) =>
+          row.status === "pending" ? { status: "dead", lastError: error, leaseExpiresAt: null } : null,
+        );
+      },
+      deliveries: async (localDate) => {
+        const rows = own(s().deliveries).filter((row) => row.localDate === localDate);
+        const found = await Promise.all(rows.map((row) => nudges.delivery(row.id)));
+        return found
+          .filter((d): d is NudgeDelivery => d !== undefined)
+          .sort((a, b) => a.target.localeCompare(b.target));
+      },
+    };
+
+    return {
+      tenantId,
+      tenant,
+      members,
+      contacts,
+      touchpoints,
+      socialAccounts,
+      mentions,
+      ownPosts,
+      pendingActions,
+      nudges,
+    };
   }
 }
 

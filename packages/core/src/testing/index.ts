@@ -1,6 +1,12 @@
 export { randomId } from "./ids.js";
 export { InMemoryStorage } from "./in-memory-storage.js";
-export { describeStorageContract, newTenant, slackInstall, uniqueExternalId } from "./storage-contract.js";
+export {
+  describeStorageContract,
+  newTenant,
+  sampleDigest,
+  slackInstall,
+  uniqueExternalId,
+} from "./storage-contract.js";
 
 import type { Clock } from "../ports.js";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Digest } from "../domain/digest.js";
 import type { Identity } from "../domain/identity.js";
 import type { NewMention } from "../domain/mention.js";
 import type { NewTouchpoint } from "../domain/touchpoint.js";
@@ -38,6 +39,22 @@ function touch(contactId: string, overrides: Partial<NewTouchpoint> = {}): NewTo
     ...overrides,
   };
 }
+
+/** A nudge with nothing in it: what the outbox stores, for storage tests. */
+export const sampleDigest = (tenantId: string, localDate: string): Digest => ({
+  tenantId,
+  organization: "Riverside Food Bank",
+  timeZone: "America/New_York",
+  asOf: new Date(`${localDate}T13:00:00Z`),
+  localDate,
+  dayLabel: "Monday 2 Nov",
+  waiting: { items: [], total: 0 },
+  goingCold: { items: [], total: 0 },
+  newVoices: { items: [], total: 0 },
+  skippedBots: { items: [], total: 0 },
+  stats: { yesterday: { mentions: 0, replied: 0 }, medianReplyMinutes: null, conversationRatio: null },
+  empty: true,
+});
 
 /** A Slack workspace's installation, as Bolt's installer would store it (the secret holds the bot token). */
 export function slackInstall(key: string, secret = '{"bot":{"token":"xoxb-1"}}') {
@@ -784,6 +801,105 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const blockedUntil = new Date(now.getTime() + 900_000);
         await storage.poller.recordBudget({ budgetKey, endpoint: "mentions", rateLimit: null, blockedUntil });
         expect(await reserve(new Date(resetAt.getTime() + 1))).toEqual({ allowed: false, until: blockedUntil });
+      });
+    });
+
+    describe("nudges and their deliveries", () => {
+      const now = new Date("2026-11-02T14:00:00Z");
+      const claimFor = async (storage: Storage, tenantId: string, at = now) =>
+        (await storage.nudges.claimDeliveries({ owner: "sender-1", now: at, leaseSeconds: 60, limit: 1000 })).filter(
+          (claimed) => claimed.tenantId === tenantId,
+        );
+
+      it("stores one nudge per tenant and day, whoever claims it, with a delivery per target", async () => {
+        const storage = await makeStorage();
+        const created = await storage.tenants.create({
+          platform: "slack",
+          externalId: uniqueExternalId(),
+          name: "Riverside",
+          timeZone: "America/New_York",
+          nudgeChannel: "C0NUDGES",
+        });
+        if (!created.ok) throw new Error(created.error.message);
+        const tenantId = created.value.id;
+        const candidate = async () => (await storage.nudges.candidates()).find((c) => c.tenantId === tenantId);
+        expect(await candidate()).toEqual({
+          tenantId,
+          timeZone: "America/New_York",
+          nudgeTime: "09:00",
+          lastLocalDate: null,
+        });
+
+        // Two claims at once (on PostgreSQL, in two transactions racing): exactly one wins.
+        const claims = await Promise.all(
+          [1, 2].map(() =>
+            storage.withTenant(tenantId, (r) =>
+              r.nudges.claim(sampleDigest(tenantId, "2026-11-02"), ["C0NUDGES", "U0OWNER", "C0NUDGES"], now),
+            ),
+          ),
+        );
+        expect(claims.sort()).toEqual([false, true]);
+        expect((await candidate())?.lastLocalDate).toBe("2026-11-02");
+        await storage.withTenant(tenantId, async (r) => {
+          expect(await r.nudges.has("2026-11-02")).toBe(true);
+          expect(await r.nudges.has("2026-11-03")).toBe(false);
+          const deliveries = await r.nudges.deliveries("2026-11-02");
+          expect(deliveries.map((d) => [d.target, d.status, d.attempts])).toEqual([
+            ["C0NUDGES", "pending", 0],
+            ["U0OWNER", "pending", 0],
+          ]);
+          expect(deliveries[0]?.message).toEqual(sampleDigest(tenantId, "2026-11-02"));
+        });
+        // Nothing to deliver is still the day's nudge: it is not composed again.
+        await storage.withTenant(tenantId, async (r) => {
+          expect(await r.nudges.claim(sampleDigest(tenantId, "2026-11-03"), [], now)).toBe(true);
+          expect(await r.nudges.deliveries("2026-11-03")).toEqual([]);
+        });
+        expect((await candidate())?.lastLocalDate).toBe("2026-11-03");
+      });
+
+      it("leases due deliveries with their attempt counted, retries, sends once, and keeps the dead", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const other = await newTenant(storage);
+        await storage.withTenant(tenantId, (r) =>
+          r.nudges.claim(sampleDigest(tenantId, "2026-11-02"), ["C0ONE", "C0TWO"], now),
+        );
+        const leased = await claimFor(storage, tenantId);
+        expect(leased).toHaveLength(2);
+        // Leased: not handed out again until the lease runs out.
+        expect(await claimFor(storage, tenantId)).toEqual([]);
+        const [one, two] = await storage.withTenant(tenantId, (r) => r.nudges.deliveries("2026-11-02"));
+        if (!one || !two) throw new Error("two deliveries");
+        expect(one.attempts).toBe(1);
+        // Another tenant sees none of it.
+        expect(await storage.withTenant(other, (r) => r.nudges.delivery(one.id))).toBeUndefined();
+        expect(await storage.withTenant(other, (r) => r.nudges.markSent(one.id, { ref: "x", at: now }))).toBe(false);
+
+        await storage.withTenant(tenantId, async (r) => {
+          expect(await r.nudges.markSent(one.id, { ref: "C0ONE/1.000100", at: now })).toBe(true);
+          expect(await r.nudges.markSent(one.id, { ref: "C0ONE/2.000200", at: now })).toBe(false);
+          // A 429's wait gives the attempt back.
+          await r.nudges.retryLater(two.id, {
+            at: new Date(now.getTime() + 30_000),
+            error: "rate_limited",
+            countsAsAttempt: false,
+          });
+        });
+        expect(await claimFor(storage, tenantId, new Date(now.getTime() + 29_000))).toEqual([]);
+        expect(await claimFor(storage, tenantId, new Date(now.getTime() + 30_000))).toEqual([{ tenantId, id: two.id }]);
+        await storage.withTenant(tenantId, async (r) => {
+          expect((await r.nudges.delivery(two.id))?.attempts).toBe(1);
+          await r.nudges.markDead(two.id, "rejected: channel_not_found");
+          expect(await r.nudges.delivery(one.id)).toMatchObject({ status: "sent", ref: "C0ONE/1.000100" });
+          expect(await r.nudges.delivery(two.id)).toMatchObject({
+            status: "dead",
+            lastError: "rejected: channel_not_found",
+          });
+        });
+        expect(await claimFor(storage, tenantId, new Date(now.getTime() + 3_600_000))).toEqual([]);
+        expect((await storage.nudges.deadLetters()).get(tenantId)).toBe(1);
+        expect((await storage.nudges.deadLetters()).has(other)).toBe(false);
       });
     });
   });

@@ -1,5 +1,5 @@
 import type { Storage } from "@touchpoint/core";
-import { newTenant } from "@touchpoint/core/testing";
+import { newTenant, sampleDigest } from "@touchpoint/core/testing";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { type Database, queryRows } from "../client.js";
@@ -16,6 +16,8 @@ const TENANT_TABLES = [
   "installations",
   "pending_actions",
   "own_posts",
+  "nudges",
+  "nudge_deliveries",
 ];
 const APP_READABLE = TENANT_TABLES.filter((table) => table !== "installations");
 
@@ -67,6 +69,7 @@ export function describeRowLevelSecurity(
           sourceRef: `rls-${b}`,
         });
         await r.members.upsert({ platformUserId: "UB", role: "admin" });
+        await r.nudges.claim(sampleDigest(b, "2026-11-02"), ["C0BNUDGES"], new Date());
         return contact;
       });
       await storage.withTenant(a, (r) => r.contacts.create({ name: "A's donor" }));

@@ -1,0 +1,87 @@
+import type { Digest } from "./digest.js";
+
+/** A tenant the scheduler may nudge: where it is, when it wants the nudge, and its last one. */
+export interface NudgeCandidate {
+  readonly tenantId: string;
+  readonly timeZone: string;
+  /** "HH:MM" in the tenant's time zone. */
+  readonly nudgeTime: string;
+  /** The local date of its latest nudge (YYYY-MM-DD), or null before the first. */
+  readonly lastLocalDate: string | null;
+}
+
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock in a time zone: "YYYY-MM-DD" and "HH:MM" (one cached formatter per zone). */
+export function localClock(at: Date, timeZone: string): { readonly date: string; readonly time: string } {
+  let format = clocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    clocks.set(timeZone, format);
+  }
+  const part: Record<string, string> = {};
+  for (const { type, value } of format.formatToParts(at)) part[type] = value;
+  return { date: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}` };
+}
+
+/**
+ * The local date whose nudge is due at `now`, or null: due once the tenant's wall clock has reached
+ * its nudge time that day and that day has no nudge yet. Only today counts: a day that passed
+ * while every replica was down is not made up the next morning. On a spring-forward day a time
+ * that never happens (02:30 in New York) comes due at the first minute after it; on a fall-back
+ * day a time that happens twice is due at the first, and the day's claim stops the second.
+ */
+export function dueLocalDate(candidate: NudgeCandidate, now: Date): string | null {
+  const { date, time } = localClock(now, candidate.timeZone);
+  if (time < candidate.nudgeTime) return null;
+  if (candidate.lastLocalDate !== null && candidate.lastLocalDate >= date) return null;
+  return date;
+}
+
+/** A queued delivery of a nudge, with the message it carries. */
+export interface NudgeDelivery {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly localDate: string;
+  /** A channel id, or a person's id for a direct message. */
+  readonly target: string;
+  readonly status: DeliveryStatus;
+  /** Attempts started so far, this one included. */
+  readonly attempts: number;
+  /** Why the last attempt failed, if it did. */
+  readonly lastError: string | null;
+  /** The platform's reference to the posted message, once sent. */
+  readonly ref: string | null;
+  readonly createdAt: Date;
+  readonly message: Digest;
+}
+
+export const DELIVERY_STATUSES = ["pending", "sent", "dead"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Why a platform did not take a message. */
+export type DeliveryFailure =
+  /** Asked to wait (HTTP 429): not the message's fault, so not counted against it. */
+  | { readonly kind: "rate_limited"; readonly retryAfterSeconds: number }
+  /** A 5xx, a timeout, a dropped connection: the message may or may not have been posted. */
+  | { readonly kind: "unavailable"; readonly detail: string }
+  /** Refused for good (no such channel, not a member, uninstalled): retrying will not help. */
+  | { readonly kind: "rejected"; readonly detail: string };
+
+/** Dates in a stored message come back as strings; these are the fields that hold them. */
+const DATE_FIELDS = new Set(["asOf", "postedAt", "occurredAt"]);
+
+/** A message model read back from JSON, its dates Dates again. */
+export function reviveDigest(json: unknown): Digest {
+  return JSON.parse(JSON.stringify(json), (key, value) =>
+    DATE_FIELDS.has(key) && typeof value === "string" ? new Date(value) : value,
+  ) as Digest;
+}

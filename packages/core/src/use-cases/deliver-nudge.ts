@@ -1,0 +1,86 @@
+import type { DeliveryFailure } from "../domain/nudge.js";
+import type { Clock, Logger, NudgeNotifier, Storage } from "../ports.js";
+
+export interface DeliverySettings {
+  /** Failed attempts (429s aside) before a delivery is given up, dead but visible. */
+  readonly maxAttempts: number;
+  /** The wait after the first failed attempt; it doubles with each one after. */
+  readonly retrySeconds: number;
+  /** The longest wait between attempts. */
+  readonly maxRetrySeconds: number;
+}
+
+export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = { maxAttempts: 8, retrySeconds: 5, maxRetrySeconds: 900 };
+
+export type DeliveryOutcome =
+  | { readonly kind: "sent"; readonly ref: string; readonly alreadyPosted: boolean }
+  | { readonly kind: "retry"; readonly at: Date; readonly failure: DeliveryFailure }
+  | { readonly kind: "dead"; readonly failure: DeliveryFailure }
+  /** Not pending any more (sent or given up by another attempt), or gone. */
+  | { readonly kind: "gone" };
+
+/**
+ * One attempt at one delivery (leased by the caller, its attempt already counted). An attempt after
+ * the first may follow one whose outcome is unknown (a crash between the post and its bookkeeping,
+ * a timeout), so it first looks for the message by its metadata: found, it is marked sent and not
+ * posted twice. A 429 waits the time the platform asked, and does not count against the message;
+ * other failures back off, doubling, until the delivery is given up.
+ */
+export async function deliverNudge(
+  deps: {
+    readonly storage: Storage;
+    readonly notifier: NudgeNotifier;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly settings: DeliverySettings;
+  },
+  target: { readonly tenantId: string; readonly id: string },
+): Promise<DeliveryOutcome> {
+  const { storage, notifier, clock, logger, settings } = deps;
+  const inTenant = <T>(work: Parameters<typeof storage.withTenant<T>>[1]) => storage.withTenant(target.tenantId, work);
+  const delivery = await inTenant((r) => r.nudges.delivery(target.id));
+  if (delivery?.status !== "pending") return { kind: "gone" };
+  const log = { tenantId: delivery.tenantId, deliveryId: delivery.id, localDate: delivery.localDate };
+
+  const sent = async (ref: string, alreadyPosted: boolean): Promise<DeliveryOutcome> => {
+    const marked = await inTenant((r) => r.nudges.markSent(delivery.id, { ref, at: clock.now() }));
+    return marked ? { kind: "sent", ref, alreadyPosted } : { kind: "gone" };
+  };
+
+  const failed = async (failure: DeliveryFailure): Promise<DeliveryOutcome> => {
+    const detail = failure.kind === "rate_limited" ? `rate limited for ${failure.retryAfterSeconds} s` : failure.detail;
+    if (failure.kind === "rejected" || (failure.kind === "unavailable" && delivery.attempts >= settings.maxAttempts)) {
+      await inTenant((r) => r.nudges.markDead(delivery.id, `${failure.kind}: ${detail}`));
+      logger.error({ ...log, attempts: delivery.attempts, failure: failure.kind, detail }, "nudge delivery given up");
+      return { kind: "dead", failure };
+    }
+    const waitSeconds =
+      failure.kind === "rate_limited"
+        ? failure.retryAfterSeconds
+        : Math.min(settings.maxRetrySeconds, settings.retrySeconds * 2 ** (delivery.attempts - 1));
+    const at = new Date(clock.now().getTime() + waitSeconds * 1000);
+    await inTenant((r) =>
+      r.nudges.retryLater(delivery.id, {
+        at,
+        error: `${failure.kind}: ${detail}`,
+        countsAsAttempt: failure.kind !== "rate_limited",
+      }),
+    );
+    logger.warn(
+      { ...log, attempts: delivery.attempts, failure: failure.kind, detail, retryAt: at },
+      "nudge delivery will be retried",
+    );
+    return { kind: "retry", at, failure };
+  };
+
+  if (delivery.attempts > 1) {
+    const found = await notifier.findPosted(delivery);
+    if (!found.ok) return failed(found.error);
+    if (found.value) {
+      logger.info({ ...log, ref: found.value.ref }, "nudge was already posted; marked sent");
+      return sent(found.value.ref, true);
+    }
+  }
+  const posted = await notifier.post(delivery);
+  return posted.ok ? sent(posted.value.ref, false) : failed(posted.error);
+}

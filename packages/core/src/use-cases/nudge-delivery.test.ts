@@ -1,0 +1,148 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { DeliveryFailure, NudgeDelivery } from "../domain/nudge.js";
+import type { Logger, NudgeNotifier } from "../ports.js";
+import { err, ok, type Result } from "../result.js";
+import { NOW, type World, world } from "../testing/builders.js";
+import { DEFAULT_DELIVERY_SETTINGS, deliverNudge } from "./deliver-nudge.js";
+import { scheduleNudges } from "./schedule-nudges.js";
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+type Answer = Result<{ ref: string }, DeliveryFailure>;
+
+/** A platform that answers posts from a script and remembers what it accepted. */
+class ScriptedNotifier implements NudgeNotifier {
+  readonly posted: NudgeDelivery[] = [];
+  lookups = 0;
+  constructor(private readonly answers: Answer[] = []) {}
+  async post(delivery: NudgeDelivery) {
+    const answer = this.answers.shift() ?? ok({ ref: `${delivery.target}/${this.posted.length + 1}` });
+    if (answer.ok) this.posted.push(delivery);
+    return answer;
+  }
+  async findPosted(delivery: NudgeDelivery) {
+    this.lookups++;
+    const index = this.posted.findIndex((p) => p.id === delivery.id);
+    return ok(index === -1 ? null : { ref: `${delivery.target}/${index + 1}` });
+  }
+}
+
+let w: World;
+beforeEach(async () => {
+  // NOW is 15:00 UTC: past a 09:00 nudge in UTC.
+  w = await world();
+  await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ nudgeChannel: "C0NUDGES" }));
+});
+
+const schedule = () => scheduleNudges({ storage: w.storage, clock: w.clock, logger: silent });
+const deliveries = () => w.storage.withTenant(w.tenantId, (r) => r.nudges.deliveries("2026-03-10"));
+const claim = async () =>
+  w.storage.nudges.claimDeliveries({ owner: "test", now: w.clock.now(), leaseSeconds: 60, limit: 10 });
+/** One attempt at every due delivery, as the sender's round makes it. */
+async function sendRound(notifier: NudgeNotifier) {
+  const outcomes = [];
+  for (const target of await claim()) {
+    outcomes.push(
+      await deliverNudge(
+        { storage: w.storage, notifier, clock: w.clock, logger: silent, settings: DEFAULT_DELIVERY_SETTINGS },
+        target,
+      ),
+    );
+  }
+  return outcomes;
+}
+const later = (seconds: number) => w.clock.set(new Date(w.clock.now().getTime() + seconds * 1000));
+
+describe("scheduleNudges", () => {
+  it("composes and queues a due tenant's nudge once, however often it ticks", async () => {
+    await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ settings: { whenNothingToSay: "all_caught_up" } }));
+    expect(await schedule()).toEqual({ due: 1, claimed: 1, silent: 0, failed: 0 });
+    expect(await schedule()).toEqual({ due: 0, claimed: 0, silent: 0, failed: 0 });
+    const [queued] = await deliveries();
+    expect(queued).toMatchObject({ target: "C0NUDGES", status: "pending", localDate: "2026-03-10" });
+    expect(queued?.message).toMatchObject({ tenantId: w.tenantId, localDate: "2026-03-10", empty: true });
+  });
+
+  it("stores a silent day when there is nothing to say and the tenant wants no post", async () => {
+    expect(await schedule()).toMatchObject({ claimed: 1, silent: 1 });
+    expect(await deliveries()).toEqual([]);
+    expect(await schedule()).toMatchObject({ due: 0 });
+  });
+
+  it("leaves tenants without a channel, and those whose time has not come", async () => {
+    await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ nudgeTime: "16:00" }));
+    expect(await schedule()).toMatchObject({ due: 0 });
+    await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ nudgeTime: "09:00", nudgeChannel: null }));
+    expect(await schedule()).toMatchObject({ due: 0 });
+  });
+});
+
+describe("deliverNudge", () => {
+  beforeEach(async () => {
+    await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ settings: { whenNothingToSay: "all_caught_up" } }));
+    await schedule();
+  });
+
+  it("posts it and marks it sent", async () => {
+    const notifier = new ScriptedNotifier();
+    expect(await sendRound(notifier)).toEqual([{ kind: "sent", ref: "C0NUDGES/1", alreadyPosted: false }]);
+    expect(await deliveries()).toMatchObject([{ status: "sent", ref: "C0NUDGES/1", attempts: 1 }]);
+    expect(await sendRound(notifier)).toEqual([]);
+    expect(notifier.posted).toHaveLength(1);
+  });
+
+  it("waits out a 429's Retry-After without counting it, and asks nothing before then", async () => {
+    const notifier = new ScriptedNotifier([err({ kind: "rate_limited", retryAfterSeconds: 30 })]);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "retry", at: new Date(Date.parse(NOW) + 30_000) }]);
+    expect(await deliveries()).toMatchObject([{ status: "pending", attempts: 0 }]);
+    later(29);
+    expect(await sendRound(notifier)).toEqual([]);
+    later(1);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "sent", alreadyPosted: false }]);
+    // The 429 said nothing was posted: no look-up first.
+    expect(notifier.lookups).toBe(0);
+  });
+
+  it("after a failure whose outcome is unknown, looks for its own message before posting again", async () => {
+    const notifier = new ScriptedNotifier();
+    // The platform took it, and the bookkeeping never happened (a crash, a lost response).
+    const [target] = await claim();
+    if (!target) throw new Error("nothing due");
+    const delivery = await w.storage.withTenant(w.tenantId, (r) => r.nudges.delivery(target.id));
+    if (!delivery) throw new Error("no delivery");
+    await notifier.post(delivery);
+    later(61); // the lease runs out
+    expect(await sendRound(notifier)).toEqual([{ kind: "sent", ref: "C0NUDGES/1", alreadyPosted: true }]);
+    expect(notifier.posted).toHaveLength(1);
+    expect(notifier.lookups).toBe(1);
+  });
+
+  it("backs off after 5xx answers, doubling, then gives up and keeps the delivery dead", async () => {
+    const max = DEFAULT_DELIVERY_SETTINGS.maxAttempts;
+    const notifier = new ScriptedNotifier(
+      Array.from({ length: max }, () => err({ kind: "unavailable" as const, detail: "HTTP 500" })),
+    );
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= max; attempt++) {
+      const [outcome] = await sendRound(notifier);
+      if (outcome?.kind !== "retry") {
+        expect(outcome).toMatchObject({ kind: "dead" });
+        break;
+      }
+      const wait = (outcome.at.getTime() - w.clock.now().getTime()) / 1000;
+      waits.push(wait);
+      later(wait);
+    }
+    expect(waits.slice(0, 4)).toEqual([5, 10, 20, 40]);
+    expect(waits).toHaveLength(max - 1);
+    expect(await deliveries()).toMatchObject([{ status: "dead", attempts: max, lastError: "unavailable: HTTP 500" }]);
+    expect((await w.storage.nudges.deadLetters()).get(w.tenantId)).toBe(1);
+    later(3600);
+    expect(await sendRound(notifier)).toEqual([]);
+  });
+
+  it("gives up at once on a refusal that retrying cannot fix", async () => {
+    const notifier = new ScriptedNotifier([err({ kind: "rejected", detail: "channel_not_found" })]);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "dead" }]);
+    expect(await deliveries()).toMatchObject([{ status: "dead", lastError: "rejected: channel_not_found" }]);
+  });
+});

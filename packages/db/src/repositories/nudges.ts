@@ -1,0 +1,182 @@
+import {
+  type Digest,
+  type NudgeDelivery,
+  type NudgeDirectory,
+  type NudgeRepository,
+  reviveDigest,
+} from "@touchpoint/core";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { type Database, queryRows, type Transaction } from "../client.js";
+import { nudgeDeliveries, nudges } from "../schema.js";
+import { asSystem } from "../scopes.js";
+
+/** The tenant's nudges and their deliveries: the transactional outbox. */
+export function nudgeRepository(tx: Transaction, tenantId: string): NudgeRepository {
+  const pending = (id: string) =>
+    and(eq(nudgeDeliveries.tenantId, tenantId), eq(nudgeDeliveries.id, id), eq(nudgeDeliveries.status, "pending"));
+  const select = () =>
+    tx
+      .select({ delivery: nudgeDeliveries, message: nudges.message })
+      .from(nudgeDeliveries)
+      .innerJoin(
+        nudges,
+        and(eq(nudges.tenantId, nudgeDeliveries.tenantId), eq(nudges.localDate, nudgeDeliveries.localDate)),
+      );
+  const toDelivery = ({
+    delivery,
+    message,
+  }: {
+    delivery: typeof nudgeDeliveries.$inferSelect;
+    message: unknown;
+  }): NudgeDelivery => ({
+    tenantId: delivery.tenantId,
+    id: delivery.id,
+    localDate: delivery.localDate,
+    target: delivery.target,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastError: delivery.lastError,
+    ref: delivery.externalRef,
+    createdAt: delivery.createdAt,
+    message: reviveDigest(message),
+  });
+
+  return {
+    async claim(message: Digest, targets, at) {
+      // One statement: the day's row is the claim; its deliveries go in only if it did. Of two
+      // claims at once, the second waits for the first to commit and then inserts nothing.
+      const [row] = await queryRows<{ claimed: boolean }>(
+        tx,
+        sql`
+          with nudge as (
+            insert into nudges (tenant_id, local_date, message)
+            values (${tenantId}, ${message.localDate}::date, ${JSON.stringify(message)}::jsonb)
+            on conflict (tenant_id, local_date) do nothing
+            returning local_date
+          ), queued as (
+            insert into nudge_deliveries (tenant_id, local_date, target, next_attempt_at)
+            select ${tenantId}::uuid, nudge.local_date, t.target, ${at.toISOString()}::timestamptz
+            from nudge cross join (select distinct unnest(${sql.param([...targets])}::text[]) as target) t
+            returning 1
+          )
+          select exists (select 1 from nudge) as claimed, (select count(*) from queued) as queued`,
+      );
+      return row?.claimed === true;
+    },
+
+    async has(localDate) {
+      const rows = await tx
+        .select({ localDate: nudges.localDate })
+        .from(nudges)
+        .where(and(eq(nudges.tenantId, tenantId), eq(nudges.localDate, localDate)));
+      return rows.length > 0;
+    },
+
+    async delivery(id) {
+      const [row] = await select().where(and(eq(nudgeDeliveries.tenantId, tenantId), eq(nudgeDeliveries.id, id)));
+      return row ? toDelivery(row) : undefined;
+    },
+
+    async markSent(id, { ref, at }) {
+      const rows = await tx
+        .update(nudgeDeliveries)
+        .set({ status: "sent", externalRef: ref, sentAt: at, leaseExpiresAt: null, updatedAt: sql`now()` })
+        .where(pending(id))
+        .returning({ id: nudgeDeliveries.id });
+      return rows.length > 0;
+    },
+
+    async retryLater(id, { at, error, countsAsAttempt }) {
+      await tx
+        .update(nudgeDeliveries)
+        .set({
+          nextAttemptAt: at,
+          lastError: error,
+          // A wait the platform asked for gives the attempt back: it says nothing about the message.
+          attempts: countsAsAttempt ? nudgeDeliveries.attempts : sql`${nudgeDeliveries.attempts} - 1`,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          updatedAt: sql`now()`,
+        })
+        .where(pending(id));
+    },
+
+    async markDead(id, error) {
+      await tx
+        .update(nudgeDeliveries)
+        .set({ status: "dead", lastError: error, leaseExpiresAt: null, updatedAt: sql`now()` })
+        .where(pending(id));
+    },
+
+    async deliveries(localDate) {
+      const rows = await select()
+        .where(and(eq(nudgeDeliveries.tenantId, tenantId), eq(nudgeDeliveries.localDate, localDate)))
+        .orderBy(asc(nudgeDeliveries.target));
+      return rows.map(toDelivery);
+    },
+  };
+}
+
+/**
+ * The nudge's cross-tenant path, as touchpoint_system: tenants' nudge settings and the date of
+ * their latest nudge (never a message), and the deliveries' leases (column grants allow no more).
+ */
+export function nudgeDirectory(db: Database): NudgeDirectory {
+  return {
+    candidates: () =>
+      asSystem(db, async (tx) => {
+        const rows = await queryRows<{
+          id: string;
+          time_zone: string;
+          nudge_time: string;
+          last_local_date: string | null;
+        }>(
+          tx,
+          sql`
+            select t.id, t.time_zone, t.nudge_time,
+                   (select max(n.local_date)::text from nudges n where n.tenant_id = t.id) as last_local_date
+            from tenants t
+            where t.nudge_channel is not null`,
+        );
+        return rows.map((row) => ({
+          tenantId: row.id,
+          timeZone: row.time_zone,
+          nudgeTime: row.nudge_time,
+          lastLocalDate: row.last_local_date,
+        }));
+      }),
+
+    claimDeliveries: ({ owner, now, leaseSeconds, limit }) =>
+      asSystem(db, async (tx) => {
+        const at = now.toISOString();
+        // SKIP LOCKED: replicas claiming at once take different deliveries, never one twice.
+        const rows = await queryRows<{ tenant_id: string; id: string }>(
+          tx,
+          sql`
+            update nudge_deliveries d
+            set attempts = d.attempts + 1, lease_owner = ${owner},
+                lease_expires_at = ${at}::timestamptz + make_interval(secs => ${leaseSeconds})
+            from (
+              select tenant_id, id from nudge_deliveries
+              where status = 'pending' and next_attempt_at <= ${at}::timestamptz
+                and (lease_expires_at is null or lease_expires_at <= ${at}::timestamptz)
+              order by next_attempt_at
+              limit ${limit}
+              for update skip locked
+            ) due
+            where d.tenant_id = due.tenant_id and d.id = due.id
+            returning d.tenant_id, d.id`,
+        );
+        return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
+      }),
+
+    deadLetters: () =>
+      asSystem(db, async (tx) => {
+        const rows = await queryRows<{ tenant_id: string; dead: number }>(
+          tx,
+          sql`select tenant_id, count(*)::int as dead from nudge_deliveries where status = 'dead' group by tenant_id`,
+        );
+        return new Map(rows.map((row) => [row.tenant_id, row.dead]));
+      }),
+  };
+}
