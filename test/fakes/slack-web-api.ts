@@ -93,6 +93,11 @@ export interface FakeSlack {
   waitFor(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /** The next `times` calls to `method` answer with `failure` and have no effect. */
   failNext(method: string, failure: Failure, times?: number): void;
+  /**
+   * The next call to `method` takes effect (a message is posted) but its answer is held until
+   * `release()`: a caller that dies meanwhile never learns it succeeded.
+   */
+  holdNext(method: string): { readonly reached: Promise<RecordedCall>; release(): void };
   close(): Promise<void>;
 }
 
@@ -524,6 +529,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly state: State;
   private readonly server: Server;
   private readonly failures = new Map<string, Failure[]>();
+  private readonly holds = new Map<string, { reached: (call: RecordedCall) => void; released: Promise<void> }[]>();
   private readonly listeners = new Set<(call: RecordedCall) => void>();
   private origin = "";
 
@@ -612,6 +618,17 @@ class FakeSlackServer implements FakeSlack {
     this.failures.set(method, queue);
   }
 
+  holdNext(method: string) {
+    let reached: (call: RecordedCall) => void = () => {};
+    let release: () => void = () => {};
+    const hold = {
+      reached: new Promise<RecordedCall>((resolve) => (reached = resolve)),
+      released: new Promise<void>((resolve) => (release = resolve)),
+    };
+    this.holds.set(method, [...(this.holds.get(method) ?? []), { reached, released: hold.released }]);
+    return { reached: hold.reached, release };
+  }
+
   close(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
@@ -661,9 +678,17 @@ class FakeSlackServer implements FakeSlack {
     } else {
       response = this.answer(method, args, token, authorization);
     }
-    res.writeHead(status, headers).end(JSON.stringify(response));
-
     const call: RecordedCall = { method, path: url.pathname, token, teamId, args, at: new Date(), status, response };
+    const hold = this.holds.get(method)?.shift();
+    if (hold) {
+      this.calls.push(call);
+      for (const listener of [...this.listeners]) listener(call);
+      hold.reached(call);
+      await hold.released;
+      if (!res.destroyed) res.writeHead(status, headers).end(JSON.stringify(response));
+      return;
+    }
+    res.writeHead(status, headers).end(JSON.stringify(response));
     this.calls.push(call);
     for (const listener of [...this.listeners]) listener(call);
   }

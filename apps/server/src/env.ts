@@ -75,6 +75,10 @@ const schema = z.object({
     .default(120),
   X_BEARER_TOKEN: optionalText,
   TOUCHPOINT_SCHEDULER: oneOf(["on", "off"]).default("on"),
+  TOUCHPOINT_DELIVERY_RETRY_SECONDS: z.coerce
+    .number({ message: "a number of seconds" })
+    .positive("more than 0 seconds")
+    .default(5),
   LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -139,6 +143,7 @@ const SHOWN = new Set([
   "TEAMS_APP_TYPE",
   "TEAMS_ALLOW_UNAUTHENTICATED",
   "TOUCHPOINT_SCHEDULER",
+  "TOUCHPOINT_DELIVERY_RETRY_SECONDS",
   "LOG_LEVEL",
 ]);
 

@@ -1,12 +1,14 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { type Clock, DEFAULT_POLL_SETTINGS, systemClock } from "@touchpoint/core";
+import { type Clock, DEFAULT_DELIVERY_SETTINGS, DEFAULT_POLL_SETTINGS, systemClock } from "@touchpoint/core";
+import { createSlackNotifier } from "@touchpoint/slack";
 import { createXSource } from "@touchpoint/x";
 import { logDatabaseEvents, type OpenDatabase, openDatabase } from "./database.js";
 import { type Env, EnvError, loadEnv } from "./env.js";
 import { createMetrics } from "./http/metrics.js";
 import { operationsRoutes } from "./http/operations.js";
 import { type HttpServer, startHttpServer } from "./http/server.js";
+import { createNudgeJobs, type NudgeJobs } from "./jobs/nudges.js";
 import { createMentionPoller, type MentionPoller } from "./jobs/poll-mentions.js";
 import { createLogger, type Logger } from "./logger.js";
 import { slackFromEnv } from "./slack.js";
@@ -18,6 +20,8 @@ export interface RunningServer {
   readonly http: HttpServer;
   /** The X poller, when the scheduler runs here; tests drive a round with tick() rather than wait for one. */
   readonly poller: MentionPoller | undefined;
+  /** The nudge scheduler and sender, when the scheduler runs here and a chat platform is on. */
+  readonly nudges: NudgeJobs | undefined;
   stop(): Promise<void>;
 }
 
@@ -64,6 +68,17 @@ export async function startServer(
         : undefined;
     // Accounts are checked for being due every few seconds; each is polled at most every X_POLL_INTERVAL.
     poller?.start(Math.min(env.X_POLL_INTERVAL, 15) * 1000);
+    const nudges =
+      env.TOUCHPOINT_SCHEDULER === "on" && slack
+        ? createNudgeJobs({
+            ...deps,
+            notifier: createSlackNotifier({ storage: database.storage, logger, apiUrl: env.SLACK_API_URL }),
+            settings: { ...DEFAULT_DELIVERY_SETTINGS, retrySeconds: env.TOUCHPOINT_DELIVERY_RETRY_SECONDS },
+            onOutcome: (outcome) => metrics.nudgeDeliveries.inc({ outcome: outcome.kind }),
+          })
+        : undefined;
+    // Due deliveries are looked for every second: a partial index makes the look cheap.
+    nudges?.start(1000);
     logger.info(
       {
         url: http.url,
@@ -77,8 +92,9 @@ export async function startServer(
     return {
       http,
       poller,
+      nudges,
       stop: async () => {
-        await poller?.stop();
+        await Promise.all([poller?.stop(), nudges?.stop()]);
         await http.close();
         await slack?.stop();
         await closeDatabase();

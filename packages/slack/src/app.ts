@@ -9,7 +9,8 @@ import { registerListeners } from "./listeners/index.js";
 import { boltLogger } from "./logger.js";
 
 /** Exactly the bot scopes the listeners use; the manifest asks for these and no more. */
-export const BOT_SCOPES = ["commands", "chat:write", "users:read"] as const;
+/** chat:write posts; the history scopes let the nudge sender find its own message before re-sending. */
+export const BOT_SCOPES = ["commands", "chat:write", "users:read", "channels:history", "groups:history"] as const;
 export const SLASH_COMMANDS = ["/touch", "/contact", "/nudges", "/touchpoint"] as const;
 export const BOT_EVENTS = ["app_home_opened", "app_uninstalled", "tokens_revoked"] as const;
 

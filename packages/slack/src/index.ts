@@ -12,3 +12,4 @@ export {
 } from "./app.js";
 export { digestMessage } from "./blocks/digest.js";
 export type { SlackDeps } from "./deps.js";
+export { createSlackNotifier, DIGEST_EVENT_TYPE } from "./notifier.js";

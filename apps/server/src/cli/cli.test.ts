@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { uniqueExternalId } from "@touchpoint/core/testing";
+import { sampleDigest, uniqueExternalId } from "@touchpoint/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, sharedDatabase } from "../testing/index.js";
 
@@ -82,6 +82,28 @@ describe("touchpoint CLI", () => {
     expect(set.stdout).toBe("Harbor Arts: nudge at 08:30 Europe/London in (no channel yet).");
     const byId = await cli("tenants", "set", "--tenant", id, "--channel", "C0123", "--json");
     expect(JSON.parse(byId.stdout)).toMatchObject({ nudgeChannel: "C0123", timeZone: "Europe/London" });
+  });
+
+  it("lists the nudge deliveries each organization gave up on", async () => {
+    const { id } = await createTenant("Dead Letter Trust");
+    const { storage } = await sharedDatabase();
+    const at = new Date("2026-11-02T14:00:00Z");
+    await storage.withTenant(id, (r) => r.nudges.claim(sampleDigest(id, "2026-11-02"), ["C0GONE"], at));
+    const [claimed] = (
+      await storage.nudges.claimDeliveries({ owner: "t", now: at, leaseSeconds: 60, limit: 1000 })
+    ).filter((d) => d.tenantId === id);
+    await storage.withTenant(id, (r) => r.nudges.markDead(claimed?.id ?? "", "rejected: channel_not_found"));
+
+    const list = await cli("tenants", "list", "--json");
+    expect(
+      (JSON.parse(list.stdout) as { id: string; deadDeliveries: number }[]).find((t) => t.id === id),
+    ).toMatchObject({
+      deadDeliveries: 1,
+    });
+    const table = await cli("tenants", "list");
+    expect(table.stdout).toMatch(/CHANNEL\s+DEAD/);
+    expect(table.stdout.split("\n").find((line) => line.startsWith(id))).toMatch(/\s1$/);
+    expect(table.stdout).toMatch(/deliver(y was|ies were) given up \(DEAD\)/);
   });
 
   it("refuses a duplicate tenant and bad settings, changing nothing", async () => {
@@ -198,9 +220,20 @@ describe("touchpoint CLI", () => {
     const bad = await cli("digest", "--tenant", externalId, "--date", "25/12/2026", "--dry-run");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("write it as YYYY-MM-DD");
+    const noChannel = await cli("digest", "--tenant", externalId);
+    expect(noChannel.code).toBe(1);
+    expect(noChannel.stderr).toContain("Tidewater Pantry has no nudge channel yet");
+    await cli("tenants", "set", "--tenant", externalId, "--channel", "C0TIDES");
     const sending = await cli("digest", "--tenant", externalId);
-    expect(sending.code).toBe(1);
-    expect(sending.stderr).toContain("--dry-run");
+    expect(sending.stdout).toMatch(/^Queued Tidewater Pantry's nudge for \d{4}-\d{2}-\d{2} to C0TIDES/);
+    const again = await cli("digest", "--tenant", externalId);
+    expect(again.stdout).toContain("already has its nudge");
+    const localDate = /for (\d{4}-\d{2}-\d{2})/.exec(sending.stdout)?.[1] ?? "";
+    const queued = await database.storage.withTenant(id, (r) => r.nudges.deliveries(localDate));
+    expect(queued).toMatchObject([{ target: "C0TIDES", status: "pending" }]);
+    const past = await cli("digest", "--tenant", externalId, "--date", "2026-12-25");
+    expect(past.code).toBe(1);
+    expect(past.stderr).toContain("Only today's nudge can be sent");
   });
 
   it("says so when the file is missing", async () => {

@@ -2,7 +2,7 @@ import { createTenant, type Tenant, type TenantPatch, updateTenantSettings, vali
 import { type Command, Option } from "commander";
 import { type CliContext, CliError, printJson, printTable, tenantOrFail, withDatabase } from "./context.js";
 
-function describeTenant(tenant: Tenant): Record<string, unknown> {
+function describeTenant(tenant: Tenant, deadDeliveries = 0): Record<string, unknown> {
   return {
     id: tenant.id,
     platform: tenant.platform,
@@ -13,6 +13,7 @@ function describeTenant(tenant: Tenant): Record<string, unknown> {
     nudgeChannel: tenant.nudgeChannel,
     settings: tenant.settings,
     createdAt: tenant.createdAt.toISOString(),
+    deadDeliveries,
   };
 }
 
@@ -26,17 +27,36 @@ export function registerTenants(program: Command, context: () => CliContext): vo
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
       await withDatabase(ctx, async (db) => {
-        const all = await db.storage.tenants.list();
-        if (options.json) return printJson(ctx.out, all.map(describeTenant));
+        const [all, dead] = await Promise.all([db.storage.tenants.list(), db.storage.nudges.deadLetters()]);
+        if (options.json)
+          return printJson(
+            ctx.out,
+            all.map((t) => describeTenant(t, dead.get(t.id))),
+          );
         if (all.length === 0) {
           ctx.out.print("No organizations yet. Create one with `touchpoint tenants create` or run `pnpm demo`.");
           return;
         }
         printTable(
           ctx.out,
-          ["ID", "PLATFORM", "EXTERNAL ID", "NAME", "TIME ZONE", "NUDGE", "CHANNEL"],
-          all.map((t) => [t.id, t.platform, t.externalId, t.name, t.timeZone, t.nudgeTime, t.nudgeChannel ?? "—"]),
+          ["ID", "PLATFORM", "EXTERNAL ID", "NAME", "TIME ZONE", "NUDGE", "CHANNEL", "DEAD"],
+          all.map((t) => [
+            t.id,
+            t.platform,
+            t.externalId,
+            t.name,
+            t.timeZone,
+            t.nudgeTime,
+            t.nudgeChannel ?? "—",
+            String(dead.get(t.id) ?? 0),
+          ]),
         );
+        const undelivered = [...dead.values()].reduce((sum, n) => sum + n, 0);
+        if (undelivered > 0) {
+          ctx.out.print(
+            `\n${undelivered} nudge ${undelivered === 1 ? "delivery was" : "deliveries were"} given up (DEAD): the server log says why ("nudge delivery given up").`,
+          );
+        }
       });
     });
 

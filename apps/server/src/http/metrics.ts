@@ -4,6 +4,8 @@ export interface Metrics {
   readonly registry: Registry;
   readonly httpRequests: Counter<"route" | "method" | "status">;
   readonly httpDuration: Histogram<"route" | "method">;
+  /** Nudge delivery attempts by outcome: sent, retry, dead (given up), gone. */
+  readonly nudgeDeliveries: Counter<"outcome">;
 }
 
 /** One registry per server, so tests can start several servers in one process. */
@@ -23,6 +25,12 @@ export function createMetrics(): Metrics {
       help: "HTTP request duration by route",
       labelNames: ["route", "method"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    nudgeDeliveries: new Counter({
+      name: "touchpoint_nudge_deliveries_total",
+      help: "Nudge delivery attempts by outcome (dead: given up after its retries, kept for the operator)",
+      labelNames: ["outcome"],
       registers: [registry],
     }),
   };

@@ -35,6 +35,10 @@ export async function deliverNudge(
     readonly settings: DeliverySettings;
   },
   target: { readonly tenantId: string; readonly id: string },
+  options: {
+    /** Waits until a post to this tenant's target keeps the platform's pace (Slack: about one a second per channel). */
+    readonly pace?: (delivery: { readonly tenantId: string; readonly target: string }) => Promise<void>;
+  } = {},
 ): Promise<DeliveryOutcome> {
   const { storage, notifier, clock, logger, settings } = deps;
   const inTenant = <T>(work: Parameters<typeof storage.withTenant<T>>[1]) => storage.withTenant(target.tenantId, work);
@@ -81,6 +85,7 @@ export async function deliverNudge(
       return sent(found.value.ref, true);
     }
   }
+  await options.pace?.(delivery);
   const posted = await notifier.post(delivery);
   return posted.ok ? sent(posted.value.ref, false) : failed(posted.error);
 }

@@ -1,5 +1,7 @@
-import { dueLocalDate } from "../domain/nudge.js";
-import type { Clock, Logger, Storage } from "../ports.js";
+import { dueLocalDate, localClock } from "../domain/nudge.js";
+import { ValidationError } from "../errors.js";
+import type { Clock, Logger, Storage, TenantRepositories } from "../ports.js";
+import { err, ok, type Result } from "../result.js";
 import { composeDigestIn } from "./compose-digest.js";
 
 export interface ScheduleReport {
@@ -37,18 +39,7 @@ export async function scheduleNudges(deps: {
   let failed = 0;
   for (const { tenantId, localDate } of due) {
     try {
-      const outcome = await storage.withTenant(tenantId, async (r) => {
-        // Another replica got here first: skip composing what would not be kept.
-        if (await r.nudges.has(localDate)) return "taken" as const;
-        const tenant = await r.tenant.get();
-        const composed = await composeDigestIn(r, now, localDate);
-        if (!composed.ok) throw composed.error;
-        const digest = composed.value;
-        const quiet = digest.empty && tenant.settings.whenNothingToSay === "skip";
-        const targets = quiet || tenant.nudgeChannel === null ? [] : [tenant.nudgeChannel];
-        if (!(await r.nudges.claim(digest, targets, now))) return "taken" as const;
-        return quiet ? ("silent" as const) : ("queued" as const);
-      });
+      const outcome = await storage.withTenant(tenantId, (r) => composeAndClaim(r, now, localDate));
       if (outcome === "taken") continue;
       claimed++;
       if (outcome === "silent") silent++;
@@ -60,6 +51,51 @@ export async function scheduleNudges(deps: {
     }
   }
   return { due: due.length, claimed, silent, failed };
+}
+
+/**
+ * Composes a day's nudge and stores it with its delivery to the tenant's channel (none when there
+ * is nothing to say and the tenant wants no post then): "taken" when the day already has one.
+ */
+async function composeAndClaim(
+  r: TenantRepositories,
+  now: Date,
+  localDate: string,
+): Promise<"taken" | "silent" | "queued"> {
+  // Another replica got here first: skip composing what would not be kept.
+  if (await r.nudges.has(localDate)) return "taken";
+  const tenant = await r.tenant.get();
+  const composed = await composeDigestIn(r, now, localDate);
+  if (!composed.ok) throw composed.error;
+  const quiet = composed.value.empty && tenant.settings.whenNothingToSay === "skip";
+  const targets = quiet || tenant.nudgeChannel === null ? [] : [tenant.nudgeChannel];
+  if (!(await r.nudges.claim(composed.value, targets, now))) return "taken";
+  return quiet ? "silent" : "queued";
+}
+
+/**
+ * Today's nudge for one tenant, now rather than at its time (`touchpoint digest` without
+ * --dry-run): composed and queued like the scheduler's, and like it, once per day.
+ */
+export async function queueNudgeNow(
+  deps: { readonly storage: Storage; readonly clock: Clock },
+  tenantId: string,
+): Promise<
+  Result<
+    { readonly localDate: string; readonly outcome: "taken" | "silent" | "queued"; readonly channel: string },
+    ValidationError
+  >
+> {
+  return deps.storage.withTenant(tenantId, async (r) => {
+    const tenant = await r.tenant.get();
+    if (tenant.nudgeChannel === null) {
+      return err(new ValidationError("channel", `${tenant.name} has no nudge channel yet; set one first.`));
+    }
+    const now = deps.clock.now();
+    const { date: localDate } = localClock(now, tenant.timeZone);
+    const outcome = await composeAndClaim(r, now, localDate);
+    return ok({ localDate, outcome, channel: tenant.nudgeChannel });
+  });
 }
 
 function shuffle<T>(items: T[]): void {
