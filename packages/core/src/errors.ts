@@ -82,6 +82,13 @@ export class NotAdmin extends DomainError {
   }
 }
 
+export class UnknownMention extends DomainError {
+  readonly kind = "unknown_mention";
+  constructor(readonly mentionId: string) {
+    super("That mention is no longer here.");
+  }
+}
+
 export class AlreadyHandled extends DomainError {
   readonly kind = "already_handled";
   constructor() {

@@ -4,7 +4,7 @@ import type { LastTouch, TouchCounts } from "./domain/health.js";
 import type { IdentityPlatform } from "./domain/identity.js";
 import type { Installation } from "./domain/installation.js";
 import type { Mention, NewMention, OwnPost } from "./domain/mention.js";
-import type { DeliveryFailure, NudgeCandidate, NudgeDelivery } from "./domain/nudge.js";
+import type { DeliveryFailure, NudgeAction, NudgeCandidate, NudgeDelivery } from "./domain/nudge.js";
 import type { PageRequest, PlatformUser, PostPage, RateLimit, SourceFailure } from "./domain/post.js";
 import type { ConnectSocialAccount, SocialAccount, SocialPlatform } from "./domain/social-account.js";
 import type { Member, MemberRole, NewTenant, Platform, Tenant, TenantPatch } from "./domain/tenant.js";
@@ -117,6 +117,12 @@ export interface NudgeRepository {
   claim(message: Digest, targets: readonly string[], at: Date): Promise<boolean>;
   /** Whether the day has its nudge already. */
   has(localDate: string): Promise<boolean>;
+  /** The day's nudge as composed, and what people have done with its buttons since. */
+  get(
+    localDate: string,
+  ): Promise<{ readonly message: Digest; readonly actions: Readonly<Record<string, NudgeAction>> } | undefined>;
+  /** Records what someone did with an item's button (the item's key: nudgeItemKey). */
+  recordAction(localDate: string, key: string, action: NudgeAction): Promise<void>;
   delivery(id: string): Promise<NudgeDelivery | undefined>;
   /** Marks a pending delivery sent with the platform's reference to it; false if it was not pending. */
   markSent(id: string, sent: { readonly ref: string; readonly at: Date }): Promise<boolean>;
@@ -305,6 +311,9 @@ export interface MentionRepository {
   listOpen(limit: number, filter?: { readonly person: string }): Promise<Mention[]>;
   /** Gives a mention to someone (a platform user id), or to no one; false if there is no such mention. */
   assign(id: string, assignee: string | null): Promise<boolean>;
+  get(id: string): Promise<Mention | undefined>;
+  /** Puts an open mention aside until a time; false if there is no such open mention. */
+  snooze(id: string, until: Date): Promise<boolean>;
   /**
    * For the nudge: open mentions from active contacts posted by `now` (snoozes over by then), the most urgent first —
    * the contact's segment weight (`weights`, else `fallbackWeight`) times the time waited — and

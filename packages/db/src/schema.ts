@@ -1,4 +1,4 @@
-import type { DeliveryStatus, TenantSettings } from "@touchpoint/core";
+import type { DeliveryStatus, NudgeAction, TenantSettings } from "@touchpoint/core";
 import { sql } from "drizzle-orm";
 import {
   boolean,
@@ -352,6 +352,8 @@ export const nudges = pgTable(
     localDate: date("local_date", { mode: "string" }).notNull(),
     /** The platform-neutral message model, as composed. */
     message: jsonb("message").notNull(),
+    /** What people did with its buttons, by item ("mention:<id>", "contact:<id>"): shown on it. */
+    actions: jsonb("actions").$type<Record<string, NudgeAction>>().notNull().default({}),
     createdAt: timestamps.createdAt,
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.localDate] })],

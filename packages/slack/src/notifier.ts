@@ -61,7 +61,7 @@ export function createSlackNotifier(options: {
         const answer = await client.chat.postMessage({
           token,
           channel: delivery.target,
-          ...digestMessage(delivery.message),
+          ...digestMessage(delivery.message, { buttons: true }),
           metadata: {
             event_type: DIGEST_EVENT_TYPE,
             event_payload: { tenant_id: delivery.tenantId, local_date: delivery.localDate },

@@ -85,3 +85,18 @@ export function reviveDigest(json: unknown): Digest {
     DATE_FIELDS.has(key) && typeof value === "string" ? new Date(value) : value,
   ) as Digest;
 }
+
+/** What someone did with a nudge's button, shown on the message in place of the buttons. */
+export interface NudgeAction {
+  readonly kind: "replied" | "snoozed" | "assigned" | "touched" | "added";
+  /** The platform user id of who did it. */
+  readonly by: string;
+  /** When, as an ISO timestamp (it is kept as JSON with the message). */
+  readonly at: string;
+  /** "for a week", "call" …: said after the action. */
+  readonly detail?: string;
+}
+
+/** A nudge's item, as its actions are keyed. */
+export const nudgeItemKey = (item: { readonly mentionId: string } | { readonly contactId: string }) =>
+  "mentionId" in item ? `mention:${item.mentionId}` : `contact:${item.contactId}`;

@@ -3,7 +3,7 @@ import type { Digest } from "../domain/digest.js";
 import type { LastTouch } from "../domain/health.js";
 import type { Installation } from "../domain/installation.js";
 import { type Mention, OPEN_MENTION_STATUSES, type OwnPost } from "../domain/mention.js";
-import type { DeliveryStatus, NudgeDelivery } from "../domain/nudge.js";
+import type { DeliveryStatus, NudgeAction, NudgeDelivery } from "../domain/nudge.js";
 import type { RateLimit } from "../domain/post.js";
 import type { SocialAccount } from "../domain/social-account.js";
 import { DEFAULT_SETTINGS, type Member, type Tenant } from "../domain/tenant.js";
@@ -41,7 +41,10 @@ interface State {
   mentions: Map<string, Mention>;
   ownPosts: Map<string, OwnPost & { tenantId: string }>;
   budgets: Map<string, { rateLimit: RateLimit | null; blockedUntil: Date | null }>;
-  nudges: Map<string, { tenantId: string; localDate: string; message: Digest }>;
+  nudges: Map<
+    string,
+    { tenantId: string; localDate: string; message: Digest; actions: Readonly<Record<string, NudgeAction>> }
+  >;
   deliveries: Map<string, DeliveryRow>;
 }
 
@@ -662,6 +665,13 @@ export class InMemoryStorage implements Storage {
         s().mentions.set(entry[0], { ...entry[1], assignee });
         return true;
       },
+      get: async (id) => own(s().mentions).find((m) => m.id === id),
+      snooze: async (id, until) => {
+        const entry = [...s().mentions.entries()].find(([, m]) => m.id === id && m.tenantId === tenantId);
+        if (!entry || !OPEN_MENTION_STATUSES.includes(entry[1].status)) return false;
+        s().mentions.set(entry[0], { ...entry[1], status: "snoozed", snoozedUntil: until });
+        return true;
+      },
     };
 
     const ownPosts: OwnPostRepository = {
@@ -715,7 +725,7 @@ export class InMemoryStorage implements Storage {
       claim: async (message, targets, at) => {
         const key = `${tenantId}:${message.localDate}`;
         if (s().nudges.has(key)) return false;
-        s().nudges.set(key, { tenantId, localDate: message.localDate, message });
+        s().nudges.set(key, { tenantId, localDate: message.localDate, message, actions: {} });
         for (const target of new Set(targets)) {
           const id = randomId();
           s().deliveries.set(id, {
@@ -736,6 +746,15 @@ export class InMemoryStorage implements Storage {
         return true;
       },
       has: async (localDate) => s().nudges.has(`${tenantId}:${localDate}`),
+      get: async (localDate) => {
+        const nudge = s().nudges.get(`${tenantId}:${localDate}`);
+        return nudge && { message: nudge.message, actions: nudge.actions };
+      },
+      recordAction: async (localDate, key, action) => {
+        const nudge = s().nudges.get(`${tenantId}:${localDate}`);
+        if (nudge)
+          s().nudges.set(`${tenantId}:${localDate}`, { ...nudge, actions: { ...nudge.actions, [key]: action } });
+      },
       delivery: async (id) => {
         const row = delivery(id);
         const nudge = row && s().nudges.get(`${tenantId}:${row.localDate}`);

@@ -538,6 +538,26 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
       });
 
+      it("gets a mention by id, and snoozes only an open one", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const other = await newTenant(storage);
+        const until = new Date("2026-11-09T12:00:00Z");
+        const firstId = await storage.withTenant(tenantId, async (r) => {
+          await r.mentions.insertMany([mention("1", null), mention("2", null)]);
+          const [first, second] = await r.mentions.listOpen(10);
+          if (!first || !second) throw new Error("two mentions");
+          expect((await r.mentions.get(first.id))?.postId).toBe("1");
+          expect(await r.mentions.snooze(first.id, until)).toBe(true);
+          expect(await r.mentions.get(first.id)).toMatchObject({ status: "snoozed", snoozedUntil: until });
+          await r.mentions.markReplied([{ id: second.id, repliedAt: until }]);
+          expect(await r.mentions.snooze(second.id, until)).toBe(false);
+          return first.id;
+        });
+        expect(await storage.withTenant(other, (o) => o.mentions.get(firstId))).toBeUndefined();
+        expect(await storage.withTenant(other, (o) => o.mentions.snooze(firstId, until))).toBe(false);
+      });
+
       it("lists one person's open mentions: assigned to them, or unassigned from contacts they own", async () => {
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);
@@ -856,6 +876,28 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           expect(await r.nudges.deliveries("2026-11-03")).toEqual([]);
         });
         expect((await candidate())?.lastLocalDate).toBe("2026-11-03");
+      });
+
+      it("keeps what people did with a nudge's buttons beside its message", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          await r.nudges.claim(sampleDigest(tenantId, "2026-11-02"), [], now);
+          await r.nudges.recordAction("2026-11-02", "mention:1", { kind: "replied", by: "U1", at: now.toISOString() });
+          await r.nudges.recordAction("2026-11-02", "mention:2", {
+            kind: "snoozed",
+            by: "U2",
+            at: now.toISOString(),
+            detail: "for a day",
+          });
+          const nudge = await r.nudges.get("2026-11-02");
+          expect(nudge?.message).toEqual(sampleDigest(tenantId, "2026-11-02"));
+          expect(nudge?.actions).toEqual({
+            "mention:1": { kind: "replied", by: "U1", at: now.toISOString() },
+            "mention:2": { kind: "snoozed", by: "U2", at: now.toISOString(), detail: "for a day" },
+          });
+          expect(await r.nudges.get("2026-11-03")).toBeUndefined();
+        });
       });
 
       it("leases due deliveries with their attempt counted, retries, sends once, and keeps the dead", async () => {

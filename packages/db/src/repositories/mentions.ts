@@ -269,6 +269,23 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
       );
       return rows.length === 1;
     },
+
+    async get(id) {
+      const rows = await queryRows<MentionRow>(
+        tx,
+        sql`select ${MENTION_COLUMNS} from mentions where tenant_id = ${tenantId} and id = ${id}`,
+      );
+      return rows[0] && toMention(rows[0]);
+    },
+
+    async snooze(id, until) {
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        sql`update mentions set status = 'snoozed', snoozed_until = ${until.toISOString()}::timestamptz, updated_at = now()
+            where tenant_id = ${tenantId} and id = ${id} and status in ${OPEN} returning id`,
+      );
+      return rows.length === 1;
+    },
   };
 }
 

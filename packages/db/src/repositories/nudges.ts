@@ -72,6 +72,21 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
       return rows.length > 0;
     },
 
+    async get(localDate) {
+      const [row] = await tx
+        .select({ message: nudges.message, actions: nudges.actions })
+        .from(nudges)
+        .where(and(eq(nudges.tenantId, tenantId), eq(nudges.localDate, localDate)));
+      return row && { message: reviveDigest(row.message), actions: row.actions };
+    },
+
+    async recordAction(localDate, key, action) {
+      await tx
+        .update(nudges)
+        .set({ actions: sql`${nudges.actions} || jsonb_build_object(${key}::text, ${JSON.stringify(action)}::jsonb)` })
+        .where(and(eq(nudges.tenantId, tenantId), eq(nudges.localDate, localDate)));
+    },
+
     async delivery(id) {
       const [row] = await select().where(and(eq(nudgeDeliveries.tenantId, tenantId), eq(nudgeDeliveries.id, id)));
       return row ? toDelivery(row) : undefined;

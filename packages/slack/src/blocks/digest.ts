@@ -8,10 +8,15 @@ import {
   describeReach,
   describeSkippedBots,
   describeStats,
+  type NudgeAction,
+  nudgeItemKey,
 } from "@touchpoint/core";
+import { NUDGE_ASSIGN, NUDGE_REPLIED, NUDGE_SNOOZE_DAY, NUDGE_SNOOZE_WEEK } from "../listeners/actions/action-ids.js";
 import { owner } from "./contact.js";
 import {
+  actions,
   type Block,
+  button,
   context,
   escapeMrkdwn,
   link,
@@ -39,16 +44,56 @@ function postedBy(post: DigestPost): string {
   return `${link(post.url, `@${post.authorHandle}`)} · ${describeAge(post.ageHours)} ago`;
 }
 
+/** What a nudge's mention button carries: the mention, and the day's nudge it was pressed on. */
+export interface NudgeButtonValue {
+  readonly mentionId: string;
+  readonly localDate: string;
+}
+
+const DONE: Record<NudgeAction["kind"], string> = {
+  replied: "marked it replied",
+  snoozed: "snoozed it",
+  assigned: "took it",
+  touched: "logged a touch",
+  added: "added them as a contact",
+};
+
+/** What someone did with an item, in place of its buttons; or its buttons. */
+function mentionControls(
+  post: DigestPost,
+  localDate: string,
+  done: NudgeAction | undefined,
+  assignee: string | null,
+): Block {
+  if (done) {
+    const who = done.by ? `${userMention(done.by)} ` : "";
+    return context(`:white_check_mark: ${who}${DONE[done.kind]}${done.detail ? ` ${escapeMrkdwn(done.detail)}` : ""}`);
+  }
+  const value = JSON.stringify({ mentionId: post.mentionId, localDate } satisfies NudgeButtonValue);
+  return actions([
+    button(NUDGE_REPLIED, "Mark replied", value, "primary"),
+    button(NUDGE_SNOOZE_DAY, "Snooze a day", value),
+    button(NUDGE_SNOOZE_WEEK, "Snooze a week", value),
+    ...(assignee === null ? [button(NUDGE_ASSIGN, "Assign to me", value)] : []),
+  ]);
+}
+
 function more(shown: number, total: number): Block[] {
   return total > shown ? [context(`and ${total - shown} more`)] : [];
 }
 
 /**
  * The daily nudge in Block Kit: a header, then one section per item so a long post never pushes
- * another past Slack's 3,000 characters. At most 5 + 5 + 3 items and a few headings: far under 50
- * blocks, whatever the day holds.
+ * another past Slack's 3,000 characters. With `buttons`, each mention has Mark replied, Snooze and
+ * Assign to me under it, or what someone did with them (`actions`). At most 5 + 5 + 3 items, two
+ * blocks each, and a few headings: under 50 blocks, whatever the day holds.
  */
-export function digestMessage(digest: Digest): SlackMessage {
+export function digestMessage(
+  digest: Digest,
+  options: { readonly buttons?: boolean; readonly actions?: Readonly<Record<string, NudgeAction>> } = {},
+): SlackMessage {
+  const controls = (post: DigestPost, assignee: string | null): Block[] =>
+    options.buttons ? [mentionControls(post, digest.localDate, options.actions?.[nudgeItemKey(post)], assignee)] : [];
   const { waiting, goingCold, newVoices, skippedBots, stats } = digest;
   const blocks: Block[] = [
     {
@@ -65,6 +110,7 @@ export function digestMessage(digest: Digest): SlackMessage {
       const assigned = item.assignee ? ` · assigned to ${userMention(item.assignee)}` : "";
       blocks.push(
         section(`• ${person(item.contact)} · ${postedBy(item.post)}${assigned}\n${quoteNote(item.post.text)}`),
+        ...controls(item.post, item.assignee),
       );
     }
     blocks.push(...more(waiting.items.length, waiting.total));
@@ -85,6 +131,7 @@ export function digestMessage(digest: Digest): SlackMessage {
       const name = item.post.authorName ? `*${escapeMrkdwn(truncate(item.post.authorName, NAME_MAX))}* · ` : "";
       blocks.push(
         section(`• ${name}${postedBy(item.post)} · ${describeReach(item.followers)}\n${quoteNote(item.post.text)}`),
+        ...controls(item.post, null),
       );
     }
     blocks.push(...more(newVoices.items.length, newVoices.total));

@@ -4,3 +4,8 @@ export const UNDO_TOUCH = "undo_touch";
 export const CHOOSE_CONTACT = "choose_contact";
 export const CREATE_CONTACT = "create_contact";
 export const EDIT_SETTINGS = "edit_settings";
+/** The nudge's buttons on a mention (one set per item's actions block; ids are unique per block). */
+export const NUDGE_REPLIED = "nudge_replied";
+export const NUDGE_SNOOZE_DAY = "nudge_snooze_day";
+export const NUDGE_SNOOZE_WEEK = "nudge_snooze_week";
+export const NUDGE_ASSIGN = "nudge_assign";

@@ -1,0 +1,1 @@
+ALTER TABLE "nudges" ADD COLUMN "actions" jsonb DEFAULT '{}'::jsonb NOT NULL;

@@ -1,0 +1,86 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { actOnMention, type MentionAct, type NudgeAction } from "@touchpoint/core";
+import { digestMessage, type NudgeButtonValue } from "../../blocks/digest.js";
+import { escapeMrkdwn, userMention } from "../../blocks/text.js";
+import { type SlackDeps, tenantOf } from "../../deps.js";
+import { NUDGE_ASSIGN, NUDGE_REPLIED, NUDGE_SNOOZE_DAY, NUDGE_SNOOZE_WEEK } from "./action-ids.js";
+
+const ACTS: Record<string, MentionAct> = {
+  [NUDGE_REPLIED]: { kind: "reply" },
+  [NUDGE_SNOOZE_DAY]: { kind: "snooze", days: 1 },
+  [NUDGE_SNOOZE_WEEK]: { kind: "snooze", days: 7 },
+  [NUDGE_ASSIGN]: { kind: "assign" },
+};
+
+const ALREADY: Record<NudgeAction["kind"], string> = {
+  replied: "already marked it replied",
+  snoozed: "already snoozed it",
+  assigned: "already has it",
+  touched: "already logged a touch",
+  added: "already added them",
+};
+
+/**
+ * Mark replied, Snooze and Assign to me on the nudge: core does it (once), and the message is
+ * updated in place to show who did what. A stale press (someone else was first) is told so,
+ * privately, and changes nothing.
+ */
+export function nudgeMentionAction(deps: SlackDeps) {
+  return async ({
+    ack,
+    action,
+    body,
+    client,
+    context,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    await ack();
+    const act = ACTS[action.action_id];
+    const value = parseValue(action.value);
+    if (!act || !value) {
+      await respond({ response_type: "ephemeral", replace_original: false, text: "That button no longer works." });
+      return;
+    }
+    const acted = await actOnMention(deps, {
+      tenantId: tenantOf(context),
+      mentionId: value.mentionId,
+      by: body.user.id,
+      localDate: value.localDate,
+      act,
+      source: "slack",
+    });
+    if (!acted.ok) {
+      await respond({ response_type: "ephemeral", replace_original: false, text: acted.error.message });
+      return;
+    }
+    const { nudge, done, action: what } = acted.value;
+    const channel = body.container?.channel_id ?? body.channel?.id;
+    const ts = body.container?.message_ts ?? body.message?.ts;
+    if (nudge && channel && ts) {
+      await client.chat.update({
+        channel,
+        ts,
+        ...digestMessage(nudge.message, { buttons: true, actions: nudge.actions }),
+      });
+    }
+    if (!done) {
+      const who = what.by && what.by !== body.user.id ? userMention(what.by) : "Someone";
+      await respond({
+        response_type: "ephemeral",
+        replace_original: false,
+        text: `${who} ${escapeMrkdwn(ALREADY[what.kind])}; nothing was done twice.`,
+      });
+    }
+  };
+}
+
+function parseValue(value: string | undefined): NudgeButtonValue | undefined {
+  try {
+    const parsed = JSON.parse(value ?? "") as Partial<NudgeButtonValue>;
+    return typeof parsed.mentionId === "string" && typeof parsed.localDate === "string"
+      ? { mentionId: parsed.mentionId, localDate: parsed.localDate }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

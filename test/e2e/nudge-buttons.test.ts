@@ -1,0 +1,188 @@
+import { ingestMentions } from "@touchpoint/core";
+import {
+  loadEnv,
+  type OpenDatabase,
+  type RunningServer,
+  sharedDatabase,
+  silentLogger,
+  startServer,
+} from "@touchpoint/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blockProblems, type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-web-api.js";
+import { buttonPress } from "../support/slack-requests.js";
+import { slackClient, type Workspace, workspace } from "../support/slack-workspace.js";
+
+/**
+ * The nudge's buttons through Bolt: the scheduler composes the day's nudge, the sender posts it to
+ * the fake Slack, and presses on its buttons go through core and update the message in place.
+ */
+
+const SECRET = "signing-secret-for-nudge-buttons";
+let fake: FakeSlack;
+let server: RunningServer;
+let database: OpenDatabase;
+let riverside: Workspace;
+let posted: RecordedCall;
+let mentionIds: Record<string, string>;
+
+const { post, install } = slackClient({
+  fake: () => fake,
+  serverUrl: () => server.http.url,
+  database: () => database,
+  secret: SECRET,
+});
+
+beforeAll(async () => {
+  fake = await startFakeSlack({ clientId: "1111.2222", clientSecret: "client-secret-for-tests" });
+  database = await sharedDatabase();
+  const env = loadEnv({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_CLIENT_ID: "1111.2222",
+    SLACK_CLIENT_SECRET: "client-secret-for-tests",
+    SLACK_STATE_SECRET: "state-secret-for-tests",
+    SLACK_API_URL: fake.apiUrl,
+    TOUCHPOINT_SCHEDULER: "on",
+  });
+  server = await startServer(env, silentLogger, { database, slackWebApiRetries: 0 });
+  riverside = await install(workspace("Riverside Food Bank"));
+
+  await database.storage.withTenant(riverside.tenantId, async (r) => {
+    await r.tenant.update({ nudgeChannel: "C0NUDGES", nudgeTime: "00:00", timeZone: "UTC" });
+    await r.contacts.create({
+      name: "Jane Doe",
+      segment: "major donor",
+      identities: [{ platform: "x", handle: "janedoe", externalUserId: "101" }],
+    });
+    const account = await r.socialAccounts.connect({
+      platform: "x",
+      handle: "riversidefood",
+      externalUserId: "900",
+      credentials: "token",
+    });
+    const postedAt = new Date(Date.now() - 5 * 3_600_000);
+    const author = (handle: string, id: string) => ({
+      externalUserId: id,
+      handle,
+      name: handle,
+      followers: 5000,
+      following: 300,
+      postCount: 4000,
+      defaultAvatar: false,
+      createdAt: new Date("2015-01-01T00:00:00Z"),
+      verified: false,
+    });
+    const mention = (postId: string, handle: string, id: string, text: string) => ({
+      postId,
+      author: author(handle, id),
+      text,
+      url: `https://x.com/${handle}/status/${postId}`,
+      postedAt,
+      conversationId: postId,
+      repliesToPostId: null,
+      repliesToUserId: null,
+      quotesPostId: null,
+    });
+    await ingestMentions(r, {
+      account,
+      posts: [
+        mention("8801", "janedoe", "101", "@riversidefood will you be at the gala?"),
+        mention("8802", "newfriend", "555", "@riversidefood how do I volunteer?"),
+      ],
+    });
+    mentionIds = Object.fromEntries((await r.mentions.listOpen(10)).map((m) => [m.postId, m.id]));
+  });
+  await server.nudges?.schedule();
+  posted = await fake.waitFor(
+    "chat.postMessage",
+    (c) => c.teamId === riverside.teamId && c.args.channel === "C0NUDGES",
+  );
+});
+afterAll(async () => {
+  await server?.stop();
+  await fake?.close();
+});
+
+/** Presses a button on the posted nudge as `userId`; the ephemeral answers go to its own response_url. */
+async function press(actionId: string, postId: string, userId: string) {
+  const blocks = JSON.stringify(posted.args.blocks);
+  const value = JSON.parse(blocks).flatMap((b: { elements?: { action_id: string; value: string }[] }) =>
+    (b.elements ?? []).filter((e) => e.action_id === actionId && JSON.parse(e.value).mentionId === mentionIds[postId]),
+  )[0]?.value as string | undefined;
+  if (!value) throw new Error(`no ${actionId} button for post ${postId}`);
+  const responseUrl = fake.responseUrl(`nudge-${Math.random().toString(36).slice(2)}`);
+  const response = await post(
+    buttonPress({
+      teamId: riverside.teamId,
+      userId,
+      actionId,
+      value,
+      responseUrl,
+      container: { type: "message", channel_id: "C0NUDGES", message_ts: posted.response.ts, is_ephemeral: false },
+    }),
+  );
+  expect(response.status).toBe(200);
+  return responseUrl;
+}
+const updates = () => fake.callsTo("chat.update").filter((c) => c.teamId === riverside.teamId);
+
+describe("the nudge's buttons in Slack", () => {
+  it("posts the nudge with the metadata and a row of buttons under each mention, within Slack's limits", () => {
+    expect(posted.args.metadata).toMatchObject({
+      event_type: "touchpoint_digest",
+      event_payload: { tenant_id: riverside.tenantId },
+    });
+    expect(blockProblems(posted.args.blocks)).toEqual([]);
+    const text = JSON.stringify(posted.args.blocks);
+    for (const label of ["Mark replied", "Snooze a day", "Snooze a week", "Assign to me"])
+      expect(text).toContain(label);
+  });
+
+  it("Mark replied: done once, shown in place with who did it; a second press is told and changes nothing", async () => {
+    await press("nudge_replied", "8801", riverside.member);
+    const updated = await fake.waitFor("chat.update", (c) => c.teamId === riverside.teamId);
+    expect(updated.args).toMatchObject({ channel: "C0NUDGES", ts: posted.response.ts });
+    expect(JSON.stringify(updated.args.blocks)).toContain(`${riverside.member} marked it replied`);
+    expect(blockProblems(updated.args.blocks)).toEqual([]);
+
+    const touches = () =>
+      database.storage.withTenant(riverside.tenantId, async (r) => {
+        const jane = (await r.contacts.list()).find((c) => c.name === "Jane Doe");
+        return jane ? r.touchpoints.countSince(jane.id, new Date(0)) : undefined;
+      });
+    expect(await touches()).toMatchObject({ outbound: 1 });
+
+    const again = await press("nudge_replied", "8801", riverside.installer);
+    const told = await fake.waitFor("response_url", (c) => c.path.endsWith(again.split("/").pop() ?? ""));
+    expect(told.args).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    // (The test workspace's short user ids are shown as typed; real ones become <@U…> mentions.)
+    expect(String(told.args.text)).toBe(`${riverside.member} already marked it replied; nothing was done twice.`);
+    expect(await touches()).toMatchObject({ outbound: 1 });
+  });
+
+  it("Snooze a week and Assign to me: each shown on the message, the mention set aside or taken", async () => {
+    const before = updates().length;
+    await press("nudge_snooze_week", "8802", riverside.installer);
+    await expect.poll(() => updates().length).toBe(before + 1);
+    const last = updates().at(-1);
+    expect(JSON.stringify(last?.args.blocks)).toContain(`${riverside.installer} snoozed it for a week`);
+    // What was done before stays shown.
+    expect(JSON.stringify(last?.args.blocks)).toContain(`${riverside.member} marked it replied`);
+    const snoozed = await database.storage.withTenant(riverside.tenantId, (r) =>
+      r.mentions.get(mentionIds["8802"] ?? ""),
+    );
+    expect(snoozed?.status).toBe("snoozed");
+    expect(snoozed?.snoozedUntil?.getTime()).toBeGreaterThan(Date.now() + 6.9 * 86_400_000);
+
+    await press("nudge_assign", "8802", riverside.member);
+    await expect.poll(() => updates().length).toBe(before + 2);
+    const mention = await database.storage.withTenant(riverside.tenantId, (r) =>
+      r.mentions.get(mentionIds["8802"] ?? ""),
+    );
+    expect(mention?.assignee).toBe(riverside.member);
+    const late = await press("nudge_assign", "8802", riverside.installer);
+    const told = await fake.waitFor("response_url", (c) => c.path.endsWith(late.split("/").pop() ?? ""));
+    expect(String(told.args.text)).toBe(`${riverside.member} already has it; nothing was done twice.`);
+  });
+});
