@@ -9,7 +9,7 @@ import {
 } from "@touchpoint/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blockProblems, type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-web-api.js";
-import { buttonPress } from "../support/slack-requests.js";
+import { buttonPress, triggerId, viewSubmission } from "../support/slack-requests.js";
 import { slackClient, type Workspace, workspace } from "../support/slack-workspace.js";
 
 /**
@@ -50,6 +50,17 @@ beforeAll(async () => {
 
   await database.storage.withTenant(riverside.tenantId, async (r) => {
     await r.tenant.update({ nudgeChannel: "C0NUDGES", nudgeTime: "00:00", timeZone: "UTC" });
+    const dev = await r.contacts.create({ name: "Dev Patel", segment: "board" });
+    await r.touchpoints.record({
+      contactId: dev.id,
+      occurredAt: new Date(Date.now() - 80 * 86_400_000),
+      channel: "meeting",
+      direction: "outbound",
+      note: "budget review",
+      loggedBy: "U0AMY",
+      source: "cli",
+      sourceRef: "nudge-buttons-dev",
+    });
     await r.contacts.create({
       name: "Jane Doe",
       segment: "major donor",
@@ -104,13 +115,23 @@ afterAll(async () => {
   await fake?.close();
 });
 
+/** The value of the posted nudge's `actionId` button whose value matches. */
+function buttonValue(actionId: string, matches: (value: Record<string, string>) => boolean): string {
+  const blocks = posted.args.blocks as { elements?: { action_id: string; value: string }[] }[];
+  const value = blocks
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === actionId && matches(JSON.parse(e.value)))?.value;
+  if (!value) throw new Error(`no ${actionId} button`);
+  return value;
+}
+
 /** Presses a button on the posted nudge as `userId`; the ephemeral answers go to its own response_url. */
-async function press(actionId: string, postId: string, userId: string) {
-  const blocks = JSON.stringify(posted.args.blocks);
-  const value = JSON.parse(blocks).flatMap((b: { elements?: { action_id: string; value: string }[] }) =>
-    (b.elements ?? []).filter((e) => e.action_id === actionId && JSON.parse(e.value).mentionId === mentionIds[postId]),
-  )[0]?.value as string | undefined;
-  if (!value) throw new Error(`no ${actionId} button for post ${postId}`);
+async function press(actionId: string, postId: string, userId: string, trigger = triggerId()) {
+  const value = buttonValue(actionId, (v) => v.mentionId === mentionIds[postId]);
+  return pressValue(actionId, value, userId, trigger);
+}
+
+async function pressValue(actionId: string, value: string, userId: string, trigger = triggerId()) {
   const responseUrl = fake.responseUrl(`nudge-${Math.random().toString(36).slice(2)}`);
   const response = await post(
     buttonPress({
@@ -120,10 +141,40 @@ async function press(actionId: string, postId: string, userId: string) {
       value,
       responseUrl,
       container: { type: "message", channel_id: "C0NUDGES", message_ts: posted.response.ts, is_ephemeral: false },
+      triggerId: trigger,
     }),
   );
   expect(response.status).toBe(200);
   return responseUrl;
+}
+
+/** Opens a nudge modal with a button, then submits it with `values`; resolves with the submission's answer. */
+async function throughModal(
+  actionId: string,
+  value: string,
+  values: Record<string, Record<string, Record<string, unknown>>>,
+) {
+  const trigger = triggerId();
+  await pressValue(actionId, value, riverside.member, trigger);
+  const opened = await fake.waitFor("views.open", (c) => c.args.trigger_id === trigger);
+  const view = opened.args.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+  expect(blockProblems(view.blocks)).toEqual([]);
+  const response = await post(
+    viewSubmission({
+      teamId: riverside.teamId,
+      userId: riverside.member,
+      callbackId: view.callback_id,
+      values,
+      privateMetadata: view.private_metadata,
+      viewId: `V0${trigger.replace(/\W/g, "").slice(-8).toUpperCase()}`,
+    }),
+  );
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return {
+    view,
+    answer: (text ? JSON.parse(text) : {}) as { response_action?: string; errors?: Record<string, string> },
+  };
 }
 const updates = () => fake.callsTo("chat.update").filter((c) => c.teamId === riverside.teamId);
 
@@ -184,5 +235,61 @@ describe("the nudge's buttons in Slack", () => {
     const late = await press("nudge_assign", "8802", riverside.installer);
     const told = await fake.waitFor("response_url", (c) => c.path.endsWith(late.split("/").pop() ?? ""));
     expect(String(told.args.text)).toBe(`${riverside.member} already has it; nothing was done twice.`);
+  });
+
+  it("Log touch on a contact going cold: the modal logs it as /touch would, and the message says so", async () => {
+    const before = updates().length;
+    const { view, answer } = await throughModal(
+      "nudge_log_touch",
+      buttonValue("nudge_log_touch", (v) => v.name === "Dev Patel"),
+      {
+        channel: { value: { type: "static_select", selected_option: { value: "call" } } },
+        note: { value: { type: "plain_text_input", value: "thanked him for the budget work" } },
+      },
+    );
+    expect(JSON.stringify(view.blocks)).toContain("With *Dev Patel*");
+    expect(answer.response_action).toBeUndefined();
+    await expect.poll(() => updates().length).toBe(before + 1);
+    expect(JSON.stringify(updates().at(-1)?.args.blocks)).toContain(`${riverside.member} logged a touch (call)`);
+    const last = await database.storage.withTenant(riverside.tenantId, async (r) => {
+      const dev = (await r.contacts.list()).find((c) => c.name === "Dev Patel");
+      return dev && r.touchpoints.latest(dev.id);
+    });
+    expect(last).toMatchObject({ channel: "call", direction: "outbound", note: "thanked him for the budget work" });
+  });
+
+  it("Add as contact on a new voice: prefilled from X, the author's mentions join the new contact", async () => {
+    const before = updates().length;
+    const bad = await throughModal(
+      "nudge_add_contact",
+      buttonValue("nudge_add_contact", (v) => v.mentionId === mentionIds["8802"]),
+      {
+        name: { value: { type: "plain_text_input", value: "Nina Friend" } },
+        email: { value: { type: "plain_text_input", value: "not an email" } },
+      },
+    );
+    expect(bad.answer).toMatchObject({ response_action: "errors", errors: { email: expect.any(String) } });
+    expect(JSON.stringify(bad.view.blocks)).toContain("newfriend");
+
+    const { answer } = await throughModal(
+      "nudge_add_contact",
+      buttonValue("nudge_add_contact", (v) => v.mentionId === mentionIds["8802"]),
+      {
+        name: { value: { type: "plain_text_input", value: "Nina Friend" } },
+        segment: { value: { type: "plain_text_input", value: "volunteer" } },
+      },
+    );
+    expect(answer.response_action).toBeUndefined();
+    await expect.poll(() => updates().length).toBe(before + 1);
+    expect(JSON.stringify(updates().at(-1)?.args.blocks)).toContain(`${riverside.member} added them as a contact`);
+    const nina = await database.storage.withTenant(riverside.tenantId, async (r) => {
+      const contact = (await r.contacts.list()).find((c) => c.name === "Nina Friend");
+      return { contact, mention: await r.mentions.get(mentionIds["8802"] ?? "") };
+    });
+    expect(nina.contact).toMatchObject({
+      segment: "volunteer",
+      identities: [{ platform: "x", handle: "newfriend", externalUserId: "555" }],
+    });
+    expect(nina.mention?.contactId).toBe(nina.contact?.id);
   });
 });

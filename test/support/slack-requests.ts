@@ -100,10 +100,12 @@ export function buttonPress(input: {
   readonly value: string;
   readonly responseUrl?: string;
   readonly container?: Record<string, unknown>;
+  readonly triggerId?: string;
 }): SlackRequest {
   return interaction({
     type: "block_actions",
     ...from(input.teamId, input.userId),
+    ...(input.triggerId && { trigger_id: input.triggerId }),
     container: input.container ?? { type: "message", message_ts: "1700000000.000100", is_ephemeral: true },
     ...(input.responseUrl && { response_url: input.responseUrl }),
     actions: [
@@ -125,12 +127,13 @@ export function viewSubmission(input: {
   readonly callbackId: string;
   readonly values: Record<string, Record<string, Record<string, unknown>>>;
   readonly privateMetadata?: string;
+  readonly viewId?: string;
 }): SlackRequest {
   return interaction({
     type: "view_submission",
     ...from(input.teamId, input.userId),
     view: {
-      id: "V0SUBMITTED",
+      id: input.viewId ?? "V0SUBMITTED",
       team_id: input.teamId,
       type: "modal",
       callback_id: input.callbackId,

@@ -18,6 +18,7 @@ export * from "./errors.js";
 export * from "./ports.js";
 export * from "./result.js";
 export * from "./use-cases/act-on-mention.js";
+export * from "./use-cases/act-on-nudge.js";
 export * from "./use-cases/add-contact.js";
 export * from "./use-cases/change-settings.js";
 export * from "./use-cases/compose-digest.js";

@@ -314,6 +314,8 @@ export interface MentionRepository {
   get(id: string): Promise<Mention | undefined>;
   /** Puts an open mention aside until a time; false if there is no such open mention. */
   snooze(id: string, until: Date): Promise<boolean>;
+  /** Attaches an author's mentions that have no contact to a (new) contact; returns how many. */
+  attachAuthor(platform: SocialPlatform, externalUserId: string, contactId: string): Promise<number>;
   /**
    * For the nudge: open mentions from active contacts posted by `now` (snoozes over by then), the most urgent first —
    * the contact's segment weight (`weights`, else `fallbackWeight`) times the time waited — and

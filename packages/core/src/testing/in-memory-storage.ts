@@ -666,6 +666,22 @@ export class InMemoryStorage implements Storage {
         return true;
       },
       get: async (id) => own(s().mentions).find((m) => m.id === id),
+      attachAuthor: async (platform, externalUserId, contactId) => {
+        if (!contactOf(contactId)) throw new Error(`contact ${contactId} does not exist`);
+        let attached = 0;
+        for (const [key, m] of s().mentions) {
+          if (
+            m.tenantId === tenantId &&
+            m.platform === platform &&
+            m.author.externalUserId === externalUserId &&
+            m.contactId === null
+          ) {
+            s().mentions.set(key, { ...m, contactId });
+            attached++;
+          }
+        }
+        return attached;
+      },
       snooze: async (id, until) => {
         const entry = [...s().mentions.entries()].find(([, m]) => m.id === id && m.tenantId === tenantId);
         if (!entry || !OPEN_MENTION_STATUSES.includes(entry[1].status)) return false;

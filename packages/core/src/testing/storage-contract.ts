@@ -552,6 +552,11 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           expect(await r.mentions.get(first.id)).toMatchObject({ status: "snoozed", snoozedUntil: until });
           await r.mentions.markReplied([{ id: second.id, repliedAt: until }]);
           expect(await r.mentions.snooze(second.id, until)).toBe(false);
+          // Both are by author 42: a new contact takes the ones without a contact.
+          const nina = await r.contacts.create({ name: "Nina", identities: [x("someone", "42")] });
+          expect(await r.mentions.attachAuthor("x", "42", nina.id)).toBe(2);
+          expect((await r.mentions.get(first.id))?.contactId).toBe(nina.id);
+          expect(await r.mentions.attachAuthor("x", "42", nina.id)).toBe(0);
           return first.id;
         });
         expect(await storage.withTenant(other, (o) => o.mentions.get(firstId))).toBeUndefined();

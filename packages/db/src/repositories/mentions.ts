@@ -278,6 +278,17 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
       return rows[0] && toMention(rows[0]);
     },
 
+    async attachAuthor(platform, externalUserId, contactId) {
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        sql`update mentions set contact_id = ${contactId}, updated_at = now()
+            where tenant_id = ${tenantId} and platform = ${platform} and author_external_id = ${externalUserId}
+              and contact_id is null
+            returning id`,
+      );
+      return rows.length;
+    },
+
     async snooze(id, until) {
       const rows = await queryRows<{ id: string }>(
         tx,

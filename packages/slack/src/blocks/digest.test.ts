@@ -59,6 +59,21 @@ describe("the daily nudge in Block Kit", () => {
     expect(text).toContain("median reply 2 h 10 m · 7-day conversation ratio 64%");
   });
 
+  it("with buttons under every item, or what was done with them, stays within the limits too", () => {
+    const withButtons = digestMessage(busyDay, { buttons: true });
+    expect(blockProblems(withButtons.blocks)).toEqual([]);
+    const ids = JSON.stringify(withButtons.blocks).match(/"action_id":"nudge_\w+"/g) ?? [];
+    // 8 mentions × (replied, 2 snoozes); Assign for the 3 new voices (the waiting 5 are assigned);
+    // Add as contact for the new voices; Log touch for the 5 going cold.
+    expect(ids).toHaveLength(8 * 3 + 3 + 3 + 5);
+    const handled = digestMessage(busyDay, {
+      buttons: true,
+      actions: { [`mention:m1`]: { kind: "replied", by: "U0123ABCDE", at: "2026-11-02T10:00:00.000Z" } },
+    });
+    expect(blockProblems(handled.blocks)).toEqual([]);
+    expect(JSON.stringify(handled.blocks)).toContain("<@U0123ABCDE> marked it replied");
+  });
+
   it("keeps a post's link whole whatever its URL or author holds", () => {
     const odd = { ...post(1), url: "https://x.com/a|b>c/status/1", authorHandle: "eve|<!channel>" };
     const rendered = digestMessage({

@@ -11,7 +11,14 @@ import {
   type NudgeAction,
   nudgeItemKey,
 } from "@touchpoint/core";
-import { NUDGE_ASSIGN, NUDGE_REPLIED, NUDGE_SNOOZE_DAY, NUDGE_SNOOZE_WEEK } from "../listeners/actions/action-ids.js";
+import {
+  NUDGE_ADD_CONTACT,
+  NUDGE_ASSIGN,
+  NUDGE_LOG_TOUCH,
+  NUDGE_REPLIED,
+  NUDGE_SNOOZE_DAY,
+  NUDGE_SNOOZE_WEEK,
+} from "../listeners/actions/action-ids.js";
 import { owner } from "./contact.js";
 import {
   actions,
@@ -50,6 +57,13 @@ export interface NudgeButtonValue {
   readonly localDate: string;
 }
 
+/** What Log touch carries: the contact (its name for the modal), and the day's nudge. */
+export interface NudgeContactValue {
+  readonly contactId: string;
+  readonly name: string;
+  readonly localDate: string;
+}
+
 const DONE: Record<NudgeAction["kind"], string> = {
   replied: "marked it replied",
   snoozed: "snoozed it",
@@ -58,24 +72,39 @@ const DONE: Record<NudgeAction["kind"], string> = {
   added: "added them as a contact",
 };
 
-/** What someone did with an item, in place of its buttons; or its buttons. */
+/** What someone did with an item, shown in place of its buttons. */
+function doneLine(done: NudgeAction): Block {
+  const who = done.by ? `${userMention(done.by)} ` : "";
+  return context(`:white_check_mark: ${who}${DONE[done.kind]}${done.detail ? ` ${escapeMrkdwn(done.detail)}` : ""}`);
+}
+
+/** A mention's buttons (a new voice's also Add as contact), or what was done with them. */
 function mentionControls(
   post: DigestPost,
   localDate: string,
   done: NudgeAction | undefined,
-  assignee: string | null,
+  options: { readonly assignee: string | null; readonly stranger: boolean },
 ): Block {
-  if (done) {
-    const who = done.by ? `${userMention(done.by)} ` : "";
-    return context(`:white_check_mark: ${who}${DONE[done.kind]}${done.detail ? ` ${escapeMrkdwn(done.detail)}` : ""}`);
-  }
+  if (done) return doneLine(done);
   const value = JSON.stringify({ mentionId: post.mentionId, localDate } satisfies NudgeButtonValue);
   return actions([
     button(NUDGE_REPLIED, "Mark replied", value, "primary"),
     button(NUDGE_SNOOZE_DAY, "Snooze a day", value),
     button(NUDGE_SNOOZE_WEEK, "Snooze a week", value),
-    ...(assignee === null ? [button(NUDGE_ASSIGN, "Assign to me", value)] : []),
+    ...(options.assignee === null ? [button(NUDGE_ASSIGN, "Assign to me", value)] : []),
+    ...(options.stranger ? [button(NUDGE_ADD_CONTACT, "Add as contact", value)] : []),
   ]);
+}
+
+/** A going-cold contact's Log touch, or what was done with it. */
+function contactControls(contact: DigestContact, localDate: string, done: NudgeAction | undefined): Block {
+  if (done) return doneLine(done);
+  const value = JSON.stringify({
+    contactId: contact.id,
+    name: truncate(contact.name, NAME_MAX),
+    localDate,
+  } satisfies NudgeContactValue);
+  return actions([button(NUDGE_LOG_TOUCH, "Log touch", value, "primary")]);
 }
 
 function more(shown: number, total: number): Block[] {
@@ -92,8 +121,9 @@ export function digestMessage(
   digest: Digest,
   options: { readonly buttons?: boolean; readonly actions?: Readonly<Record<string, NudgeAction>> } = {},
 ): SlackMessage {
-  const controls = (post: DigestPost, assignee: string | null): Block[] =>
-    options.buttons ? [mentionControls(post, digest.localDate, options.actions?.[nudgeItemKey(post)], assignee)] : [];
+  const done = (key: string) => options.actions?.[key];
+  const controls = (post: DigestPost, assignee: string | null, stranger = false): Block[] =>
+    options.buttons ? [mentionControls(post, digest.localDate, done(nudgeItemKey(post)), { assignee, stranger })] : [];
   const { waiting, goingCold, newVoices, skippedBots, stats } = digest;
   const blocks: Block[] = [
     {
@@ -122,6 +152,10 @@ export function digestMessage(
         ? `\nlast: ${channelLabel(item.lastTouch.channel)} ${describeDay(item.lastTouch.occurredAt, digest.asOf, digest.timeZone)}${quoteNote(item.lastTouch.note, 120)}`
         : "";
       blocks.push(section(`• ${person(item.contact)} · ${escapeMrkdwn(item.reason)}${last}`));
+      if (options.buttons) {
+        const key = nudgeItemKey({ contactId: item.contact.id });
+        blocks.push(contactControls(item.contact, digest.localDate, done(key)));
+      }
     }
     blocks.push(...more(goingCold.items.length, goingCold.total));
   }
@@ -131,7 +165,7 @@ export function digestMessage(
       const name = item.post.authorName ? `*${escapeMrkdwn(truncate(item.post.authorName, NAME_MAX))}* · ` : "";
       blocks.push(
         section(`• ${name}${postedBy(item.post)} · ${describeReach(item.followers)}\n${quoteNote(item.post.text)}`),
-        ...controls(item.post, null),
+        ...controls(item.post, null, true),
       );
     }
     blocks.push(...more(newVoices.items.length, newVoices.total));

@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import {
+  channelLabel,
   DEFAULT_CADENCE_BY_SEGMENT,
   describeDay,
   type Mention,
@@ -7,9 +8,16 @@ import {
   type RelationshipOverview,
   type SettingsView,
   type SocialAccount,
+  TOUCH_CHANNELS,
 } from "@touchpoint/core";
 import { EDIT_SETTINGS } from "../listeners/actions/action-ids.js";
-import { CONNECT_X_VIEW, CREATE_CONTACT_VIEW, SETTINGS_VIEW } from "../listeners/views/callback-ids.js";
+import {
+  CONNECT_X_VIEW,
+  CREATE_CONTACT_VIEW,
+  NUDGE_CONTACT_VIEW,
+  NUDGE_TOUCH_VIEW,
+  SETTINGS_VIEW,
+} from "../listeners/views/callback-ids.js";
 import { actions, button, context, escapeMrkdwn, LIMITS, link, quoteNote, section, truncate } from "./text.js";
 
 type Input = types.InputBlock;
@@ -236,4 +244,60 @@ export function homeView(input: {
       : context("Only admins can change these."),
   ];
   return { type: "home", blocks: blocks.slice(0, LIMITS.viewBlocks) };
+}
+
+/** The channels a person logs by hand (X's own come from X). */
+const LOGGED_CHANNELS = TOUCH_CHANNELS.filter((channel) => !channel.startsWith("x_") || channel === "x_dm");
+
+/** Log touch from the nudge: how they were in touch, and a note. */
+export function logTouchModal(contactName: string, privateMetadata: string): types.ModalView {
+  const option = (channel: (typeof LOGGED_CHANNELS)[number]) => ({
+    text: { type: "plain_text" as const, text: channelLabel(channel) },
+    value: channel,
+  });
+  return modal({
+    callbackId: NUDGE_TOUCH_VIEW,
+    privateMetadata,
+    title: "Log a touch",
+    submit: "Log touch",
+    close: "Cancel",
+    blocks: [
+      section(`With *${escapeMrkdwn(truncate(contactName, 200))}*, today.`),
+      input("channel", "How", {
+        type: "static_select",
+        action_id: "value",
+        options: LOGGED_CHANNELS.map(option),
+        initial_option: option("call"),
+      }),
+      input(
+        "note",
+        "Note",
+        {
+          type: "plain_text_input",
+          action_id: "value",
+          multiline: true,
+          placeholder: { type: "plain_text", text: "called about the gala" },
+        },
+        true,
+      ),
+    ],
+  });
+}
+
+/** Add as contact from the nudge: prefilled from the X author, whose handle and id come along. */
+export function addContactModal(mention: Mention, privateMetadata: string): types.ModalView {
+  const { author } = mention;
+  return modal({
+    callbackId: NUDGE_CONTACT_VIEW,
+    privateMetadata,
+    title: "Add as contact",
+    submit: "Add contact",
+    close: "Cancel",
+    blocks: [
+      section(`${link(`https://x.com/${author.handle}`, `@${author.handle}`)} on X, with their mentions so far.`),
+      input("name", "Name", textInput("value", author.name ?? author.handle, "Jane Doe")),
+      input("segment", "Segment", textInput("value", null, "major donor, board, influencer…"), true),
+      input("email", "Email", textInput("value", null, "jane@example.org"), true),
+    ],
+  });
 }

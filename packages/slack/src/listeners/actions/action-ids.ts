@@ -9,3 +9,6 @@ export const NUDGE_REPLIED = "nudge_replied";
 export const NUDGE_SNOOZE_DAY = "nudge_snooze_day";
 export const NUDGE_SNOOZE_WEEK = "nudge_snooze_week";
 export const NUDGE_ASSIGN = "nudge_assign";
+/** Log touch on a going-cold contact, Add as contact on a new voice: each opens a modal. */
+export const NUDGE_LOG_TOUCH = "nudge_log_touch";
+export const NUDGE_ADD_CONTACT = "nudge_add_contact";

@@ -4,7 +4,9 @@ import {
   CHOOSE_CONTACT,
   CREATE_CONTACT,
   EDIT_SETTINGS,
+  NUDGE_ADD_CONTACT,
   NUDGE_ASSIGN,
+  NUDGE_LOG_TOUCH,
   NUDGE_REPLIED,
   NUDGE_SNOOZE_DAY,
   NUDGE_SNOOZE_WEEK,
@@ -14,6 +16,7 @@ import { chooseContactAction } from "./choose-contact.js";
 import { createContactAction } from "./create-contact.js";
 import { editSettingsAction } from "./edit-settings.js";
 import { nudgeMentionAction } from "./nudge-mention.js";
+import { nudgeAddContactAction, nudgeLogTouchAction } from "./nudge-modals.js";
 import { undoTouchAction } from "./undo-touch.js";
 
 export function registerActions(app: App, deps: SlackDeps): void {
@@ -24,4 +27,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
   for (const id of [NUDGE_REPLIED, NUDGE_SNOOZE_DAY, NUDGE_SNOOZE_WEEK, NUDGE_ASSIGN]) {
     app.action<BlockButtonAction>(id, nudgeMentionAction(deps));
   }
+  app.action<BlockButtonAction>(NUDGE_LOG_TOUCH, nudgeLogTouchAction(deps));
+  app.action<BlockButtonAction>(NUDGE_ADD_CONTACT, nudgeAddContactAction(deps));
 }
