@@ -49,8 +49,13 @@ beforeAll(async () => {
   riverside = await install(workspace("Riverside Food Bank"));
 
   await database.storage.withTenant(riverside.tenantId, async (r) => {
-    await r.tenant.update({ nudgeChannel: "C0NUDGES", nudgeTime: "00:00", timeZone: "UTC" });
-    const dev = await r.contacts.create({ name: "Dev Patel", segment: "board" });
+    await r.tenant.update({
+      nudgeChannel: "C0NUDGES",
+      nudgeTime: "00:00",
+      timeZone: "UTC",
+      settings: { ownerDms: true },
+    });
+    const dev = await r.contacts.create({ name: "Dev Patel", segment: "board", owner: riverside.member });
     await r.touchpoints.record({
       contactId: dev.id,
       occurredAt: new Date(Date.now() - 80 * 86_400_000),
@@ -188,6 +193,20 @@ describe("the nudge's buttons in Slack", () => {
     const text = JSON.stringify(posted.args.blocks);
     for (const label of ["Mark replied", "Snooze a day", "Snooze a week", "Assign to me"])
       expect(text).toContain(label);
+  });
+
+  it("sends Dev Patel's owner their own contacts by direct message, with the same buttons", async () => {
+    const dm = await fake.waitFor(
+      "chat.postMessage",
+      (c) => c.teamId === riverside.teamId && c.args.channel === riverside.member,
+    );
+    const text = JSON.stringify(dm.args.blocks);
+    expect(text).toContain("your contacts at Riverside Food Bank");
+    expect(text).toContain("Dev Patel");
+    expect(text).not.toContain("Jane Doe");
+    expect(text).toContain("nudge_log_touch");
+    expect(blockProblems(dm.args.blocks)).toEqual([]);
+    expect(dm.args.metadata).toMatchObject({ event_type: "touchpoint_digest" });
   });
 
   it("Mark replied: done once, shown in place with who did it; a second press is told and changes nothing", async () => {

@@ -440,6 +440,14 @@ const methods = new Map<string, (c: Ctx) => SlackBody>(
       return imUser ? { ok: true, channel: imChannelObject(id, imUser) } : fail("channel_not_found");
     },
 
+    "conversations.open": (c: Ctx) => {
+      // One user: their direct message with the bot (a user id resolves to it, as chat.postMessage does).
+      const users = (str(c.args.users) ?? "").split(",").filter(Boolean);
+      if (users.length !== 1) return fail(users.length === 0 ? "users_list_not_supplied" : "not_supported");
+      const id = resolveChannel(c.team, users[0]);
+      return id?.startsWith("D") ? { ok: true, channel: { id } } : fail("user_not_found");
+    },
+
     "conversations.history": (c: Ctx) => {
       const channel = str(c.args.channel) ?? "";
       if (!c.team.channels.has(channel) && !c.team.ims.has(channel)) return fail("channel_not_found");

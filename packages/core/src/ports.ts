@@ -4,7 +4,14 @@ import type { LastTouch, TouchCounts } from "./domain/health.js";
 import type { IdentityPlatform } from "./domain/identity.js";
 import type { Installation } from "./domain/installation.js";
 import type { Mention, NewMention, OwnPost } from "./domain/mention.js";
-import type { DeliveryFailure, NudgeAction, NudgeCandidate, NudgeDelivery } from "./domain/nudge.js";
+import type {
+  DeliveryFailure,
+  NudgeAction,
+  NudgeCandidate,
+  NudgeDelivery,
+  NudgeRef,
+  NudgeTarget,
+} from "./domain/nudge.js";
 import type { PageRequest, PlatformUser, PostPage, RateLimit, SourceFailure } from "./domain/post.js";
 import type { ConnectSocialAccount, SocialAccount, SocialPlatform } from "./domain/social-account.js";
 import type { Member, MemberRole, NewTenant, Platform, Tenant, TenantPatch } from "./domain/tenant.js";
@@ -114,12 +121,15 @@ export interface NudgeRepository {
    * `at`, unless that day already has one: false then, and nothing is written. Of any number of
    * callers at once, in any number of processes, exactly one gets true.
    */
-  claim(message: Digest, targets: readonly string[], at: Date): Promise<boolean>;
+  claim(message: Digest, targets: readonly NudgeTarget[], at: Date): Promise<boolean>;
   /** Whether the day has its nudge already. */
   has(localDate: string): Promise<boolean>;
-  /** The day's nudge as composed, and what people have done with its buttons since. */
+  /**
+   * The day's nudge as composed (an owner's own view, for `owner`), and what people have done with
+   * its buttons since (shared by every view: an item handled is handled everywhere).
+   */
   get(
-    localDate: string,
+    ref: NudgeRef,
   ): Promise<{ readonly message: Digest; readonly actions: Readonly<Record<string, NudgeAction>> } | undefined>;
   /** Records what someone did with an item's button (the item's key: nudgeItemKey). */
   recordAction(localDate: string, key: string, action: NudgeAction): Promise<void>;

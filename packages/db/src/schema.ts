@@ -373,6 +373,8 @@ export const nudgeDeliveries = pgTable(
     localDate: date("local_date", { mode: "string" }).notNull(),
     /** A channel id, or a person's id for a direct message. */
     target: text("target").notNull(),
+    /** An owner's own view of the day, for their direct message; null: the nudge's message. */
+    message: jsonb("message"),
     status: text("status", { enum: DELIVERY_STATUSES }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),

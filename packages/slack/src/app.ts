@@ -9,8 +9,19 @@ import { registerListeners } from "./listeners/index.js";
 import { boltLogger } from "./logger.js";
 
 /** Exactly the bot scopes the listeners use; the manifest asks for these and no more. */
-/** chat:write posts; the history scopes let the nudge sender find its own message before re-sending. */
-export const BOT_SCOPES = ["commands", "chat:write", "users:read", "channels:history", "groups:history"] as const;
+/**
+ * chat:write posts (to a user id: their direct message); the history scopes, and im:write to find an
+ * owner's direct message, let the nudge sender find its own message before it posts again.
+ */
+export const BOT_SCOPES = [
+  "commands",
+  "chat:write",
+  "users:read",
+  "channels:history",
+  "groups:history",
+  "im:history",
+  "im:write",
+] as const;
 export const SLASH_COMMANDS = ["/touch", "/contact", "/nudges", "/touchpoint"] as const;
 export const BOT_EVENTS = ["app_home_opened", "app_uninstalled", "tokens_revoked"] as const;
 

@@ -77,9 +77,14 @@ export function createSlackNotifier(options: {
       const token = await tokenFor(delivery.tenantId);
       if (!token) return { ok: false, error: notInstalled };
       try {
+        // An owner's nudge went to their direct message: its history is under the DM's own id.
+        const channel = /^[UW]/.test(delivery.target)
+          ? (await client.conversations.open({ token, users: delivery.target })).channel?.id
+          : delivery.target;
+        if (!channel) return { ok: true, value: null };
         const history = await client.conversations.history({
           token,
-          channel: delivery.target,
+          channel,
           oldest: String(Math.floor(delivery.createdAt.getTime() / 1000) - HISTORY_MARGIN_SECONDS),
           include_all_metadata: true,
           limit: 200,
@@ -92,7 +97,7 @@ export function createSlackNotifier(options: {
             payload?.local_date === delivery.localDate
           );
         });
-        return { ok: true, value: mine?.ts ? { ref: `${delivery.target}/${mine.ts}` } : null };
+        return { ok: true, value: mine?.ts ? { ref: `${channel}/${mine.ts}` } : null };
       } catch (error) {
         return { ok: false, error: failureOf(error) };
       }

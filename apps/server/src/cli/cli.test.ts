@@ -88,7 +88,7 @@ describe("touchpoint CLI", () => {
     const { id } = await createTenant("Dead Letter Trust");
     const { storage } = await sharedDatabase();
     const at = new Date("2026-11-02T14:00:00Z");
-    await storage.withTenant(id, (r) => r.nudges.claim(sampleDigest(id, "2026-11-02"), ["C0GONE"], at));
+    await storage.withTenant(id, (r) => r.nudges.claim(sampleDigest(id, "2026-11-02"), [{ target: "C0GONE" }], at));
     const [claimed] = (
       await storage.nudges.claimDeliveries({ owner: "t", now: at, leaseSeconds: 60, limit: 1000 })
     ).filter((d) => d.tenantId === id);

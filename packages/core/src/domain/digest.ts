@@ -18,6 +18,8 @@ export interface Digest {
   readonly asOf: Date;
   /** The tenant's local date the nudge is for (YYYY-MM-DD). */
   readonly localDate: string;
+  /** Whose contacts only, for a relationship owner's direct message; null for the team's channel. */
+  readonly owner: string | null;
   /** "Tuesday 24 Nov" */
   readonly dayLabel: string;
   readonly waiting: DigestSection<WaitingItem>;
@@ -107,6 +109,8 @@ export const DIGEST_LIMITS = { waiting: 5, goingCold: 5, newVoices: 3, skippedBo
 
 export interface DigestInput {
   readonly tenant: Tenant;
+  /** Composing one owner's view (see inputForOwner); absent for the team's. */
+  readonly owner?: string;
   readonly localDate: string;
   readonly dayLabel: string;
   readonly now: Date;
@@ -117,6 +121,35 @@ export interface DigestInput {
   /** Recent open mentions from people who are not contacts, by reach, and how many there are. */
   readonly fromStrangers: { readonly mentions: readonly Mention[]; readonly total: number };
   readonly activity: MentionActivity;
+}
+
+/**
+ * One relationship owner's share of the day: their contacts' relationships and waiting mentions
+ * (of those the store handed the composer), and no new voices: those are the team's.
+ */
+export function inputForOwner(input: DigestInput, owner: string): DigestInput {
+  const relationships = input.relationships.filter((r) => r.contact.owner === owner);
+  const theirs = new Set(relationships.map((r) => r.contact.id));
+  const mentions = input.fromContacts.mentions.filter((m) => m.contactId !== null && theirs.has(m.contactId));
+  return {
+    ...input,
+    owner,
+    relationships,
+    fromContacts: { mentions, total: mentions.length },
+    fromStrangers: { mentions: [], total: 0 },
+  };
+}
+
+/** The owners with something in the day's input: a contact of theirs waiting or going cold. */
+export function ownersIn(input: DigestInput): string[] {
+  const owners = new Set<string>();
+  const ownerOf = new Map(input.relationships.map((r) => [r.contact.id, r.contact.owner]));
+  for (const r of input.relationships) if (r.contact.owner && r.status === "overdue") owners.add(r.contact.owner);
+  for (const m of input.fromContacts.mentions) {
+    const owner = m.contactId === null ? null : ownerOf.get(m.contactId);
+    if (owner) owners.add(owner);
+  }
+  return [...owners].sort();
 }
 
 const HOUR_MS = 3_600_000;
@@ -208,6 +241,7 @@ export function buildDigest(input: DigestInput): Digest {
     timeZone: tenant.timeZone,
     asOf: now,
     localDate: input.localDate,
+    owner: input.owner ?? null,
     dayLabel: input.dayLabel,
     waiting: { items: waiting, total: waitingTotal },
     goingCold: { items: goingCold, total: cold.length },

@@ -46,6 +46,18 @@ export function dueLocalDate(candidate: NudgeCandidate, now: Date): string | nul
   return date;
 }
 
+/** A day's nudge as someone saw it: the team's, or one owner's own view in their direct message. */
+export interface NudgeRef {
+  readonly localDate: string;
+  readonly owner: string | null;
+}
+
+/** Where a nudge goes: the channel (the day's message), or an owner (their own view of it). */
+export interface NudgeTarget {
+  readonly target: string;
+  readonly message?: Digest;
+}
+
 /** A queued delivery of a nudge, with the message it carries. */
 export interface NudgeDelivery {
   readonly tenantId: string;
@@ -81,7 +93,7 @@ const DATE_FIELDS = new Set(["asOf", "postedAt", "occurredAt"]);
 
 /** A message model read back from JSON, its dates Dates again. */
 export function reviveDigest(json: unknown): Digest {
-  return JSON.parse(JSON.stringify(json), (key, value) =>
+  return JSON.parse(typeof json === "string" ? json : JSON.stringify(json), (key, value) =>
     DATE_FIELDS.has(key) && typeof value === "string" ? new Date(value) : value,
   ) as Digest;
 }

@@ -53,6 +53,8 @@ interface DeliveryRow {
   readonly id: string;
   readonly localDate: string;
   readonly target: string;
+  /** An owner's own view; null: the nudge's message. */
+  readonly message: Digest | null;
   readonly status: DeliveryStatus;
   readonly attempts: number;
   readonly nextAttemptAt: Date;
@@ -742,13 +744,15 @@ export class InMemoryStorage implements Storage {
         const key = `${tenantId}:${message.localDate}`;
         if (s().nudges.has(key)) return false;
         s().nudges.set(key, { tenantId, localDate: message.localDate, message, actions: {} });
-        for (const target of new Set(targets)) {
+        const byTarget = new Map(targets.map((t) => [t.target, t] as const));
+        for (const { target, message: own } of byTarget.values()) {
           const id = randomId();
           s().deliveries.set(id, {
             tenantId,
             id,
             localDate: message.localDate,
             target,
+            message: own ?? null,
             status: "pending",
             attempts: 0,
             nextAttemptAt: at,
@@ -762,9 +766,13 @@ export class InMemoryStorage implements Storage {
         return true;
       },
       has: async (localDate) => s().nudges.has(`${tenantId}:${localDate}`),
-      get: async (localDate) => {
+      get: async ({ localDate, owner }) => {
         const nudge = s().nudges.get(`${tenantId}:${localDate}`);
-        return nudge && { message: nudge.message, actions: nudge.actions };
+        const theirs =
+          owner === null
+            ? undefined
+            : own(s().deliveries).find((d) => d.localDate === localDate && d.target === owner)?.message;
+        return nudge && { message: theirs ?? nudge.message, actions: nudge.actions };
       },
       recordAction: async (localDate, key, action) => {
         const nudge = s().nudges.get(`${tenantId}:${localDate}`);
@@ -775,7 +783,7 @@ export class InMemoryStorage implements Storage {
         const row = delivery(id);
         const nudge = row && s().nudges.get(`${tenantId}:${row.localDate}`);
         if (!row || !nudge) return undefined;
-        const { id: _, localDate, target, status, attempts, lastError, externalRef, createdAt } = row;
+        const { localDate, target, status, attempts, lastError, externalRef, createdAt } = row;
         return {
           tenantId,
           id,
@@ -786,7 +794,7 @@ export class InMemoryStorage implements Storage {
           lastError,
           ref: externalRef,
           createdAt,
-          message: nudge.message,
+          message: row.message ?? nudge.message,
         };
       },
       markSent: async (id, { ref }) =>

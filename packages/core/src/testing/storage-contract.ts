@@ -47,6 +47,7 @@ export const sampleDigest = (tenantId: string, localDate: string): Digest => ({
   timeZone: "America/New_York",
   asOf: new Date(`${localDate}T13:00:00Z`),
   localDate,
+  owner: null,
   dayLabel: "Monday 2 Nov",
   waiting: { items: [], total: 0 },
   goingCold: { items: [], total: 0 },
@@ -859,7 +860,15 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const claims = await Promise.all(
           [1, 2].map(() =>
             storage.withTenant(tenantId, (r) =>
-              r.nudges.claim(sampleDigest(tenantId, "2026-11-02"), ["C0NUDGES", "U0OWNER", "C0NUDGES"], now),
+              r.nudges.claim(
+                sampleDigest(tenantId, "2026-11-02"),
+                [
+                  { target: "C0NUDGES" },
+                  { target: "U0OWNER", message: { ...sampleDigest(tenantId, "2026-11-02"), owner: "U0OWNER" } },
+                  { target: "C0NUDGES" },
+                ],
+                now,
+              ),
             ),
           ),
         );
@@ -874,6 +883,8 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
             ["U0OWNER", "pending", 0],
           ]);
           expect(deliveries[0]?.message).toEqual(sampleDigest(tenantId, "2026-11-02"));
+          // An owner's delivery carries their own view of the day.
+          expect(deliveries[1]?.message).toEqual({ ...sampleDigest(tenantId, "2026-11-02"), owner: "U0OWNER" });
         });
         // Nothing to deliver is still the day's nudge: it is not composed again.
         await storage.withTenant(tenantId, async (r) => {
@@ -895,13 +906,13 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
             at: now.toISOString(),
             detail: "for a day",
           });
-          const nudge = await r.nudges.get("2026-11-02");
+          const nudge = await r.nudges.get({ localDate: "2026-11-02", owner: null });
           expect(nudge?.message).toEqual(sampleDigest(tenantId, "2026-11-02"));
           expect(nudge?.actions).toEqual({
             "mention:1": { kind: "replied", by: "U1", at: now.toISOString() },
             "mention:2": { kind: "snoozed", by: "U2", at: now.toISOString(), detail: "for a day" },
           });
-          expect(await r.nudges.get("2026-11-03")).toBeUndefined();
+          expect(await r.nudges.get({ localDate: "2026-11-03", owner: null })).toBeUndefined();
         });
       });
 
@@ -910,7 +921,7 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const tenantId = await newTenant(storage);
         const other = await newTenant(storage);
         await storage.withTenant(tenantId, (r) =>
-          r.nudges.claim(sampleDigest(tenantId, "2026-11-02"), ["C0ONE", "C0TWO"], now),
+          r.nudges.claim(sampleDigest(tenantId, "2026-11-02"), [{ target: "C0ONE" }, { target: "C0TWO" }], now),
         );
         const leased = await claimFor(storage, tenantId);
         expect(leased).toHaveLength(2);

@@ -45,7 +45,14 @@ beforeEach(async () => {
 });
 
 const act = (mentionId: string, by: string, what: MentionAct) =>
-  actOnMention(w.deps, { tenantId: w.tenantId, mentionId, by, localDate: TODAY, act: what, source: "slack" });
+  actOnMention(w.deps, {
+    tenantId: w.tenantId,
+    mentionId,
+    by,
+    nudge: { localDate: TODAY, owner: null },
+    act: what,
+    source: "slack",
+  });
 
 describe("actOnMention", () => {
   it("marks a contact's mention replied once, logging the outbound touch, and says who did it to a second press", async () => {

@@ -1,6 +1,6 @@
 import type { Digest } from "../domain/digest.js";
 import type { Mention } from "../domain/mention.js";
-import { type NudgeAction, nudgeItemKey } from "../domain/nudge.js";
+import { type NudgeAction, type NudgeRef, nudgeItemKey } from "../domain/nudge.js";
 import { MAX_NOTE_LENGTH, type TouchSource } from "../domain/touchpoint.js";
 import { UnknownMention } from "../errors.js";
 import type { Clock, Storage, TenantRepositories } from "../ports.js";
@@ -37,8 +37,8 @@ export async function actOnMention(
     readonly mentionId: string;
     /** The platform user id of who pressed it. */
     readonly by: string;
-    /** The nudge it was pressed on (its local date), if any. */
-    readonly localDate: string | null;
+    /** The nudge it was pressed on, if any. */
+    readonly nudge: NudgeRef | null;
     readonly act: MentionAct;
     /** Where it was pressed (the outbound touch says so). */
     readonly source: TouchSource;
@@ -49,8 +49,8 @@ export async function actOnMention(
     if (!mention) return err(new UnknownMention(input.mentionId));
     const now = deps.clock.now();
     const key = nudgeItemKey({ mentionId: mention.id });
-    const earlier = input.localDate === null ? undefined : (await r.nudges.get(input.localDate))?.actions[key];
-    const nudgeNow = async () => (input.localDate === null ? undefined : r.nudges.get(input.localDate));
+    const earlier = input.nudge === null ? undefined : (await r.nudges.get(input.nudge))?.actions[key];
+    const nudgeNow = async () => (input.nudge === null ? undefined : r.nudges.get(input.nudge));
     const stale = async (action: NudgeAction) => ok({ mention, action, done: false, nudge: await nudgeNow() });
     const handledBefore: NudgeAction = earlier ?? {
       kind: "replied",
@@ -86,7 +86,7 @@ export async function actOnMention(
         break;
       }
     }
-    if (input.localDate !== null) await r.nudges.recordAction(input.localDate, key, action);
+    if (input.nudge !== null) await r.nudges.recordAction(input.nudge.localDate, key, action);
     return ok({ mention, action, done: true, nudge: await nudgeNow() });
   });
 }

@@ -1,7 +1,7 @@
 import type { Contact } from "../domain/contact.js";
 import type { Digest } from "../domain/digest.js";
 import type { Mention } from "../domain/mention.js";
-import { type NudgeAction, nudgeItemKey } from "../domain/nudge.js";
+import { type NudgeAction, type NudgeRef, nudgeItemKey } from "../domain/nudge.js";
 import { channelLabel, type TouchChannel } from "../domain/touchpoint.js";
 import { type ContactLookupError, type IdentityTaken, UnknownMention, type ValidationError } from "../errors.js";
 import type { Clock, Storage, TenantRepositories } from "../ports.js";
@@ -16,13 +16,13 @@ export type NudgeNow =
 
 async function recorded(
   r: TenantRepositories,
-  localDate: string | null,
+  nudge: NudgeRef | null,
   key: string,
   action: NudgeAction,
 ): Promise<NudgeNow> {
-  if (localDate === null) return undefined;
-  await r.nudges.recordAction(localDate, key, action);
-  return r.nudges.get(localDate);
+  if (nudge === null) return undefined;
+  await r.nudges.recordAction(nudge.localDate, key, action);
+  return r.nudges.get(nudge);
 }
 
 /**
@@ -37,7 +37,8 @@ export async function logTouchFromNudge(
     readonly channel: TouchChannel;
     readonly note: string | null;
     readonly by: string;
-    readonly localDate: string | null;
+    /** The nudge it was pressed on, if any. */
+    readonly nudge: NudgeRef | null;
     /** The modal submission's id: a resubmission logs nothing twice. */
     readonly sourceRef: string;
   },
@@ -60,7 +61,7 @@ export async function logTouchFromNudge(
       at: deps.clock.now().toISOString(),
       detail: `(${channelLabel(input.channel)})`,
     };
-    const nudge = await recorded(r, input.localDate, nudgeItemKey({ contactId: input.contactId }), action);
+    const nudge = await recorded(r, input.nudge, nudgeItemKey({ contactId: input.contactId }), action);
     return ok({ logged: logged.value, nudge });
   });
 }
@@ -79,7 +80,8 @@ export async function addContactFromMention(
     readonly segment: string | null;
     readonly email: string | null;
     readonly by: string;
-    readonly localDate: string | null;
+    /** The nudge it was pressed on, if any. */
+    readonly nudge: NudgeRef | null;
   },
 ): Promise<
   Result<
@@ -102,7 +104,7 @@ export async function addContactFromMention(
     if (!added.ok) return added;
     const mentions = await r.mentions.attachAuthor(mention.platform, author.externalUserId, added.value.id);
     const action: NudgeAction = { kind: "added", by: input.by, at: deps.clock.now().toISOString() };
-    const nudge = await recorded(r, input.localDate, nudgeItemKey({ mentionId: mention.id }), action);
+    const nudge = await recorded(r, input.nudge, nudgeItemKey({ mentionId: mention.id }), action);
     return ok({ contact: added.value, mentions, nudge });
   });
 }

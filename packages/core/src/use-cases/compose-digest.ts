@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { FALLBACK_SEGMENT_WEIGHT, SEGMENT_WEIGHT } from "../domain/cadence.js";
-import { buildDigest, type Digest } from "../domain/digest.js";
+import { buildDigest, type Digest, type DigestInput } from "../domain/digest.js";
 import { ValidationError } from "../errors.js";
 import type { Clock, Storage, TenantRepositories } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -28,6 +28,16 @@ export async function composeDigestIn(
   now: Date,
   localDate?: string,
 ): Promise<Result<Digest, ValidationError>> {
+  const input = await readDigestInput(repos, now, localDate);
+  return input.ok ? ok(buildDigest(input.value)) : input;
+}
+
+/** What the nudge for a day is composed from, read in one go (owners' views are cut from it). */
+export async function readDigestInput(
+  repos: TenantRepositories,
+  now: Date,
+  localDate?: string,
+): Promise<Result<DigestInput, ValidationError>> {
   const tenant = await repos.tenant.get();
   const today = DateTime.fromJSDate(now, { zone: tenant.timeZone }).startOf("day");
   const day = localDate === undefined ? today : DateTime.fromISO(localDate, { zone: tenant.timeZone });
@@ -55,16 +65,14 @@ export async function composeDigestIn(
       weekFrom: DateTime.fromJSDate(at).minus({ days: 7 }).toJSDate(),
     }),
   ]);
-  return ok(
-    buildDigest({
-      tenant,
-      localDate: day.toISODate() ?? "",
-      dayLabel: day.setLocale("en-GB").toFormat("cccc d LLL"),
-      now: at,
-      relationships: assessRelationships(rows, tenant, at),
-      fromContacts,
-      fromStrangers,
-      activity,
-    }),
-  );
+  return ok({
+    tenant,
+    localDate: day.toISODate() ?? "",
+    dayLabel: day.setLocale("en-GB").toFormat("cccc d LLL"),
+    now: at,
+    relationships: assessRelationships(rows, tenant, at),
+    fromContacts,
+    fromStrangers,
+    activity,
+  });
 }

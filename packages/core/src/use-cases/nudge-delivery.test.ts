@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryFailure, NudgeDelivery } from "../domain/nudge.js";
 import type { Logger, NudgeNotifier } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
-import { NOW, type World, world } from "../testing/builders.js";
+import { daysAgo, NOW, seedContact, seedTouch, type World, world } from "../testing/builders.js";
 import { DEFAULT_DELIVERY_SETTINGS, deliverNudge } from "./deliver-nudge.js";
 import { scheduleNudges } from "./schedule-nudges.js";
 
@@ -66,6 +66,27 @@ describe("scheduleNudges", () => {
     expect(await schedule()).toMatchObject({ claimed: 1, silent: 1 });
     expect(await deliveries()).toEqual([]);
     expect(await schedule()).toMatchObject({ due: 0 });
+  });
+
+  it("also sends each relationship owner their own contacts by direct message, when the tenant wants that", async () => {
+    const old = { occurredAt: daysAgo(90), channel: "call" as const };
+    await seedTouch(w, (await seedContact(w, { name: "Ana's Donor", segment: "major donor", owner: "U_ANA" })).id, old);
+    await seedTouch(w, (await seedContact(w, { name: "Ben's Board", segment: "board", owner: "U_BEN" })).id, old);
+    await seedTouch(w, (await seedContact(w, { name: "Nobody's", segment: "donor" })).id, old);
+    await seedContact(w, { name: "Ana's Fresh", owner: "U_ANA" }); // nothing to say about them
+    await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ settings: { ownerDms: true } }));
+    await schedule();
+    const queued = await deliveries();
+    expect(queued.map((d) => [d.target, d.message.owner])).toEqual([
+      ["C0NUDGES", null],
+      ["U_ANA", "U_ANA"],
+      ["U_BEN", "U_BEN"],
+    ]);
+    const names = (i: number) => queued[i]?.message.goingCold.items.map((item) => item.contact.name);
+    expect(names(0)).toEqual(expect.arrayContaining(["Ana's Donor", "Ben's Board", "Nobody's"]));
+    expect(names(1)).toEqual(["Ana's Donor"]);
+    expect(names(2)).toEqual(["Ben's Board"]);
+    expect(queued[1]?.message.newVoices.total).toBe(0);
   });
 
   it("leaves tenants without a channel, and those whose time has not come", async () => {

@@ -1,8 +1,9 @@
-import { dueLocalDate, localClock } from "../domain/nudge.js";
+import { buildDigest, inputForOwner, ownersIn } from "../domain/digest.js";
+import { dueLocalDate, localClock, type NudgeTarget } from "../domain/nudge.js";
 import { ValidationError } from "../errors.js";
 import type { Clock, Logger, Storage, TenantRepositories } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
-import { composeDigestIn } from "./compose-digest.js";
+import { readDigestInput } from "./compose-digest.js";
 
 export interface ScheduleReport {
   /** Tenants whose nudge time has come today and have no nudge yet, as this replica saw them. */
@@ -64,13 +65,21 @@ async function composeAndClaim(
 ): Promise<"taken" | "silent" | "queued"> {
   // Another replica got here first: skip composing what would not be kept.
   if (await r.nudges.has(localDate)) return "taken";
-  const tenant = await r.tenant.get();
-  const composed = await composeDigestIn(r, now, localDate);
-  if (!composed.ok) throw composed.error;
-  const quiet = composed.value.empty && tenant.settings.whenNothingToSay === "skip";
-  const targets = quiet || tenant.nudgeChannel === null ? [] : [tenant.nudgeChannel];
-  if (!(await r.nudges.claim(composed.value, targets, now))) return "taken";
-  return quiet ? "silent" : "queued";
+  const input = await readDigestInput(r, now, localDate);
+  if (!input.ok) throw input.error;
+  const { tenant } = input.value;
+  const digest = buildDigest(input.value);
+  const quiet = digest.empty && tenant.settings.whenNothingToSay === "skip";
+  const targets: NudgeTarget[] = quiet || tenant.nudgeChannel === null ? [] : [{ target: tenant.nudgeChannel }];
+  // Owners also get their own contacts by direct message, when the tenant wants that.
+  if (tenant.settings.ownerDms) {
+    for (const owner of ownersIn(input.value)) {
+      const theirs = buildDigest(inputForOwner(input.value, owner));
+      if (!theirs.empty) targets.push({ target: owner, message: theirs });
+    }
+  }
+  if (!(await r.nudges.claim(digest, targets, now))) return "taken";
+  return targets.length === 0 ? "silent" : "queued";
 }
 
 /**

@@ -16,7 +16,10 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
     and(eq(nudgeDeliveries.tenantId, tenantId), eq(nudgeDeliveries.id, id), eq(nudgeDeliveries.status, "pending"));
   const select = () =>
     tx
-      .select({ delivery: nudgeDeliveries, message: nudges.message })
+      .select({
+        delivery: nudgeDeliveries,
+        message: sql<unknown>`coalesce(${nudgeDeliveries.message}, ${nudges.message})`,
+      })
       .from(nudgeDeliveries)
       .innerJoin(
         nudges,
@@ -54,9 +57,14 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
             on conflict (tenant_id, local_date) do nothing
             returning local_date
           ), queued as (
-            insert into nudge_deliveries (tenant_id, local_date, target, next_attempt_at)
-            select ${tenantId}::uuid, nudge.local_date, t.target, ${at.toISOString()}::timestamptz
-            from nudge cross join (select distinct unnest(${sql.param([...targets])}::text[]) as target) t
+            insert into nudge_deliveries (tenant_id, local_date, target, message, next_attempt_at)
+            select distinct on (t.target) ${tenantId}::uuid, nudge.local_date, t.target, t.message::jsonb,
+                   ${at.toISOString()}::timestamptz
+            from nudge cross join unnest(
+              ${sql.param(targets.map((t) => t.target))}::text[],
+              ${sql.param(targets.map((t) => (t.message ? JSON.stringify(t.message) : null)))}::text[]
+            ) as t(target, message)
+            order by t.target
             returning 1
           )
           select exists (select 1 from nudge) as claimed, (select count(*) from queued) as queued`,
@@ -72,9 +80,14 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
       return rows.length > 0;
     },
 
-    async get(localDate) {
+    async get({ localDate, owner }) {
+      const theirs =
+        owner === null
+          ? sql`null`
+          : sql`(select d.message from nudge_deliveries d
+                 where d.tenant_id = ${tenantId} and d.local_date = ${localDate}::date and d.target = ${owner})`;
       const [row] = await tx
-        .select({ message: nudges.message, actions: nudges.actions })
+        .select({ message: sql<unknown>`coalesce(${theirs}, ${nudges.message})`, actions: nudges.actions })
         .from(nudges)
         .where(and(eq(nudges.tenantId, tenantId), eq(nudges.localDate, localDate)));
       return row && { message: reviveDigest(row.message), actions: row.actions };

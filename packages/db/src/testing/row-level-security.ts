@@ -69,7 +69,7 @@ export function describeRowLevelSecurity(
           sourceRef: `rls-${b}`,
         });
         await r.members.upsert({ platformUserId: "UB", role: "admin" });
-        await r.nudges.claim(sampleDigest(b, "2026-11-02"), ["C0BNUDGES"], new Date());
+        await r.nudges.claim(sampleDigest(b, "2026-11-02"), [{ target: "C0BNUDGES" }], new Date());
         return contact;
       });
       await storage.withTenant(a, (r) => r.contacts.create({ name: "A's donor" }));

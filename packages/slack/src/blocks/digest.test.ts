@@ -27,6 +27,7 @@ const busyDay: Digest = {
   timeZone: "America/New_York",
   asOf: new Date("2026-11-21T14:00:00Z"),
   localDate: "2026-11-21",
+  owner: null,
   dayLabel: "Saturday 21 Nov",
   waiting: { items: [1, 2, 3, 4, 5].map((n) => ({ post: post(n), contact, assignee: "U0SAM0000" })), total: 200 },
   goingCold: {
@@ -68,7 +69,7 @@ describe("the daily nudge in Block Kit", () => {
     expect(ids).toHaveLength(8 * 3 + 3 + 3 + 5);
     const handled = digestMessage(busyDay, {
       buttons: true,
-      actions: { [`mention:m1`]: { kind: "replied", by: "U0123ABCDE", at: "2026-11-02T10:00:00.000Z" } },
+      actions: { "mention:m1": { kind: "replied", by: "U0123ABCDE", at: "2026-11-02T10:00:00.000Z" } },
     });
     expect(blockProblems(handled.blocks)).toEqual([]);
     expect(JSON.stringify(handled.blocks)).toContain("<@U0123ABCDE> marked it replied");

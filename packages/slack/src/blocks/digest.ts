@@ -9,6 +9,7 @@ import {
   describeSkippedBots,
   describeStats,
   type NudgeAction,
+  type NudgeRef,
   nudgeItemKey,
 } from "@touchpoint/core";
 import {
@@ -52,16 +53,14 @@ function postedBy(post: DigestPost): string {
 }
 
 /** What a nudge's mention button carries: the mention, and the day's nudge it was pressed on. */
-export interface NudgeButtonValue {
+export interface NudgeButtonValue extends NudgeRef {
   readonly mentionId: string;
-  readonly localDate: string;
 }
 
 /** What Log touch carries: the contact (its name for the modal), and the day's nudge. */
-export interface NudgeContactValue {
+export interface NudgeContactValue extends NudgeRef {
   readonly contactId: string;
   readonly name: string;
-  readonly localDate: string;
 }
 
 const DONE: Record<NudgeAction["kind"], string> = {
@@ -81,12 +80,12 @@ function doneLine(done: NudgeAction): Block {
 /** A mention's buttons (a new voice's also Add as contact), or what was done with them. */
 function mentionControls(
   post: DigestPost,
-  localDate: string,
+  nudge: NudgeRef,
   done: NudgeAction | undefined,
   options: { readonly assignee: string | null; readonly stranger: boolean },
 ): Block {
   if (done) return doneLine(done);
-  const value = JSON.stringify({ mentionId: post.mentionId, localDate } satisfies NudgeButtonValue);
+  const value = JSON.stringify({ mentionId: post.mentionId, ...nudge } satisfies NudgeButtonValue);
   return actions([
     button(NUDGE_REPLIED, "Mark replied", value, "primary"),
     button(NUDGE_SNOOZE_DAY, "Snooze a day", value),
@@ -97,12 +96,12 @@ function mentionControls(
 }
 
 /** A going-cold contact's Log touch, or what was done with it. */
-function contactControls(contact: DigestContact, localDate: string, done: NudgeAction | undefined): Block {
+function contactControls(contact: DigestContact, nudge: NudgeRef, done: NudgeAction | undefined): Block {
   if (done) return doneLine(done);
   const value = JSON.stringify({
     contactId: contact.id,
     name: truncate(contact.name, NAME_MAX),
-    localDate,
+    ...nudge,
   } satisfies NudgeContactValue);
   return actions([button(NUDGE_LOG_TOUCH, "Log touch", value, "primary")]);
 }
@@ -122,13 +121,20 @@ export function digestMessage(
   options: { readonly buttons?: boolean; readonly actions?: Readonly<Record<string, NudgeAction>> } = {},
 ): SlackMessage {
   const done = (key: string) => options.actions?.[key];
+  const nudge: NudgeRef = { localDate: digest.localDate, owner: digest.owner };
   const controls = (post: DigestPost, assignee: string | null, stranger = false): Block[] =>
-    options.buttons ? [mentionControls(post, digest.localDate, done(nudgeItemKey(post)), { assignee, stranger })] : [];
+    options.buttons ? [mentionControls(post, nudge, done(nudgeItemKey(post)), { assignee, stranger })] : [];
   const { waiting, goingCold, newVoices, skippedBots, stats } = digest;
   const blocks: Block[] = [
     {
       type: "header",
-      text: { type: "plain_text", text: `Good morning, ${digest.organization} — ${digest.dayLabel}`.slice(0, 150) },
+      text: {
+        type: "plain_text",
+        text: (digest.owner
+          ? `Good morning — your contacts at ${digest.organization}, ${digest.dayLabel}`
+          : `Good morning, ${digest.organization} — ${digest.dayLabel}`
+        ).slice(0, 150),
+      },
     },
   ];
   if (digest.empty) {
@@ -154,7 +160,7 @@ export function digestMessage(
       blocks.push(section(`• ${person(item.contact)} · ${escapeMrkdwn(item.reason)}${last}`));
       if (options.buttons) {
         const key = nudgeItemKey({ contactId: item.contact.id });
-        blocks.push(contactControls(item.contact, digest.localDate, done(key)));
+        blocks.push(contactControls(item.contact, nudge, done(key)));
       }
     }
     blocks.push(...more(goingCold.items.length, goingCold.total));

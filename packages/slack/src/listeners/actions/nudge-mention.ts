@@ -45,7 +45,7 @@ export function nudgeMentionAction(deps: SlackDeps) {
       tenantId: tenantOf(context),
       mentionId: value.mentionId,
       by: body.user.id,
-      localDate: value.localDate,
+      nudge: { localDate: value.localDate, owner: value.owner },
       act,
       source: "slack",
     });
@@ -78,7 +78,7 @@ function parseValue(value: string | undefined): NudgeButtonValue | undefined {
   try {
     const parsed = JSON.parse(value ?? "") as Partial<NudgeButtonValue>;
     return typeof parsed.mentionId === "string" && typeof parsed.localDate === "string"
-      ? { mentionId: parsed.mentionId, localDate: parsed.localDate }
+      ? { mentionId: parsed.mentionId, localDate: parsed.localDate, owner: parsed.owner ?? null }
       : undefined;
   } catch {
     return undefined;

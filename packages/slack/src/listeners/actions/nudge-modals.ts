@@ -1,12 +1,11 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { mentionFor } from "@touchpoint/core";
+import { mentionFor, type NudgeRef } from "@touchpoint/core";
 import type { NudgeButtonValue, NudgeContactValue } from "../../blocks/digest.js";
 import { addContactModal, logTouchModal } from "../../blocks/views.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
 
 /** What the nudge's modals carry to their submission: the item, and the message to update. */
-export interface NudgeModalMetadata {
-  readonly localDate: string;
+export interface NudgeModalMetadata extends NudgeRef {
   readonly contactId?: string;
   readonly mentionId?: string;
   readonly channel: string | null;
@@ -39,7 +38,12 @@ export function nudgeLogTouchAction(_deps: SlackDeps) {
       await respond({ response_type: "ephemeral", replace_original: false, text: "That button no longer works." });
       return;
     }
-    const metadata: NudgeModalMetadata = { localDate: value.localDate, contactId: value.contactId, ...messageOf(body) };
+    const metadata: NudgeModalMetadata = {
+      localDate: value.localDate,
+      owner: value.owner ?? null,
+      contactId: value.contactId,
+      ...messageOf(body),
+    };
     await client.views.open({
       trigger_id: body.trigger_id,
       view: logTouchModal(value.name ?? "this contact", JSON.stringify(metadata)),
@@ -68,7 +72,12 @@ export function nudgeAddContactAction(deps: SlackDeps) {
       });
       return;
     }
-    const metadata: NudgeModalMetadata = { localDate: value.localDate, mentionId: mention.id, ...messageOf(body) };
+    const metadata: NudgeModalMetadata = {
+      localDate: value.localDate,
+      owner: value.owner ?? null,
+      mentionId: mention.id,
+      ...messageOf(body),
+    };
     await client.views.open({ trigger_id: body.trigger_id, view: addContactModal(mention, JSON.stringify(metadata)) });
   };
 }

@@ -49,7 +49,7 @@ export function nudgeTouchSubmitted(deps: SlackDeps) {
       channel,
       note: field(view.state.values, "note") || null,
       by: body.user.id,
-      localDate: metadata.localDate,
+      nudge: { localDate: metadata.localDate, owner: metadata.owner ?? null },
       sourceRef: `slack:view:${view.id}`,
     });
     if (!logged.ok) {
@@ -79,7 +79,7 @@ export function nudgeContactSubmitted(deps: SlackDeps) {
       segment: field(values, "segment") || null,
       email: email?.value ?? null,
       by: body.user.id,
-      localDate: metadata.localDate,
+      nudge: { localDate: metadata.localDate, owner: metadata.owner ?? null },
     });
     if (!added.ok) {
       const error = added.error;

@@ -1,0 +1,1 @@
+ALTER TABLE "nudge_deliveries" ADD COLUMN "message" jsonb;
