@@ -1,6 +1,6 @@
 import type { Contact, ContactPatch, NewContact } from "./domain/contact.js";
-import type { Digest, MentionActivity } from "./domain/digest.js";
-import type { LastTouch, TouchCounts } from "./domain/health.js";
+import type { Digest, DigestContact, MentionActivity } from "./domain/digest.js";
+import type { LastTouch, RelationshipSummary, TouchCounts } from "./domain/health.js";
 import type { IdentityPlatform } from "./domain/identity.js";
 import type { Installation } from "./domain/installation.js";
 import type { Mention, NewMention, OwnPost } from "./domain/mention.js";
@@ -239,6 +239,21 @@ export interface ContactRepository {
   list(options?: { readonly includeArchived?: boolean }): Promise<Contact[]>;
   /** Every non-archived contact with its most recent (not undone) touch. */
   listWithLastTouch(): Promise<ContactWithLastTouch[]>;
+  /**
+   * Active contacts past their cadence at `now`, counted in calendar days in `timeZone`: the most
+   * urgent first (how far past × the segment's weight), at most `limit`, and how many there are.
+   * A contact's cadence is its own, else its segment's in `cadenceBySegment`, else `fallbackCadence`.
+   * The store keeps each contact's latest touch, so this reads contacts, never their history.
+   */
+  goingCold(input: {
+    readonly now: Date;
+    readonly timeZone: string;
+    readonly cadenceBySegment: Readonly<Record<string, number>>;
+    readonly fallbackCadence: number;
+    readonly weights: Readonly<Record<string, number>>;
+    readonly fallbackWeight: number;
+    readonly limit: number;
+  }): Promise<{ readonly relationships: readonly RelationshipSummary[]; readonly total: number }>;
 }
 
 export interface TouchpointRepository {
@@ -336,7 +351,10 @@ export interface MentionRepository {
     readonly weights: Readonly<Record<string, number>>;
     readonly fallbackWeight: number;
     readonly limit: number;
-  }): Promise<{ readonly mentions: Mention[]; readonly total: number }>;
+  }): Promise<{
+    readonly mentions: readonly { readonly mention: Mention; readonly contact: DigestContact }[];
+    readonly total: number;
+  }>;
   /** Open mentions from people who are not contacts, posted since `since`, the widest reach first. */
   waitingFromStrangers(input: {
     readonly now: Date;

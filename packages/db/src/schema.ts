@@ -86,6 +86,14 @@ export const contacts = pgTable(
     cadenceDays: integer("cadence_days"),
     notes: text("notes"),
     archived: boolean("archived").notNull().default(false),
+    /**
+     * The latest touch not undone, kept by triggers on touchpoints (drizzle/0011): the nudge reads
+     * who is going cold from here, without looking through anyone's history.
+     */
+    lastTouchAt: timestamp("last_touch_at", { withTimezone: true }),
+    lastTouchChannel: text("last_touch_channel"),
+    lastTouchDirection: text("last_touch_direction"),
+    lastTouchNote: text("last_touch_note"),
     ...timestamps,
   },
   (t) => [
@@ -217,6 +225,8 @@ export const mentions = pgTable(
     index("mentions_contact_idx").on(t.tenantId, t.contactId),
     // A reply later in a thread answers the mentions in it.
     index("mentions_conversation_idx").on(t.tenantId, t.platform, t.conversationId),
+    // Yesterday's and the week's figures read a few days of mentions, not the whole history.
+    index("mentions_posted_idx").on(t.tenantId, t.postedAt),
     check("mentions_platform_check", inList("platform", SOCIAL_PLATFORMS)),
     check("mentions_kind_check", inList("kind", ["mention", "reply", "quote"])),
     check("mentions_status_check", inList("status", MENTION_STATUSES)),

@@ -114,10 +114,13 @@ export interface DigestInput {
   readonly localDate: string;
   readonly dayLabel: string;
   readonly now: Date;
-  /** Every active contact, assessed. */
-  readonly relationships: readonly RelationshipSummary[];
-  /** Open mentions from contacts, the most urgent first, and how many there are. */
-  readonly fromContacts: { readonly mentions: readonly Mention[]; readonly total: number };
+  /** Contacts past their cadence, the most urgent first (of them, the store's first few), and how many. */
+  readonly cold: { readonly relationships: readonly RelationshipSummary[]; readonly total: number };
+  /** Open mentions from contacts, the most urgent first, with their contact, and how many there are. */
+  readonly fromContacts: {
+    readonly mentions: readonly { readonly mention: Mention; readonly contact: DigestContact }[];
+    readonly total: number;
+  };
   /** Recent open mentions from people who are not contacts, by reach, and how many there are. */
   readonly fromStrangers: { readonly mentions: readonly Mention[]; readonly total: number };
   readonly activity: MentionActivity;
@@ -128,13 +131,12 @@ export interface DigestInput {
  * (of those the store handed the composer), and no new voices: those are the team's.
  */
 export function inputForOwner(input: DigestInput, owner: string): DigestInput {
-  const relationships = input.relationships.filter((r) => r.contact.owner === owner);
-  const theirs = new Set(relationships.map((r) => r.contact.id));
-  const mentions = input.fromContacts.mentions.filter((m) => m.contactId !== null && theirs.has(m.contactId));
+  const relationships = input.cold.relationships.filter((r) => r.contact.owner === owner);
+  const mentions = input.fromContacts.mentions.filter((m) => m.contact.owner === owner);
   return {
     ...input,
     owner,
-    relationships,
+    cold: { relationships, total: relationships.length },
     fromContacts: { mentions, total: mentions.length },
     fromStrangers: { mentions: [], total: 0 },
   };
@@ -143,12 +145,8 @@ export function inputForOwner(input: DigestInput, owner: string): DigestInput {
 /** The owners with something in the day's input: a contact of theirs waiting or going cold. */
 export function ownersIn(input: DigestInput): string[] {
   const owners = new Set<string>();
-  const ownerOf = new Map(input.relationships.map((r) => [r.contact.id, r.contact.owner]));
-  for (const r of input.relationships) if (r.contact.owner && r.status === "overdue") owners.add(r.contact.owner);
-  for (const m of input.fromContacts.mentions) {
-    const owner = m.contactId === null ? null : ownerOf.get(m.contactId);
-    if (owner) owners.add(owner);
-  }
+  for (const r of input.cold.relationships) if (r.contact.owner) owners.add(r.contact.owner);
+  for (const { contact } of input.fromContacts.mentions) if (contact.owner) owners.add(contact.owner);
   return [...owners].sort();
 }
 
@@ -187,21 +185,17 @@ export function coldScore(r: RelationshipSummary): number {
 /** Composes the nudge from what the store said; pure, so the same input always reads the same. */
 export function buildDigest(input: DigestInput): Digest {
   const { tenant, now } = input;
-  const contacts = new Map(input.relationships.map((r) => [r.contact.id, r.contact]));
 
   const waitingAll = input.fromContacts.mentions
-    .flatMap((mention) => {
-      const contact = mention.contactId === null ? undefined : contacts.get(mention.contactId);
-      return contact ? [{ mention, contact, score: waitingScore(mention, contact.segment, now) }] : [];
-    })
+    .map(({ mention, contact }) => ({ mention, contact, score: waitingScore(mention, contact.segment, now) }))
     .sort((a, b) => b.score - a.score || a.mention.postId.localeCompare(b.mention.postId));
   const waiting = waitingAll.slice(0, DIGEST_LIMITS.waiting).map(({ mention, contact }) => ({
     post: postOf(mention, now),
-    contact: contactOf(contact),
+    contact,
     assignee: mention.assignee,
   }));
 
-  const cold = input.relationships
+  const cold = input.cold.relationships
     .filter((r) => r.status === "overdue" && r.daysSince !== null)
     .sort((a, b) => coldScore(b) - coldScore(a) || a.contact.name.localeCompare(b.contact.name));
   const goingCold = cold.slice(0, DIGEST_LIMITS.goingCold).map((r) => ({
@@ -234,6 +228,7 @@ export function buildDigest(input: DigestInput): Digest {
   };
 
   const waitingTotal = input.fromContacts.total;
+  const coldTotal = Math.max(input.cold.total, cold.length);
   const voicesTotal = voices.length + unread;
   return {
     tenantId: tenant.id,
@@ -244,11 +239,11 @@ export function buildDigest(input: DigestInput): Digest {
     owner: input.owner ?? null,
     dayLabel: input.dayLabel,
     waiting: { items: waiting, total: waitingTotal },
-    goingCold: { items: goingCold, total: cold.length },
+    goingCold: { items: goingCold, total: coldTotal },
     newVoices: { items: voices.slice(0, DIGEST_LIMITS.newVoices), total: voicesTotal },
     skippedBots: { items: bots.slice(0, DIGEST_LIMITS.skippedBots), total: bots.length },
     stats,
-    empty: waitingTotal === 0 && cold.length === 0 && voicesTotal === 0,
+    empty: waitingTotal === 0 && coldTotal === 0 && voicesTotal === 0,
   };
 }
 

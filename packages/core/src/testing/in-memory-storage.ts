@@ -1,6 +1,6 @@
 import { type Contact, compareContacts, type NewContact } from "../domain/contact.js";
 import type { Digest } from "../domain/digest.js";
-import type { LastTouch } from "../domain/health.js";
+import { assessRelationship, type LastTouch, type RelationshipSummary } from "../domain/health.js";
 import type { Installation } from "../domain/installation.js";
 import { type Mention, OPEN_MENTION_STATUSES, type OwnPost } from "../domain/mention.js";
 import type { DeliveryStatus, NudgeAction, NudgeDelivery } from "../domain/nudge.js";
@@ -435,6 +435,18 @@ export class InMemoryStorage implements Storage {
             return { contact, lastTouch };
           });
       },
+      goingCold: async ({ now, timeZone, cadenceBySegment, fallbackCadence, weights, fallbackWeight, limit }) => {
+        const cadence = (c: Contact) => c.cadenceDays ?? cadenceBySegment[c.segment ?? ""] ?? fallbackCadence;
+        const weight = (c: Contact) => weights[c.segment ?? ""] ?? fallbackWeight;
+        const overdue = (await contacts.listWithLastTouch())
+          .map(({ contact, lastTouch }) =>
+            assessRelationship({ contact, lastTouch, cadenceDays: cadence(contact), recent: null, now, timeZone }),
+          )
+          .filter((r) => r.status === "overdue");
+        const score = (r: RelationshipSummary) => (r.overdueRatio ?? 0) * weight(r.contact);
+        overdue.sort((a, b) => score(b) - score(a) || a.contact.id.localeCompare(b.contact.id));
+        return { relationships: overdue.slice(0, limit), total: overdue.length };
+      },
     };
 
     const touchpoints: TouchpointRepository = {
@@ -634,7 +646,18 @@ export class InMemoryStorage implements Storage {
         };
         const score = (m: Mention) => weight(m) * (now.getTime() - m.postedAt.getTime());
         const ranked = waiting.sort((a, b) => score(b) - score(a) || a.postId.localeCompare(b.postId));
-        return { mentions: ranked.slice(0, limit), total: waiting.length };
+        const withContact = ranked.slice(0, limit).flatMap((mention) => {
+          const contact = s().contacts.get(mention.contactId ?? "");
+          return contact
+            ? [
+                {
+                  mention,
+                  contact: { id: contact.id, name: contact.name, segment: contact.segment, owner: contact.owner },
+                },
+              ]
+            : [];
+        });
+        return { mentions: withContact, total: waiting.length };
       },
       waitingFromStrangers: async ({ now, since, limit }) => {
         const waiting = own(s().mentions).filter(

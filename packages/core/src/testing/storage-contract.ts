@@ -302,6 +302,67 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       });
     });
 
+    describe("going cold", () => {
+      it("ranks contacts past their cadence by how far past × weight, in the tenant's calendar, and counts them", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const now = new Date("2026-11-10T15:00:00Z"); // 10:00 in New York
+        const daysBefore = (days: number, hourUtc = 15) => new Date(Date.UTC(2026, 10, 10 - days, hourUtc, 0, 0));
+        const cold = (limit = 10) =>
+          storage.withTenant(tenantId, (r) =>
+            r.contacts.goingCold({
+              now,
+              timeZone: "America/New_York",
+              cadenceBySegment: { "major donor": 30, board: 30 },
+              fallbackCadence: 90,
+              weights: { "major donor": 5, board: 4 },
+              fallbackWeight: 1,
+              limit,
+            }),
+          );
+        const ids = await storage.withTenant(tenantId, async (r) => {
+          const make = async (name: string, segment: string | null, days: number | null, extra = {}) => {
+            const contact = await r.contacts.create({ name, segment, ...extra });
+            if (days !== null) await r.touchpoints.record(touch(contact.id, { occurredAt: daysBefore(days) }));
+            return contact.id;
+          };
+          return {
+            donor: await make("Maria", "major donor", 62), // 62/30 × 5
+            board: await make("Dev", "board", 45), // 45/30 × 4
+            own: await make("Sam", "board", 20, { cadenceDays: 14 }), // 20/14 × 4
+            fresh: await make("Ana", "major donor", 10),
+            never: await make("Nobody", "major donor", null),
+            fallback: await make("Pat", null, 91), // 91/90 × 1
+            edge: await make("Lee", "board", 30), // exactly the cadence: not past it
+            gone: await make("Gus", "major donor", 200, { archived: false }),
+          };
+        });
+        await storage.withTenant(tenantId, (r) => r.contacts.update(ids.gone, { archived: true }));
+        const all = await cold();
+        expect(all.total).toBe(4);
+        expect(all.relationships.map((x) => x.contact.name)).toEqual(["Maria", "Dev", "Sam", "Pat"]);
+        expect(all.relationships[0]).toMatchObject({ daysSince: 62, cadenceDays: 30, status: "overdue" });
+        expect(all.relationships[0]?.lastTouch).toMatchObject({ channel: "call", direction: "outbound" });
+        expect((await cold(2)).relationships.map((x) => x.contact.name)).toEqual(["Maria", "Dev"]);
+
+        // 03:00 UTC on 12 August is still the 11th in New York: 91 days there, 90 (not past) in UTC.
+        await storage.withTenant(tenantId, (r) =>
+          r.touchpoints.record(touch(ids.fallback, { occurredAt: new Date("2026-08-12T03:00:00Z") })),
+        );
+        expect((await cold()).relationships.find((x) => x.contact.id === ids.fallback)).toMatchObject({
+          daysSince: 91,
+          lastTouch: { occurredAt: new Date("2026-08-12T03:00:00Z") },
+        });
+        // A newer touch warms a contact up; undoing it cools them down again.
+        const warm = await storage.withTenant(tenantId, (r) =>
+          r.touchpoints.record(touch(ids.donor, { occurredAt: daysBefore(1) })),
+        );
+        expect((await cold()).relationships.map((x) => x.contact.name)).toEqual(["Dev", "Sam", "Pat"]);
+        await storage.withTenant(tenantId, (r) => r.touchpoints.undo(warm.touchpoint.id, now));
+        expect((await cold()).relationships.map((x) => x.contact.name)).toEqual(["Maria", "Dev", "Sam", "Pat"]);
+      });
+    });
+
     describe("touchpoints", () => {
       it("records a touch once per sourceRef", async () => {
         const storage = await makeStorage();
@@ -678,7 +739,8 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
             limit: 1,
           });
           expect(waiting.total).toBe(2);
-          expect(waiting.mentions.map((m) => m.postId)).toEqual(["12"]);
+          expect(waiting.mentions.map((m) => m.mention.postId)).toEqual(["12"]);
+          expect(waiting.mentions[0]?.contact).toEqual({ id: fan.id, name: "Finn", segment: "supporter", owner: null });
 
           const strangers = await r.mentions.waitingFromStrangers({
             now,

@@ -1,10 +1,14 @@
 import { DateTime } from "luxon";
-import { FALLBACK_SEGMENT_WEIGHT, SEGMENT_WEIGHT } from "../domain/cadence.js";
+import {
+  DEFAULT_CADENCE_BY_SEGMENT,
+  FALLBACK_CADENCE_DAYS,
+  FALLBACK_SEGMENT_WEIGHT,
+  SEGMENT_WEIGHT,
+} from "../domain/cadence.js";
 import { buildDigest, type Digest, type DigestInput } from "../domain/digest.js";
 import { ValidationError } from "../errors.js";
 import type { Clock, Storage, TenantRepositories } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
-import { assessRelationships } from "./list-relationships.js";
 
 /** How many of each list the store hands the composer: enough to rank, whatever the history. */
 const CANDIDATES = 50;
@@ -47,8 +51,16 @@ export async function readDigestInput(
   const [hour, minute] = tenant.nudgeTime.split(":").map(Number);
   const at = day.hasSame(today, "day") ? now : day.set({ hour, minute }).toJSDate();
 
-  const [rows, fromContacts, fromStrangers, activity] = await Promise.all([
-    repos.contacts.listWithLastTouch(),
+  const [cold, fromContacts, fromStrangers, activity] = await Promise.all([
+    repos.contacts.goingCold({
+      now: at,
+      timeZone: tenant.timeZone,
+      cadenceBySegment: { ...DEFAULT_CADENCE_BY_SEGMENT, ...tenant.settings.cadenceBySegment },
+      fallbackCadence: FALLBACK_CADENCE_DAYS,
+      weights: SEGMENT_WEIGHT,
+      fallbackWeight: FALLBACK_SEGMENT_WEIGHT,
+      limit: CANDIDATES,
+    }),
     repos.mentions.waitingFromContacts({
       now: at,
       weights: SEGMENT_WEIGHT,
@@ -70,7 +82,7 @@ export async function readDigestInput(
     localDate: day.toISODate() ?? "",
     dayLabel: day.setLocale("en-GB").toFormat("cccc d LLL"),
     now: at,
-    relationships: assessRelationships(rows, tenant, at),
+    cold,
     fromContacts,
     fromStrangers,
     activity,

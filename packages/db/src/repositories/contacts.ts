@@ -1,9 +1,37 @@
-import { type ContactRepository, compareContacts, type Identity } from "@touchpoint/core";
-import { and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import {
+  type ContactRepository,
+  compareContacts,
+  type Direction,
+  type Identity,
+  type LastTouch,
+  type TouchChannel,
+} from "@touchpoint/core";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { queryRows, type Transaction } from "../client.js";
-import { contactIdentities, contacts, touchpoints } from "../schema.js";
+import { contactIdentities, contacts } from "../schema.js";
 import { columnOf, insertContacts } from "./bulk-insert.js";
-import { CONTACT_COLUMNS, type ContactRow, contactColumns, toContact } from "./rows.js";
+import { CONTACT_COLUMNS, type ContactRow, contactColumns, toContact, toDate } from "./rows.js";
+
+/** The latest touch kept on each contact, for hand-written SQL over `contacts`. */
+const LAST_TOUCH_COLUMNS = sql.raw(
+  "contacts.last_touch_at, contacts.last_touch_channel, contacts.last_touch_direction, contacts.last_touch_note",
+);
+type LastTouchColumns = {
+  last_touch_at: Date | string | null;
+  last_touch_channel: TouchChannel | null;
+  last_touch_direction: Direction | null;
+  last_touch_note: string | null;
+};
+function lastTouchOf(row: LastTouchColumns): LastTouch | null {
+  return row.last_touch_at && row.last_touch_channel && row.last_touch_direction
+    ? {
+        occurredAt: toDate(row.last_touch_at),
+        channel: row.last_touch_channel,
+        direction: row.last_touch_direction,
+        note: row.last_touch_note,
+      }
+    : null;
+}
 
 export function contactRepository(tx: Transaction, tenantId: string): ContactRepository {
   const mine = eq(contacts.tenantId, tenantId);
@@ -143,45 +171,63 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
     },
 
     async listWithLastTouch() {
-      const last = tx
-        .select({
-          occurredAt: touchpoints.occurredAt,
-          channel: touchpoints.channel,
-          direction: touchpoints.direction,
-          note: touchpoints.note,
-        })
-        .from(touchpoints)
-        .where(
-          and(eq(touchpoints.tenantId, tenantId), eq(touchpoints.contactId, contacts.id), isNull(touchpoints.undoneAt)),
-        )
-        .orderBy(desc(touchpoints.occurredAt), desc(touchpoints.createdAt))
-        .limit(1)
-        .as("last_touch");
-      const rows = await tx
-        .select({
-          ...contactColumns,
-          lastOccurredAt: last.occurredAt,
-          lastChannel: last.channel,
-          lastDirection: last.direction,
-          lastNote: last.note,
-        })
-        .from(contacts)
-        .leftJoinLateral(last, sql`true`)
-        .where(active);
+      // Each contact's latest touch is kept on it (drizzle/0011): no look through the history.
+      const rows = await queryRows<ContactRow & LastTouchColumns>(
+        tx,
+        sql`select ${CONTACT_COLUMNS}, ${LAST_TOUCH_COLUMNS} from contacts
+            where contacts.tenant_id = ${tenantId} and not contacts.archived`,
+      );
       return rows
-        .map((row) => ({
-          contact: toContact(row as ContactRow),
-          lastTouch:
-            row.lastOccurredAt && row.lastChannel && row.lastDirection
-              ? {
-                  occurredAt: row.lastOccurredAt,
-                  channel: row.lastChannel,
-                  direction: row.lastDirection,
-                  note: row.lastNote,
-                }
-              : null,
-        }))
+        .map((row) => ({ contact: toContact(row), lastTouch: lastTouchOf(row) }))
         .sort((a, b) => compareContacts(a.contact, b.contact));
+    },
+
+    async goingCold({ now, timeZone, cadenceBySegment, fallbackCadence, weights, fallbackWeight, limit }) {
+      const cadenceSegments = Object.keys(cadenceBySegment);
+      const weightSegments = Object.keys(weights);
+      // Calendar days in the tenant's zone, as the people who keep the cadence count them; ranked
+      // and counted in one statement over the contacts alone (their latest touch is kept on them).
+      const at = now.toISOString();
+      const rows = await queryRows<
+        ContactRow & LastTouchColumns & { days_since: number; cadence: number; total: number }
+      >(
+        tx,
+        sql`
+          with scored as (
+            select contacts.id,
+                   greatest(0, (${at}::timestamptz at time zone ${timeZone})::date
+                               - (contacts.last_touch_at at time zone ${timeZone})::date) as days_since,
+                   coalesce(contacts.cadence_days, s.cadence, ${fallbackCadence}::int) as cadence,
+                   coalesce(w.weight, ${fallbackWeight}::float8) as weight
+            from contacts
+            left join unnest(${sql.param(cadenceSegments)}::text[],
+                             ${sql.param(cadenceSegments.map((k) => cadenceBySegment[k]))}::int[])
+              as s(segment, cadence) on s.segment = contacts.segment
+            left join unnest(${sql.param(weightSegments)}::text[],
+                             ${sql.param(weightSegments.map((k) => weights[k]))}::float8[])
+              as w(segment, weight) on w.segment = contacts.segment
+            where contacts.tenant_id = ${tenantId} and not contacts.archived and contacts.last_touch_at is not null
+          ), overdue as (
+            select id, days_since, cadence, count(*) over ()::int as total,
+                   days_since::float8 / cadence * weight as score
+            from scored where days_since > cadence
+            order by score desc, id
+            limit ${limit}
+          )
+          select ${CONTACT_COLUMNS}, ${LAST_TOUCH_COLUMNS}, overdue.days_since, overdue.cadence, overdue.total
+          from overdue join contacts on contacts.tenant_id = ${tenantId} and contacts.id = overdue.id
+          order by overdue.score desc, overdue.id`,
+      );
+      const relationships = rows.map((row) => ({
+        contact: toContact(row),
+        lastTouch: lastTouchOf(row),
+        daysSince: row.days_since,
+        cadenceDays: row.cadence,
+        overdueRatio: row.days_since / row.cadence,
+        status: "overdue" as const,
+        recent: null,
+      }));
+      return { relationships, total: rows[0]?.total ?? 0 };
     },
   };
 }

@@ -202,9 +202,18 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
       const segments = Object.keys(weights);
       const at = now.toISOString();
       // The total comes from the same statement (and so the same snapshot) as the rows.
-      const rows = await queryRows<MentionRow & { total: number }>(
+      const rows = await queryRows<
+        MentionRow & {
+          total: number;
+          contact_name: string;
+          contact_segment: string | null;
+          contact_owner: string | null;
+        }
+      >(
         tx,
-        sql`select ${PREFIXED_COLUMNS}, count(*) over ()::int as total from mentions m
+        sql`select ${PREFIXED_COLUMNS}, count(*) over ()::int as total,
+              c.name as contact_name, c.segment as contact_segment, c.owner as contact_owner
+            from mentions m
             join contacts c on c.tenant_id = m.tenant_id and c.id = m.contact_id and not c.archived
             left join unnest(${sql.param(segments)}::text[], ${sql.param(segments.map((k) => weights[k]))}::float8[])
               as w(segment, weight) on w.segment = c.segment
@@ -213,7 +222,16 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
               m.post_id
             limit ${limit}`,
       );
-      return { mentions: rows.map(toMention), total: rows[0]?.total ?? 0 };
+      const mentions = rows.map((row) => ({
+        mention: toMention(row),
+        contact: {
+          id: row.contact_id ?? "",
+          name: row.contact_name,
+          segment: row.contact_segment,
+          owner: row.contact_owner,
+        },
+      }));
+      return { mentions, total: rows[0]?.total ?? 0 };
     },
 
     async waitingFromStrangers({ now, since, limit }) {
