@@ -1,10 +1,12 @@
 /**
- * pnpm bench [import] [slack] [ingest]: each figure beside a baseline measured in the same run, as a ratio,
- * so the numbers mean the same on a laptop and on CI. `pnpm bench` starts a throwaway PostgreSQL
- * when it can; the Slack load test needs one. BENCH_SECONDS shortens the load test (default 30).
+ * pnpm bench [import] [slack] [ingest] [nudge]: each figure beside a baseline measured in the same run, as a
+ * ratio, so the numbers mean the same on a laptop and on CI. `pnpm bench` starts a throwaway PostgreSQL
+ * when it can; the Slack load test, ingest and nudge need one. BENCH_SECONDS shortens the load test
+ * (default 30).
  */
 import { runImportBench } from "./import-contacts.js";
 import { runIngestBench } from "./ingest-mentions.js";
+import { runNudgeBench } from "./nudge.js";
 import { benchSlackTouch, type LoadFigures } from "./slack-touch.js";
 
 const P99_TARGET_MS = 150;
@@ -54,6 +56,10 @@ if (wanted("slack")) {
 if (wanted("ingest")) {
   if (wanted("import") || wanted("slack")) console.log("");
   missed.push(...(await runIngestBench()));
+}
+if (wanted("nudge")) {
+  if (wanted("import") || wanted("slack") || wanted("ingest")) console.log("");
+  missed.push(...(await runNudgeBench()));
 }
 console.log(`\npeak memory of the bench process (RSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 if (missed.length > 0) {
