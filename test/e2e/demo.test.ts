@@ -105,6 +105,7 @@ describe("pnpm demo, on the embedded default", () => {
       blocks: unknown[];
     };
     expect(blockProblems(blockKit.blocks)).toEqual([]);
+    expect(JSON.stringify(blockKit.blocks)).toContain('"action_id":"nudge_replied"');
     expect(blockKit.text).toBe(
       `${openFromContacts} waiting for a reply, 5 going cold, ${open - openFromContacts - x.openBots.length} new voices`,
     );

@@ -157,9 +157,10 @@ export async function runDemo(
   if (!digest.ok) throw new CliError(digest.error.message);
   await mkdir(dataDir, { recursive: true });
   const blockKit = join(dataDir, "demo-nudge.slack.json");
-  await writeFile(blockKit, `${JSON.stringify(digestMessage(digest.value), null, 2)}\n`);
+  // As the sender posts it: with its buttons.
+  await writeFile(blockKit, `${JSON.stringify(digestMessage(digest.value, { buttons: true }), null, 2)}\n`);
   print("");
-  print(`The daily nudge, as it will be posted each morning (Block Kit for Slack in ${blockKit}):`);
+  print(`The daily nudge, as it is posted each morning (Block Kit for Slack, with its buttons, in ${blockKit}):`);
   print("");
   print(renderDigest(digest.value));
 }
