@@ -34,6 +34,12 @@ CREATE TRIGGER touchpoints_last_touch_insert AFTER INSERT ON touchpoints
 CREATE TRIGGER touchpoints_last_touch_update AFTER UPDATE ON touchpoints
   REFERENCING NEW TABLE AS changed_touches FOR EACH STATEMENT EXECUTE FUNCTION touchpoints_recheck_last_touch();
 --> statement-breakpoint
+-- The backfill reads and writes every tenant's rows as the schema owner, whom forced Row-Level
+-- Security would show none (unless a superuser): lift it for this transaction's statements only.
+ALTER TABLE contacts NO FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE touchpoints NO FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
 UPDATE contacts c
 SET last_touch_at = l.occurred_at, last_touch_channel = l.channel,
     last_touch_direction = l.direction, last_touch_note = l.note
@@ -43,3 +49,7 @@ FROM (
   ORDER BY tenant_id, contact_id, occurred_at DESC, created_at DESC
 ) l
 WHERE c.tenant_id = l.tenant_id AND c.id = l.contact_id;
+--> statement-breakpoint
+ALTER TABLE contacts FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE touchpoints FORCE ROW LEVEL SECURITY;

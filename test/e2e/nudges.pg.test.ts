@@ -56,7 +56,18 @@ async function serve(extra: Record<string, string> = {}): Promise<Serving> {
 /** Installed workspaces whose nudge time (midnight in their zone) has passed: due as soon as a scheduler ticks. */
 async function dueWorkspaces(count: number): Promise<{ tenantId: string; teamId: string }[]> {
   const s = storage();
-  const zones = ["America/New_York", "Pacific/Auckland", "Asia/Kolkata", "Europe/London", "UTC"];
+  // Zones not near midnight now: a local day turning mid-test would make a second, honest nudge.
+  const hour = (zone: string) =>
+    Number(new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", hourCycle: "h23" }).format(new Date()));
+  const zones = [
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Pacific/Auckland",
+    "UTC",
+  ].filter((zone) => hour(zone) >= 1 && hour(zone) <= 22);
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const teamId = uniqueExternalId("T");

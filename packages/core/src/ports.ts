@@ -334,8 +334,11 @@ export interface MentionRepository {
    * from a contact they own.
    */
   listOpen(limit: number, filter?: { readonly person: string }): Promise<Mention[]>;
-  /** Gives a mention to someone (a platform user id), or to no one; false if there is no such mention. */
-  assign(id: string, assignee: string | null): Promise<boolean>;
+  /**
+   * Gives a mention to someone (a platform user id), or to no one; false if there is no such
+   * mention, or (`ifUnassigned`) it is someone's already: of two people taking it at once, one does.
+   */
+  assign(id: string, assignee: string | null, options?: { readonly ifUnassigned?: boolean }): Promise<boolean>;
   get(id: string): Promise<Mention | undefined>;
   /** Puts an open mention aside until a time; false if there is no such open mention. */
   snooze(id: string, until: Date): Promise<boolean>;

@@ -23,10 +23,14 @@ export interface NudgeJobs {
   stop(): Promise<void>;
 }
 
-/** Long enough for a round's posts, short enough that a dead replica's deliveries soon come back. */
+/**
+ * A delivery is leased one at a time, for longer than its attempt can take (a look-up, a post, each
+ * given up after the notifier's 10 s, and the channel's pace): so no other replica takes it over
+ * while a post may still be in flight; and a dead replica's delivery comes back within a minute.
+ */
 const LEASE_SECONDS = 60;
-/** Deliveries per round per replica: the rest are left to other replicas or the next round. */
-const CLAIM_LIMIT = 20;
+/** Deliveries per round per replica, before the round yields to the next. */
+const ROUND_LIMIT = 100;
 /** Slack's pace for posting to one channel: about one message a second. */
 const CHANNEL_GAP_MS = 1000;
 
@@ -59,15 +63,15 @@ export function createNudgeJobs(deps: {
   };
 
   const send = async (): Promise<DeliveryOutcome[]> => {
-    const claimed = await deps.storage.nudges.claimDeliveries({
-      owner,
-      now: deps.clock.now(),
-      leaseSeconds: LEASE_SECONDS,
-      limit: CLAIM_LIMIT,
-    });
     const outcomes: DeliveryOutcome[] = [];
-    for (const target of claimed) {
-      if (stopped) break;
+    for (let n = 0; n < ROUND_LIMIT && !stopped; n++) {
+      const [target] = await deps.storage.nudges.claimDeliveries({
+        owner,
+        now: deps.clock.now(),
+        leaseSeconds: LEASE_SECONDS,
+        limit: 1,
+      });
+      if (!target) break;
       try {
         const outcome = await deliverNudge(deps, target, { pace });
         outcomes.push(outcome);

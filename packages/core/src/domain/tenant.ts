@@ -111,3 +111,11 @@ export function validatePlatform(input: string): Result<Platform, string> {
     ? ok(input as Platform)
     : err(`"${input}" is not a platform; use slack or teams`);
 }
+
+/**
+ * Whether an owner names someone the platform can message (a Slack user id, a Teams user id),
+ * rather than text an import brought in ("Maria", "development"), which no DM can reach.
+ */
+export function isChatUserId(platform: Platform, id: string): boolean {
+  return platform === "slack" ? /^[UW][A-Z0-9]{2,}$/.test(id) : /^29:\S+$/.test(id);
+}

@@ -684,9 +684,9 @@ export class InMemoryStorage implements Storage {
           weekOwnReplies: posts.filter((p) => p.repliesToPostId !== null).length,
         };
       },
-      assign: async (id, assignee) => {
+      assign: async (id, assignee, options) => {
         const entry = [...s().mentions.entries()].find(([, m]) => m.id === id && m.tenantId === tenantId);
-        if (!entry) return false;
+        if (!entry || (options?.ifUnassigned && entry[1].assignee !== null)) return false;
         s().mentions.set(entry[0], { ...entry[1], assignee });
         return true;
       },

@@ -619,6 +619,10 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           expect(await r.mentions.attachAuthor("x", "42", nina.id)).toBe(2);
           expect((await r.mentions.get(first.id))?.contactId).toBe(nina.id);
           expect(await r.mentions.attachAuthor("x", "42", nina.id)).toBe(0);
+          // Taking a mention only if nobody has it: the second taker gets nothing.
+          expect(await r.mentions.assign(first.id, "U1", { ifUnassigned: true })).toBe(true);
+          expect(await r.mentions.assign(first.id, "U2", { ifUnassigned: true })).toBe(false);
+          expect((await r.mentions.get(first.id))?.assignee).toBe("U1");
           return first.id;
         });
         expect(await storage.withTenant(other, (o) => o.mentions.get(firstId))).toBeUndefined();

@@ -77,12 +77,13 @@ export async function actOnMention(
         break;
       }
       case "assign": {
-        if (mention.assignee !== null) {
+        // Only if nobody has it: of two people pressing at once, the second is told who was first.
+        if (mention.assignee !== null || !(await r.mentions.assign(mention.id, input.by, { ifUnassigned: true }))) {
+          const holder = (await r.mentions.get(mention.id))?.assignee ?? mention.assignee ?? "";
           return stale(
-            earlier?.kind === "assigned" ? earlier : { kind: "assigned", by: mention.assignee, at: now.toISOString() },
+            earlier?.kind === "assigned" ? earlier : { kind: "assigned", by: holder, at: now.toISOString() },
           );
         }
-        await r.mentions.assign(mention.id, input.by);
         break;
       }
     }

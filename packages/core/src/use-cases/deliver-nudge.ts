@@ -10,7 +10,8 @@ export interface DeliverySettings {
   readonly maxRetrySeconds: number;
 }
 
-export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = { maxAttempts: 8, retrySeconds: 5, maxRetrySeconds: 900 };
+/** 5 s, 10 s, 20 s … 15 min: twelve attempts span about an hour of a platform's trouble. */
+export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = { maxAttempts: 12, retrySeconds: 5, maxRetrySeconds: 900 };
 
 export type DeliveryOutcome =
   | { readonly kind: "sent"; readonly ref: string; readonly alreadyPosted: boolean }
@@ -77,10 +78,17 @@ export async function deliverNudge(
     return { kind: "retry", at, failure };
   };
 
+  // Attempts that never finished (a crash, a bug that throws) count too: past the last, give up.
+  if (delivery.attempts > settings.maxAttempts) {
+    return failed({ kind: "unavailable", detail: `${delivery.attempts - 1} attempts did not finish` });
+  }
   if (delivery.attempts > 1) {
     const found = await notifier.findPosted(delivery);
-    if (!found.ok) return failed(found.error);
-    if (found.value) {
+    if (!found.ok) {
+      // The look-up itself refused (a scope not granted yet): post rather than lose the nudge.
+      if (found.error.kind !== "rejected") return failed(found.error);
+      logger.warn({ ...log, detail: found.error.detail }, "could not look for an earlier post; posting");
+    } else if (found.value) {
       logger.info({ ...log, ref: found.value.ref }, "nudge was already posted; marked sent");
       return sent(found.value.ref, true);
     }

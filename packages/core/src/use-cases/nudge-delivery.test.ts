@@ -19,7 +19,7 @@ class ScriptedNotifier implements NudgeNotifier {
     if (answer.ok) this.posted.push(delivery);
     return answer;
   }
-  async findPosted(delivery: NudgeDelivery) {
+  async findPosted(delivery: NudgeDelivery): Promise<Result<{ ref: string } | null, DeliveryFailure>> {
     this.lookups++;
     const index = this.posted.findIndex((p) => p.id === delivery.id);
     return ok(index === -1 ? null : { ref: `${delivery.target}/${index + 1}` });
@@ -70,20 +70,22 @@ describe("scheduleNudges", () => {
 
   it("also sends each relationship owner their own contacts by direct message, when the tenant wants that", async () => {
     const old = { occurredAt: daysAgo(90), channel: "call" as const };
-    await seedTouch(w, (await seedContact(w, { name: "Ana's Donor", segment: "major donor", owner: "U_ANA" })).id, old);
-    await seedTouch(w, (await seedContact(w, { name: "Ben's Board", segment: "board", owner: "U_BEN" })).id, old);
+    await seedTouch(w, (await seedContact(w, { name: "Ana's Donor", segment: "major donor", owner: "U0ANA" })).id, old);
+    await seedTouch(w, (await seedContact(w, { name: "Ben's Board", segment: "board", owner: "U0BEN" })).id, old);
     await seedTouch(w, (await seedContact(w, { name: "Nobody's", segment: "donor" })).id, old);
-    await seedContact(w, { name: "Ana's Fresh", owner: "U_ANA" }); // nothing to say about them
+    await seedContact(w, { name: "Ana's Fresh", owner: "U0ANA" }); // nothing to say about them
+    // An owner from an import's free text is no one a direct message can reach.
+    await seedTouch(w, (await seedContact(w, { name: "Team's", segment: "donor", owner: "development" })).id, old);
     await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ settings: { ownerDms: true } }));
     await schedule();
     const queued = await deliveries();
     expect(queued.map((d) => [d.target, d.message.owner])).toEqual([
       ["C0NUDGES", null],
-      ["U_ANA", "U_ANA"],
-      ["U_BEN", "U_BEN"],
+      ["U0ANA", "U0ANA"],
+      ["U0BEN", "U0BEN"],
     ]);
     const names = (i: number) => queued[i]?.message.goingCold.items.map((item) => item.contact.name);
-    expect(names(0)).toEqual(expect.arrayContaining(["Ana's Donor", "Ben's Board", "Nobody's"]));
+    expect(names(0)).toEqual(expect.arrayContaining(["Ana's Donor", "Ben's Board", "Nobody's", "Team's"]));
     expect(names(1)).toEqual(["Ana's Donor"]);
     expect(names(2)).toEqual(["Ben's Board"]);
     expect(queued[1]?.message.newVoices.total).toBe(0);
@@ -159,6 +161,25 @@ describe("deliverNudge", () => {
     expect((await w.storage.nudges.deadLetters()).get(w.tenantId)).toBe(1);
     later(3600);
     expect(await sendRound(notifier)).toEqual([]);
+  });
+
+  it("posts after a 5xx even when it may not look for its earlier post (a scope not granted yet)", async () => {
+    const notifier = new ScriptedNotifier([err({ kind: "unavailable", detail: "HTTP 503" })]);
+    notifier.findPosted = async () => err({ kind: "rejected" as const, detail: "missing_scope" });
+    await sendRound(notifier);
+    later(5);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "sent", alreadyPosted: false }]);
+  });
+
+  it("gives up on a delivery whose attempts never finish (each crashed or threw)", async () => {
+    for (let i = 0; i < DEFAULT_DELIVERY_SETTINGS.maxAttempts; i++) {
+      await claim();
+      later(61); // the lease runs out; nothing was recorded
+    }
+    expect(await sendRound(new ScriptedNotifier())).toMatchObject([{ kind: "dead" }]);
+    expect(await deliveries()).toMatchObject([
+      { status: "dead", lastError: "unavailable: 12 attempts did not finish" },
+    ]);
   });
 
   it("gives up at once on a refusal that retrying cannot fix", async () => {

@@ -153,6 +153,27 @@ describe("pollAccount", () => {
     expect(await storedIds()).toEqual(["28", "29", "30"]);
   });
 
+  it("fails, rather than hangs, when the last page's rate limit cannot be recorded", async () => {
+    const source = new ScriptedSource({ mentions: [ok(page([post("30")], null, "30"))], ownPosts: [] });
+    const storage: Storage = {
+      withTenant: (tenantId, work) => w.storage.withTenant(tenantId, work),
+      tenants: w.storage.tenants,
+      installations: w.storage.installations,
+      nudges: w.storage.nudges,
+      poller: {
+        ...w.storage.poller,
+        recordBudget: async () => {
+          throw new Error("database gone");
+        },
+      },
+    };
+    await expect(
+      pollAccount({ ...deps(source), storage }, { tenantId: w.tenantId, accountId: account.id }),
+    ).rejects.toThrow("database gone");
+    // The page itself was stored before the reader gave up.
+    expect(await storedIds()).toEqual(["30"]);
+  });
+
   it("keeps the cursor where it was when the store fails, and reads nothing after", async () => {
     const source = new ScriptedSource({
       mentions: [ok(page([post("30")], "t2", "30")), ok(page([post("29")], null, "30"))],

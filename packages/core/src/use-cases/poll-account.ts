@@ -229,16 +229,20 @@ async function readStream(
     } finally {
       // The last page's headers had no next reservation to ride with. A request is spent whether
       // or not its page is stored, so this holds when the writer failed too.
-      if (observed) {
-        await storage.poller.recordBudget({
-          budgetKey: source.budgetKey,
-          endpoint,
-          rateLimit: observed,
-          blockedUntil: null,
-        });
+      try {
+        if (observed) {
+          await storage.poller.recordBudget({
+            budgetKey: source.budgetKey,
+            endpoint,
+            rateLimit: observed,
+            blockedUntil: null,
+          });
+        }
+      } finally {
+        // Whatever happened, the writer must hear the reader is done, or it waits forever.
+        readerDone = true;
+        signal();
       }
-      readerDone = true;
-      signal();
     }
   })();
   // Awaited below; until then its failure must not count as unhandled.

@@ -1,5 +1,6 @@
 import { buildDigest, inputForOwner, ownersIn } from "../domain/digest.js";
 import { dueLocalDate, localClock, type NudgeTarget } from "../domain/nudge.js";
+import { isChatUserId } from "../domain/tenant.js";
 import { ValidationError } from "../errors.js";
 import type { Clock, Logger, Storage, TenantRepositories } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -73,7 +74,7 @@ async function composeAndClaim(
   const targets: NudgeTarget[] = quiet || tenant.nudgeChannel === null ? [] : [{ target: tenant.nudgeChannel }];
   // Owners also get their own contacts by direct message, when the tenant wants that.
   if (tenant.settings.ownerDms) {
-    for (const owner of ownersIn(input.value)) {
+    for (const owner of ownersIn(input.value).filter((o) => isChatUserId(tenant.platform, o))) {
       const theirs = buildDigest(inputForOwner(input.value, owner));
       if (!theirs.empty) targets.push({ target: owner, message: theirs });
     }

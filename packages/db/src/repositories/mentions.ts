@@ -279,11 +279,12 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
       };
     },
 
-    async assign(id, assignee) {
+    async assign(id, assignee, options) {
+      const unassigned = options?.ifUnassigned ? sql`and assignee is null` : sql``;
       const rows = await queryRows<{ id: string }>(
         tx,
         sql`update mentions set assignee = ${assignee}, updated_at = now()
-            where tenant_id = ${tenantId} and id = ${id} returning id`,
+            where tenant_id = ${tenantId} and id = ${id} ${unassigned} returning id`,
       );
       return rows.length === 1;
     },
