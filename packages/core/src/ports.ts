@@ -9,6 +9,7 @@ import type {
   NudgeAction,
   NudgeCandidate,
   NudgeDelivery,
+  NudgeKind,
   NudgeRef,
   NudgeTarget,
 } from "./domain/nudge.js";
@@ -38,7 +39,7 @@ export interface Storage {
  * composing and sending run on the tenant path.
  */
 export interface NudgeDirectory {
-  /** Every tenant with a nudge channel, with the local date of its latest nudge. */
+  /** Every tenant with a nudge channel, with the local date of its latest morning nudge. */
   candidates(): Promise<readonly NudgeCandidate[]>;
   /**
    * Leases up to `limit` pending deliveries due by `now` whose lease is free or expired, counting
@@ -117,13 +118,13 @@ export interface TenantRepositories {
 /** The tenant's daily nudges and their deliveries (the transactional outbox). */
 export interface NudgeRepository {
   /**
-   * Stores the nudge composed for its local date and queues a delivery to each target, due from
-   * `at`, unless that day already has one: false then, and nothing is written. Of any number of
+   * Stores the nudge composed for its local date (and kind) and queues a delivery to each target,
+   * due from `at`, unless that day already has one of that kind: false then, and nothing is written. Of any number of
    * callers at once, in any number of processes, exactly one gets true.
    */
   claim(message: Digest, targets: readonly NudgeTarget[], at: Date): Promise<boolean>;
-  /** Whether the day has its nudge already. */
-  has(localDate: string): Promise<boolean>;
+  /** Whether the day has its nudge of that kind already. */
+  has(localDate: string, kind: NudgeKind): Promise<boolean>;
   /**
    * The day's nudge as composed (an owner's own view, for `owner`), and what people have done with
    * its buttons since (shared by every view: an item handled is handled everywhere).
@@ -132,7 +133,7 @@ export interface NudgeRepository {
     ref: NudgeRef,
   ): Promise<{ readonly message: Digest; readonly actions: Readonly<Record<string, NudgeAction>> } | undefined>;
   /** Records what someone did with an item's button (the item's key: nudgeItemKey). */
-  recordAction(localDate: string, key: string, action: NudgeAction): Promise<void>;
+  recordAction(ref: NudgeRef, key: string, action: NudgeAction): Promise<void>;
   delivery(id: string): Promise<NudgeDelivery | undefined>;
   /** Marks a pending delivery sent with the platform's reference to it; false if it was not pending. */
   markSent(id: string, sent: { readonly ref: string; readonly at: Date }): Promise<boolean>;

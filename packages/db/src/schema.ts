@@ -1,4 +1,4 @@
-import type { DeliveryStatus, NudgeAction, TenantSettings } from "@touchpoint/core";
+import type { DeliveryStatus, NudgeAction, NudgeKind, TenantSettings } from "@touchpoint/core";
 import { sql } from "drizzle-orm";
 import {
   boolean,
@@ -355,18 +355,25 @@ export const requestBudgets = pgTable(
  * nudge exactly once whatever the number of replicas and restarts. It holds the composed message,
  * written in the transaction that claimed it, with the deliveries that send it.
  */
+const NUDGE_KINDS = ["daily", "welcome"] as const satisfies readonly NudgeKind[];
+
 export const nudges = pgTable(
   "nudges",
   {
     tenantId: tenantId(),
     localDate: date("local_date", { mode: "string" }).notNull(),
+    /** The morning's nudge, or the first one ("what you missed this week") after connecting or importing. */
+    kind: text("kind", { enum: NUDGE_KINDS }).notNull().default("daily"),
     /** The platform-neutral message model, as composed. */
     message: jsonb("message").notNull(),
     /** What people did with its buttons, by item ("mention:<id>", "contact:<id>"): shown on it. */
     actions: jsonb("actions").$type<Record<string, NudgeAction>>().notNull().default({}),
     createdAt: timestamps.createdAt,
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.localDate] })],
+  (t) => [
+    primaryKey({ name: "nudges_pk", columns: [t.tenantId, t.localDate, t.kind] }),
+    check("nudges_kind_check", inList("kind", NUDGE_KINDS)),
+  ],
 );
 
 const DELIVERY_STATUSES = ["pending", "sent", "dead"] as const satisfies readonly DeliveryStatus[];
@@ -381,6 +388,7 @@ export const nudgeDeliveries = pgTable(
     tenantId: tenantId(),
     id: uuid("id").notNull().defaultRandom(),
     localDate: date("local_date", { mode: "string" }).notNull(),
+    kind: text("kind", { enum: NUDGE_KINDS }).notNull().default("daily"),
     /** A channel id, or a person's id for a direct message. */
     target: text("target").notNull(),
     /** An owner's own view of the day, for their direct message; null: the nudge's message. */
@@ -398,11 +406,11 @@ export const nudgeDeliveries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    uniqueIndex("nudge_deliveries_target_key").on(t.tenantId, t.localDate, t.target),
+    uniqueIndex("nudge_deliveries_target_key").on(t.tenantId, t.localDate, t.kind, t.target),
     foreignKey({
       name: "nudge_deliveries_nudge_fk",
-      columns: [t.tenantId, t.localDate],
-      foreignColumns: [nudges.tenantId, nudges.localDate],
+      columns: [t.tenantId, t.localDate, t.kind],
+      foreignColumns: [nudges.tenantId, nudges.localDate, nudges.kind],
     }).onDelete("cascade"),
     index("nudge_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index("nudge_deliveries_dead_idx").on(t.tenantId).where(sql`${t.status} = 'dead'`),

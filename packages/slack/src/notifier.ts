@@ -64,7 +64,7 @@ export function createSlackNotifier(options: {
           ...digestMessage(delivery.message, { buttons: true }),
           metadata: {
             event_type: DIGEST_EVENT_TYPE,
-            event_payload: { tenant_id: delivery.tenantId, local_date: delivery.localDate },
+            event_payload: { tenant_id: delivery.tenantId, local_date: delivery.localDate, kind: delivery.kind },
           },
         });
         return { ok: true, value: { ref: `${answer.channel ?? delivery.target}/${answer.ts}` } };
@@ -94,7 +94,8 @@ export function createSlackNotifier(options: {
           return (
             message.metadata?.event_type === DIGEST_EVENT_TYPE &&
             payload?.tenant_id === delivery.tenantId &&
-            payload?.local_date === delivery.localDate
+            payload?.local_date === delivery.localDate &&
+            (payload?.kind ?? "daily") === delivery.kind
           );
         });
         return { ok: true, value: mine?.ts ? { ref: `${channel}/${mine.ts}` } : null };

@@ -1,6 +1,7 @@
 import { segmentWeight } from "./cadence.js";
 import type { RelationshipSummary } from "./health.js";
 import { botSignals, describeBotSignals, isLikelyBot, type Mention } from "./mention.js";
+import type { NudgeKind } from "./nudge.js";
 import type { Tenant } from "./tenant.js";
 import type { TouchChannel } from "./touchpoint.js";
 
@@ -20,6 +21,8 @@ export interface Digest {
   readonly localDate: string;
   /** Whose contacts only, for a relationship owner's direct message; null for the team's channel. */
   readonly owner: string | null;
+  /** The morning's nudge, or the first one ("what you missed this week"). */
+  readonly kind: NudgeKind;
   /** "Tuesday 24 Nov" */
   readonly dayLabel: string;
   readonly waiting: DigestSection<WaitingItem>;
@@ -111,6 +114,8 @@ export interface DigestInput {
   readonly tenant: Tenant;
   /** Composing one owner's view (see inputForOwner); absent for the team's. */
   readonly owner?: string;
+  /** Absent: the morning's. */
+  readonly kind?: NudgeKind;
   readonly localDate: string;
   readonly dayLabel: string;
   readonly now: Date;
@@ -237,6 +242,7 @@ export function buildDigest(input: DigestInput): Digest {
     asOf: now,
     localDate: input.localDate,
     owner: input.owner ?? null,
+    kind: input.kind ?? "daily",
     dayLabel: input.dayLabel,
     waiting: { items: waiting, total: waitingTotal },
     goingCold: { items: goingCold, total: coldTotal },

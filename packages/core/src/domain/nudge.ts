@@ -46,9 +46,14 @@ export function dueLocalDate(candidate: NudgeCandidate, now: Date): string | nul
   return date;
 }
 
+/** The morning's nudge, or the first one after an admin connects X or imports contacts. */
+export const NUDGE_KINDS = ["daily", "welcome"] as const;
+export type NudgeKind = (typeof NUDGE_KINDS)[number];
+
 /** A day's nudge as someone saw it: the team's, or one owner's own view in their direct message. */
 export interface NudgeRef {
   readonly localDate: string;
+  readonly kind: NudgeKind;
   readonly owner: string | null;
 }
 
@@ -63,6 +68,7 @@ export interface NudgeDelivery {
   readonly tenantId: string;
   readonly id: string;
   readonly localDate: string;
+  readonly kind: NudgeKind;
   /** A channel id, or a person's id for a direct message. */
   readonly target: string;
   readonly status: DeliveryStatus;

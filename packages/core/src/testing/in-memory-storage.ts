@@ -3,7 +3,7 @@ import type { Digest } from "../domain/digest.js";
 import { assessRelationship, type LastTouch, type RelationshipSummary } from "../domain/health.js";
 import type { Installation } from "../domain/installation.js";
 import { type Mention, OPEN_MENTION_STATUSES, type OwnPost } from "../domain/mention.js";
-import type { DeliveryStatus, NudgeAction, NudgeDelivery } from "../domain/nudge.js";
+import type { DeliveryStatus, NudgeAction, NudgeDelivery, NudgeKind } from "../domain/nudge.js";
 import type { RateLimit } from "../domain/post.js";
 import type { SocialAccount } from "../domain/social-account.js";
 import { DEFAULT_SETTINGS, type Member, type Tenant } from "../domain/tenant.js";
@@ -52,6 +52,7 @@ interface DeliveryRow {
   readonly tenantId: string;
   readonly id: string;
   readonly localDate: string;
+  readonly kind: NudgeKind;
   readonly target: string;
   /** An owner's own view; null: the nudge's message. */
   readonly message: Digest | null;
@@ -208,7 +209,7 @@ export class InMemoryStorage implements Storage {
           nudgeTime: tenant.nudgeTime,
           lastLocalDate:
             [...this.state.nudges.values()]
-              .filter((nudge) => nudge.tenantId === tenant.id)
+              .filter((nudge) => nudge.tenantId === tenant.id && nudge.message.kind === "daily")
               .map((nudge) => nudge.localDate)
               .sort()
               .at(-1) ?? null,
@@ -762,9 +763,11 @@ export class InMemoryStorage implements Storage {
       if (row && patch) s().deliveries.set(id, { ...row, ...patch });
       return Boolean(row && patch);
     };
+    const nudgeKey = ({ localDate, kind }: { readonly localDate: string; readonly kind: NudgeKind }) =>
+      `${tenantId}:${localDate}:${kind}`;
     const nudges: NudgeRepository = {
       claim: async (message, targets, at) => {
-        const key = `${tenantId}:${message.localDate}`;
+        const key = nudgeKey({ localDate: message.localDate, kind: message.kind });
         if (s().nudges.has(key)) return false;
         s().nudges.set(key, { tenantId, localDate: message.localDate, message, actions: {} });
         const byTarget = new Map(targets.map((t) => [t.target, t] as const));
@@ -774,6 +777,7 @@ export class InMemoryStorage implements Storage {
             tenantId,
             id,
             localDate: message.localDate,
+            kind: message.kind,
             target,
             message: own ?? null,
             status: "pending",
@@ -788,29 +792,30 @@ export class InMemoryStorage implements Storage {
         }
         return true;
       },
-      has: async (localDate) => s().nudges.has(`${tenantId}:${localDate}`),
-      get: async ({ localDate, owner }) => {
-        const nudge = s().nudges.get(`${tenantId}:${localDate}`);
+      has: async (localDate, kind) => s().nudges.has(nudgeKey({ localDate, kind })),
+      get: async ({ localDate, kind, owner }) => {
+        const nudge = s().nudges.get(nudgeKey({ localDate, kind }));
         const theirs =
           owner === null
             ? undefined
-            : own(s().deliveries).find((d) => d.localDate === localDate && d.target === owner)?.message;
+            : own(s().deliveries).find((d) => d.localDate === localDate && d.kind === kind && d.target === owner)
+                ?.message;
         return nudge && { message: theirs ?? nudge.message, actions: nudge.actions };
       },
-      recordAction: async (localDate, key, action) => {
-        const nudge = s().nudges.get(`${tenantId}:${localDate}`);
-        if (nudge)
-          s().nudges.set(`${tenantId}:${localDate}`, { ...nudge, actions: { ...nudge.actions, [key]: action } });
+      recordAction: async (ref, key, action) => {
+        const nudge = s().nudges.get(nudgeKey(ref));
+        if (nudge) s().nudges.set(nudgeKey(ref), { ...nudge, actions: { ...nudge.actions, [key]: action } });
       },
       delivery: async (id) => {
         const row = delivery(id);
-        const nudge = row && s().nudges.get(`${tenantId}:${row.localDate}`);
+        const nudge = row && s().nudges.get(nudgeKey(row));
         if (!row || !nudge) return undefined;
-        const { localDate, target, status, attempts, lastError, externalRef, createdAt } = row;
+        const { localDate, kind, target, status, attempts, lastError, externalRef, createdAt } = row;
         return {
           tenantId,
           id,
           localDate,
+          kind,
           target,
           status,
           attempts,

@@ -48,6 +48,7 @@ export const sampleDigest = (tenantId: string, localDate: string): Digest => ({
   asOf: new Date(`${localDate}T13:00:00Z`),
   localDate,
   owner: null,
+  kind: "daily",
   dayLabel: "Monday 2 Nov",
   waiting: { items: [], total: 0 },
   goingCold: { items: [], total: 0 },
@@ -941,8 +942,8 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(claims.sort()).toEqual([false, true]);
         expect((await candidate())?.lastLocalDate).toBe("2026-11-02");
         await storage.withTenant(tenantId, async (r) => {
-          expect(await r.nudges.has("2026-11-02")).toBe(true);
-          expect(await r.nudges.has("2026-11-03")).toBe(false);
+          expect(await r.nudges.has("2026-11-02", "daily")).toBe(true);
+          expect(await r.nudges.has("2026-11-03", "daily")).toBe(false);
           const deliveries = await r.nudges.deliveries("2026-11-02");
           expect(deliveries.map((d) => [d.target, d.status, d.attempts])).toEqual([
             ["C0NUDGES", "pending", 0],
@@ -958,6 +959,25 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           expect(await r.nudges.deliveries("2026-11-03")).toEqual([]);
         });
         expect((await candidate())?.lastLocalDate).toBe("2026-11-03");
+        // A first nudge is its own kind: beside the morning's, the same day, and no morning's itself.
+        await storage.withTenant(tenantId, async (r) => {
+          const welcome = { ...sampleDigest(tenantId, "2026-11-04"), kind: "welcome" as const };
+          expect(await r.nudges.claim(welcome, [{ target: "C0NUDGES" }], now)).toBe(true);
+          expect(await r.nudges.claim(welcome, [{ target: "C0NUDGES" }], now)).toBe(false);
+          expect(await r.nudges.has("2026-11-04", "welcome")).toBe(true);
+          expect(await r.nudges.has("2026-11-04", "daily")).toBe(false);
+          expect(await r.nudges.claim(sampleDigest(tenantId, "2026-11-04"), [{ target: "C0NUDGES" }], now)).toBe(true);
+          const both = await r.nudges.deliveries("2026-11-04");
+          expect(both.map((d) => [d.kind, d.message.kind]).sort()).toEqual([
+            ["daily", "daily"],
+            ["welcome", "welcome"],
+          ]);
+        });
+        expect((await candidate())?.lastLocalDate).toBe("2026-11-04");
+        await storage.withTenant(tenantId, (r) =>
+          r.nudges.claim({ ...sampleDigest(tenantId, "2026-11-05"), kind: "welcome" }, [], now),
+        );
+        expect((await candidate())?.lastLocalDate).toBe("2026-11-04");
       });
 
       it("keeps what people did with a nudge's buttons beside its message", async () => {
@@ -965,20 +985,24 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const tenantId = await newTenant(storage);
         await storage.withTenant(tenantId, async (r) => {
           await r.nudges.claim(sampleDigest(tenantId, "2026-11-02"), [], now);
-          await r.nudges.recordAction("2026-11-02", "mention:1", { kind: "replied", by: "U1", at: now.toISOString() });
-          await r.nudges.recordAction("2026-11-02", "mention:2", {
+          await r.nudges.recordAction({ localDate: "2026-11-02", kind: "daily", owner: null }, "mention:1", {
+            kind: "replied",
+            by: "U1",
+            at: now.toISOString(),
+          });
+          await r.nudges.recordAction({ localDate: "2026-11-02", kind: "daily", owner: null }, "mention:2", {
             kind: "snoozed",
             by: "U2",
             at: now.toISOString(),
             detail: "for a day",
           });
-          const nudge = await r.nudges.get({ localDate: "2026-11-02", owner: null });
+          const nudge = await r.nudges.get({ localDate: "2026-11-02", kind: "daily", owner: null });
           expect(nudge?.message).toEqual(sampleDigest(tenantId, "2026-11-02"));
           expect(nudge?.actions).toEqual({
             "mention:1": { kind: "replied", by: "U1", at: now.toISOString() },
             "mention:2": { kind: "snoozed", by: "U2", at: now.toISOString(), detail: "for a day" },
           });
-          expect(await r.nudges.get({ localDate: "2026-11-03", owner: null })).toBeUndefined();
+          expect(await r.nudges.get({ localDate: "2026-11-03", kind: "daily", owner: null })).toBeUndefined();
         });
       });
 

@@ -49,7 +49,7 @@ const act = (mentionId: string, by: string, what: MentionAct) =>
     tenantId: w.tenantId,
     mentionId,
     by,
-    nudge: { localDate: TODAY, owner: null },
+    nudge: { localDate: TODAY, kind: "daily", owner: null },
     act: what,
     source: "slack",
   });

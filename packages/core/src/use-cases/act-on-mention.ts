@@ -87,7 +87,7 @@ export async function actOnMention(
         break;
       }
     }
-    if (input.nudge !== null) await r.nudges.recordAction(input.nudge.localDate, key, action);
+    if (input.nudge !== null) await r.nudges.recordAction(input.nudge, key, action);
     return ok({ mention, action, done: true, nudge: await nudgeNow() });
   });
 }

@@ -21,7 +21,7 @@ async function recorded(
   action: NudgeAction,
 ): Promise<NudgeNow> {
   if (nudge === null) return undefined;
-  await r.nudges.recordAction(nudge.localDate, key, action);
+  await r.nudges.recordAction(nudge, key, action);
   return r.nudges.get(nudge);
 }
 

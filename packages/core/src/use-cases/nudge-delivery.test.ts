@@ -4,7 +4,7 @@ import type { Logger, NudgeNotifier } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
 import { daysAgo, NOW, seedContact, seedTouch, type World, world } from "../testing/builders.js";
 import { DEFAULT_DELIVERY_SETTINGS, deliverNudge } from "./deliver-nudge.js";
-import { scheduleNudges } from "./schedule-nudges.js";
+import { queueWelcomeNudge, scheduleNudges } from "./schedule-nudges.js";
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 type Answer = Result<{ ref: string }, DeliveryFailure>;
@@ -89,6 +89,18 @@ describe("scheduleNudges", () => {
     expect(names(1)).toEqual(["Ana's Donor"]);
     expect(names(2)).toEqual(["Ben's Board"]);
     expect(queued[1]?.message.newVoices.total).toBe(0);
+  });
+
+  it("queues the first nudge at once, beside the morning's, and once a day at most", async () => {
+    expect(await schedule()).toMatchObject({ claimed: 1 });
+    const deps = { storage: w.storage, clock: w.clock, logger: silent };
+    expect(await queueWelcomeNudge(deps, w.tenantId)).toBe("queued");
+    expect(await queueWelcomeNudge(deps, w.tenantId)).toBe("taken");
+    const welcome = (await deliveries()).find((d) => d.kind === "welcome");
+    expect(welcome).toMatchObject({ target: "C0NUDGES", status: "pending", message: { kind: "welcome", empty: true } });
+    // The morning's schedule goes by morning nudges only: tomorrow's is due as ever.
+    later(86_400);
+    expect(await schedule()).toMatchObject({ due: 1 });
   });
 
   it("leaves tenants without a channel, and those whose time has not come", async () => {

@@ -191,6 +191,27 @@ describe("pollAccount", () => {
     expect(await storedIds()).toEqual([]);
   });
 
+  it("says once, after the first poll has read the backfill, that the account is backfilled", async () => {
+    const backfilled: string[] = [];
+    const withHook = (source: MentionSource) =>
+      pollAccount(
+        { ...deps(source), onBackfilled: async (tenantId) => void backfilled.push(tenantId) },
+        { tenantId: w.tenantId, accountId: account.id },
+      );
+    // Mid-backfill (a page token left): not yet.
+    await withHook(
+      new ScriptedSource({
+        mentions: [ok(page([post("30")], "t2", "30")), err({ kind: "unavailable", detail: "500", rateLimit: null })],
+        ownPosts: [],
+      }),
+    );
+    expect(backfilled).toEqual([]);
+    await withHook(new ScriptedSource({ mentions: [ok(page([post("29")], null, "30"))], ownPosts: [] }));
+    expect(backfilled).toEqual([w.tenantId]);
+    await withHook(new ScriptedSource({ mentions: [ok(page([post("31")], null, "31"))], ownPosts: [] }));
+    expect(backfilled).toEqual([w.tenantId]);
+  });
+
   it("after a 429 asks nothing more of that endpoint before the reset", async () => {
     const resetAt = new Date(Date.parse(NOW) + 900_000);
     const limited = new ScriptedSource({

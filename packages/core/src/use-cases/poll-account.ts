@@ -40,6 +40,8 @@ export interface PollDeps {
   readonly settings: PollSettings;
   /** Told once when an account is paused (its credentials were refused). */
   readonly tellAdmins?: (tenantId: string, text: string) => Promise<void>;
+  /** Told when a newly connected account's backfill has all been read (the first nudge follows). */
+  readonly onBackfilled?: (tenantId: string) => Promise<void>;
 }
 
 export type PollOutcome =
@@ -74,9 +76,12 @@ export async function pollAccount(
   let waitUntil: Date | null = null;
   let failure: SourceFailure | null = null;
 
+  let backfilled = false;
   for (const stream of ["mentions", "ownPosts"] as const) {
     const read = await readStream(deps, source, state, stream, log);
     totals[stream] = read.counts;
+    // The first poll's mentions are all read once the cursor first holds a since_id.
+    if (stream === "mentions" && state.mentions.sinceId === null && read.cursor.sinceId !== null) backfilled = true;
     if (read.failure?.kind === "unauthorized") {
       failure = read.failure;
       break;
@@ -111,6 +116,12 @@ export async function pollAccount(
   await storage.withTenant(target.tenantId, (r) =>
     r.socialAccounts.finishPoll(target.accountId, { nextPollAt, intervalSeconds: interval }),
   );
+  if (backfilled && deps.onBackfilled) {
+    // After the poll's own bookkeeping: a failure here costs the first nudge, never the mentions.
+    await deps
+      .onBackfilled(target.tenantId)
+      .catch((error: unknown) => logger.error({ ...log, err: error }, "the first nudge after connecting X failed"));
+  }
   if (waitUntil) return { kind: "waiting", until: nextPollAt, reason: failure?.kind ?? "budget" };
   return { kind: "polled", mentions: totals.mentions, ownPosts: totals.ownPosts };
 }
@@ -150,7 +161,7 @@ async function readStream(
   state: PollState,
   stream: PostStream,
   log: object,
-): Promise<{ counts: IngestCounts } & StreamEnd> {
+): Promise<{ counts: IngestCounts; cursor: StreamProgress } & StreamEnd> {
   const { storage, clock, logger, settings } = deps;
   const { account } = state;
   const endpoint = ENDPOINT[stream];
@@ -249,6 +260,7 @@ async function readStream(
   reader.catch(() => {});
 
   let counts: IngestCounts = { stored: 0, touchpoints: 0, answered: 0 };
+  let cursor: StreamProgress = state[stream];
   const ingest = stream === "mentions" ? ingestMentions : ingestOwnPosts;
   for (;;) {
     if (arrived.length === 0 && !readerDone) await new Promise<void>((resolve) => (wake = resolve));
@@ -274,6 +286,7 @@ async function readStream(
       touchpoints: counts.touchpoints + stored.touchpoints,
       answered: counts.answered + stored.answered,
     };
+    cursor = last.next;
   }
-  return { counts, ...(await reader) };
+  return { counts, cursor, ...(await reader) };
 }

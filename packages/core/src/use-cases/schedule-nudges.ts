@@ -1,5 +1,5 @@
 import { buildDigest, inputForOwner, ownersIn } from "../domain/digest.js";
-import { dueLocalDate, localClock, type NudgeTarget } from "../domain/nudge.js";
+import { dueLocalDate, localClock, type NudgeKind, type NudgeTarget } from "../domain/nudge.js";
 import { isChatUserId } from "../domain/tenant.js";
 import { ValidationError } from "../errors.js";
 import type { Clock, Logger, Storage, TenantRepositories } from "../ports.js";
@@ -63,19 +63,22 @@ async function composeAndClaim(
   r: TenantRepositories,
   now: Date,
   localDate: string,
+  kind: NudgeKind = "daily",
 ): Promise<"taken" | "silent" | "queued"> {
   // Another replica got here first: skip composing what would not be kept.
-  if (await r.nudges.has(localDate)) return "taken";
-  const input = await readDigestInput(r, now, localDate);
-  if (!input.ok) throw input.error;
-  const { tenant } = input.value;
-  const digest = buildDigest(input.value);
-  const quiet = digest.empty && tenant.settings.whenNothingToSay === "skip";
+  if (await r.nudges.has(localDate, kind)) return "taken";
+  const read = await readDigestInput(r, now, localDate);
+  if (!read.ok) throw read.error;
+  const input = { ...read.value, kind };
+  const { tenant } = input;
+  const digest = buildDigest(input);
+  // The first nudge is a welcome: it is posted even with nothing in it, to say so.
+  const quiet = digest.empty && kind === "daily" && tenant.settings.whenNothingToSay === "skip";
   const targets: NudgeTarget[] = quiet || tenant.nudgeChannel === null ? [] : [{ target: tenant.nudgeChannel }];
   // Owners also get their own contacts by direct message, when the tenant wants that.
   if (tenant.settings.ownerDms) {
-    for (const owner of ownersIn(input.value).filter((o) => isChatUserId(tenant.platform, o))) {
-      const theirs = buildDigest(inputForOwner(input.value, owner));
+    for (const owner of ownersIn(input).filter((o) => isChatUserId(tenant.platform, o))) {
+      const theirs = buildDigest(inputForOwner(input, owner));
       if (!theirs.empty) targets.push({ target: owner, message: theirs });
     }
   }
@@ -106,6 +109,25 @@ export async function queueNudgeNow(
     const outcome = await composeAndClaim(r, now, localDate);
     return ok({ localDate, outcome, channel: tenant.nudgeChannel });
   });
+}
+
+/**
+ * The first nudge, right after an admin first connects X (once its backfill is read) or first
+ * imports contacts: "here is what you missed this week", now rather than the next morning. Once
+ * per day at most, whichever comes first; the morning's nudge is not affected.
+ */
+export async function queueWelcomeNudge(
+  deps: { readonly storage: Storage; readonly clock: Clock; readonly logger: Logger },
+  tenantId: string,
+): Promise<"taken" | "silent" | "queued"> {
+  const outcome = await deps.storage.withTenant(tenantId, async (r) => {
+    const tenant = await r.tenant.get();
+    if (tenant.nudgeChannel === null) return "silent" as const;
+    const now = deps.clock.now();
+    return composeAndClaim(r, now, localClock(now, tenant.timeZone).date, "welcome");
+  });
+  deps.logger.info({ tenantId, outcome }, "first nudge");
+  return outcome;
 }
 
 function shuffle<T>(items: T[]): void {

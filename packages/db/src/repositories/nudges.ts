@@ -2,6 +2,7 @@ import {
   type Digest,
   type NudgeDelivery,
   type NudgeDirectory,
+  type NudgeKind,
   type NudgeRepository,
   reviveDigest,
 } from "@touchpoint/core";
@@ -23,8 +24,14 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
       .from(nudgeDeliveries)
       .innerJoin(
         nudges,
-        and(eq(nudges.tenantId, nudgeDeliveries.tenantId), eq(nudges.localDate, nudgeDeliveries.localDate)),
+        and(
+          eq(nudges.tenantId, nudgeDeliveries.tenantId),
+          eq(nudges.localDate, nudgeDeliveries.localDate),
+          eq(nudges.kind, nudgeDeliveries.kind),
+        ),
       );
+  const day = ({ localDate, kind }: { readonly localDate: string; readonly kind: NudgeKind }) =>
+    and(eq(nudges.tenantId, tenantId), eq(nudges.localDate, localDate), eq(nudges.kind, kind));
   const toDelivery = ({
     delivery,
     message,
@@ -35,6 +42,7 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
     tenantId: delivery.tenantId,
     id: delivery.id,
     localDate: delivery.localDate,
+    kind: delivery.kind,
     target: delivery.target,
     status: delivery.status,
     attempts: delivery.attempts,
@@ -52,13 +60,13 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
         tx,
         sql`
           with nudge as (
-            insert into nudges (tenant_id, local_date, message)
-            values (${tenantId}, ${message.localDate}::date, ${JSON.stringify(message)}::jsonb)
-            on conflict (tenant_id, local_date) do nothing
-            returning local_date
+            insert into nudges (tenant_id, local_date, kind, message)
+            values (${tenantId}, ${message.localDate}::date, ${message.kind}, ${JSON.stringify(message)}::jsonb)
+            on conflict (tenant_id, local_date, kind) do nothing
+            returning local_date, kind
           ), queued as (
-            insert into nudge_deliveries (tenant_id, local_date, target, message, next_attempt_at)
-            select distinct on (t.target) ${tenantId}::uuid, nudge.local_date, t.target, t.message::jsonb,
+            insert into nudge_deliveries (tenant_id, local_date, kind, target, message, next_attempt_at)
+            select distinct on (t.target) ${tenantId}::uuid, nudge.local_date, nudge.kind, t.target, t.message::jsonb,
                    ${at.toISOString()}::timestamptz
             from nudge cross join unnest(
               ${sql.param(targets.map((t) => t.target))}::text[],
@@ -72,32 +80,30 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
       return row?.claimed === true;
     },
 
-    async has(localDate) {
-      const rows = await tx
-        .select({ localDate: nudges.localDate })
-        .from(nudges)
-        .where(and(eq(nudges.tenantId, tenantId), eq(nudges.localDate, localDate)));
+    async has(localDate, kind) {
+      const rows = await tx.select({ localDate: nudges.localDate }).from(nudges).where(day({ localDate, kind }));
       return rows.length > 0;
     },
 
-    async get({ localDate, owner }) {
+    async get({ localDate, kind, owner }) {
       const theirs =
         owner === null
           ? sql`null`
           : sql`(select d.message from nudge_deliveries d
-                 where d.tenant_id = ${tenantId} and d.local_date = ${localDate}::date and d.target = ${owner})`;
+                 where d.tenant_id = ${tenantId} and d.local_date = ${localDate}::date and d.kind = ${kind}
+                   and d.target = ${owner})`;
       const [row] = await tx
         .select({ message: sql<unknown>`coalesce(${theirs}, ${nudges.message})`, actions: nudges.actions })
         .from(nudges)
-        .where(and(eq(nudges.tenantId, tenantId), eq(nudges.localDate, localDate)));
+        .where(day({ localDate, kind }));
       return row && { message: reviveDigest(row.message), actions: row.actions };
     },
 
-    async recordAction(localDate, key, action) {
+    async recordAction(ref, key, action) {
       await tx
         .update(nudges)
         .set({ actions: sql`${nudges.actions} || jsonb_build_object(${key}::text, ${JSON.stringify(action)}::jsonb)` })
-        .where(and(eq(nudges.tenantId, tenantId), eq(nudges.localDate, localDate)));
+        .where(day(ref));
     },
 
     async delivery(id) {
@@ -162,7 +168,8 @@ export function nudgeDirectory(db: Database): NudgeDirectory {
           tx,
           sql`
             select t.id, t.time_zone, t.nudge_time,
-                   (select max(n.local_date)::text from nudges n where n.tenant_id = t.id) as last_local_date
+                   (select max(n.local_date)::text from nudges n where n.tenant_id = t.id and n.kind = 'daily')
+                     as last_local_date
             from tenants t
             where t.nudge_channel is not null`,
         );

@@ -28,6 +28,7 @@ const busyDay: Digest = {
   asOf: new Date("2026-11-21T14:00:00Z"),
   localDate: "2026-11-21",
   owner: null,
+  kind: "daily",
   dayLabel: "Saturday 21 Nov",
   waiting: { items: [1, 2, 3, 4, 5].map((n) => ({ post: post(n), contact, assignee: "U0SAM0000" })), total: 200 },
   goingCold: {

@@ -8,6 +8,7 @@ import {
   describeReach,
   describeSkippedBots,
   describeStats,
+  NUDGE_KINDS,
   type NudgeAction,
   type NudgeRef,
   nudgeItemKey,
@@ -55,6 +56,13 @@ function postedBy(post: DigestPost): string {
 /** What a nudge's mention button carries: the mention, and the day's nudge it was pressed on. */
 export interface NudgeButtonValue extends NudgeRef {
   readonly mentionId: string;
+}
+
+/** The nudge a button or modal names, read back from what Slack returns (whatever it holds). */
+export function nudgeRefOf(value: Partial<Record<keyof NudgeRef, unknown>>): NudgeRef | undefined {
+  if (typeof value.localDate !== "string") return undefined;
+  const kind = NUDGE_KINDS.find((k) => k === value.kind) ?? "daily";
+  return { localDate: value.localDate, kind, owner: typeof value.owner === "string" ? value.owner : null };
 }
 
 /** What Log touch carries: the contact (its name for the modal), and the day's nudge. */
@@ -121,7 +129,7 @@ export function digestMessage(
   options: { readonly buttons?: boolean; readonly actions?: Readonly<Record<string, NudgeAction>> } = {},
 ): SlackMessage {
   const done = (key: string) => options.actions?.[key];
-  const nudge: NudgeRef = { localDate: digest.localDate, owner: digest.owner };
+  const nudge: NudgeRef = { localDate: digest.localDate, kind: digest.kind, owner: digest.owner };
   const controls = (post: DigestPost, assignee: string | null, stranger = false): Block[] =>
     options.buttons ? [mentionControls(post, nudge, done(nudgeItemKey(post)), { assignee, stranger })] : [];
   const { waiting, goingCold, newVoices, skippedBots, stats } = digest;
@@ -130,9 +138,11 @@ export function digestMessage(
       type: "header",
       text: {
         type: "plain_text",
-        text: (digest.owner
-          ? `Good morning — your contacts at ${digest.organization}, ${digest.dayLabel}`
-          : `Good morning, ${digest.organization} — ${digest.dayLabel}`
+        text: (digest.kind === "welcome"
+          ? `Here is what you missed this week, ${digest.organization}`
+          : digest.owner
+            ? `Good morning — your contacts at ${digest.organization}, ${digest.dayLabel}`
+            : `Good morning, ${digest.organization} — ${digest.dayLabel}`
         ).slice(0, 150),
       },
     },

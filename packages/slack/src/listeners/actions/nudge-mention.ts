@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { actOnMention, type MentionAct, type NudgeAction } from "@touchpoint/core";
-import { digestMessage, type NudgeButtonValue } from "../../blocks/digest.js";
+import { digestMessage, type NudgeButtonValue, nudgeRefOf } from "../../blocks/digest.js";
 import { escapeMrkdwn, userMention } from "../../blocks/text.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
 import { NUDGE_ASSIGN, NUDGE_REPLIED, NUDGE_SNOOZE_DAY, NUDGE_SNOOZE_WEEK } from "./action-ids.js";
@@ -37,15 +37,16 @@ export function nudgeMentionAction(deps: SlackDeps) {
     await ack();
     const act = ACTS[action.action_id];
     const value = parseValue(action.value);
-    if (!act || !value) {
+    const pressedOn = value && nudgeRefOf(value);
+    if (!act || !value || !pressedOn) {
       await respond({ response_type: "ephemeral", replace_original: false, text: "That button no longer works." });
       return;
     }
     const acted = await actOnMention(deps, {
       tenantId: tenantOf(context),
-      mentionId: value.mentionId,
+      mentionId: value.mentionId ?? "",
       by: body.user.id,
-      nudge: { localDate: value.localDate, owner: value.owner },
+      nudge: pressedOn,
       act,
       source: "slack",
     });
@@ -74,12 +75,10 @@ export function nudgeMentionAction(deps: SlackDeps) {
   };
 }
 
-function parseValue(value: string | undefined): NudgeButtonValue | undefined {
+function parseValue(value: string | undefined): Partial<NudgeButtonValue> | undefined {
   try {
     const parsed = JSON.parse(value ?? "") as Partial<NudgeButtonValue>;
-    return typeof parsed.mentionId === "string" && typeof parsed.localDate === "string"
-      ? { mentionId: parsed.mentionId, localDate: parsed.localDate, owner: parsed.owner ?? null }
-      : undefined;
+    return typeof parsed.mentionId === "string" ? parsed : undefined;
   } catch {
     return undefined;
   }

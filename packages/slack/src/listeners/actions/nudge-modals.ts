@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { mentionFor, type NudgeRef } from "@touchpoint/core";
-import type { NudgeButtonValue, NudgeContactValue } from "../../blocks/digest.js";
+import { type NudgeButtonValue, type NudgeContactValue, nudgeRefOf } from "../../blocks/digest.js";
 import { addContactModal, logTouchModal } from "../../blocks/views.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
 
@@ -34,16 +34,12 @@ export function nudgeLogTouchAction(_deps: SlackDeps) {
   return async ({ ack, action, body, client, respond }: Args) => {
     await ack();
     const value = parse<NudgeContactValue>(action.value);
-    if (typeof value.contactId !== "string" || typeof value.localDate !== "string") {
+    const nudge = nudgeRefOf(value);
+    if (typeof value.contactId !== "string" || !nudge) {
       await respond({ response_type: "ephemeral", replace_original: false, text: "That button no longer works." });
       return;
     }
-    const metadata: NudgeModalMetadata = {
-      localDate: value.localDate,
-      owner: value.owner ?? null,
-      contactId: value.contactId,
-      ...messageOf(body),
-    };
+    const metadata: NudgeModalMetadata = { ...nudge, contactId: value.contactId, ...messageOf(body) };
     await client.views.open({
       trigger_id: body.trigger_id,
       view: logTouchModal(value.name ?? "this contact", JSON.stringify(metadata)),
@@ -60,7 +56,8 @@ export function nudgeAddContactAction(deps: SlackDeps) {
       typeof value.mentionId === "string"
         ? await mentionFor(deps, { tenantId: tenantOf(context), mentionId: value.mentionId })
         : undefined;
-    if (!mention || typeof value.localDate !== "string") {
+    const nudge = nudgeRefOf(value);
+    if (!mention || !nudge) {
       await respond({ response_type: "ephemeral", replace_original: false, text: "That mention is no longer here." });
       return;
     }
@@ -72,12 +69,7 @@ export function nudgeAddContactAction(deps: SlackDeps) {
       });
       return;
     }
-    const metadata: NudgeModalMetadata = {
-      localDate: value.localDate,
-      owner: value.owner ?? null,
-      mentionId: mention.id,
-      ...messageOf(body),
-    };
+    const metadata: NudgeModalMetadata = { ...nudge, mentionId: mention.id, ...messageOf(body) };
     await client.views.open({ trigger_id: body.trigger_id, view: addContactModal(mention, JSON.stringify(metadata)) });
   };
 }

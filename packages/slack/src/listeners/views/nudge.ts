@@ -7,7 +7,7 @@ import {
   TOUCH_CHANNELS,
   type TouchChannel,
 } from "@touchpoint/core";
-import { digestMessage } from "../../blocks/digest.js";
+import { digestMessage, nudgeRefOf } from "../../blocks/digest.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
 import type { NudgeModalMetadata } from "../actions/nudge-modals.js";
 
@@ -49,7 +49,7 @@ export function nudgeTouchSubmitted(deps: SlackDeps) {
       channel,
       note: field(view.state.values, "note") || null,
       by: body.user.id,
-      nudge: { localDate: metadata.localDate, owner: metadata.owner ?? null },
+      nudge: nudgeRefOf(metadata) ?? null,
       sourceRef: `slack:view:${view.id}`,
     });
     if (!logged.ok) {
@@ -79,7 +79,7 @@ export function nudgeContactSubmitted(deps: SlackDeps) {
       segment: field(values, "segment") || null,
       email: email?.value ?? null,
       by: body.user.id,
-      nudge: { localDate: metadata.localDate, owner: metadata.owner ?? null },
+      nudge: nudgeRefOf(metadata) ?? null,
     });
     if (!added.ok) {
       const error = added.error;
