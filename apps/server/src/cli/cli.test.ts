@@ -148,6 +148,24 @@ describe("touchpoint CLI", () => {
     expect(jane?.identities.map((i) => `${i.platform}:${i.handle}`)).toEqual(["x:janedoe", "email:jane@example.org"]);
   });
 
+  it("queues the first nudge after an organization's first import, and only then", async () => {
+    const { id, externalId } = await createTenant("First Light");
+    await cli("tenants", "set", "--tenant", externalId, "--channel", "C0FIRST");
+    const today = () => new Date().toISOString().slice(0, 10); // the tenant's zone is UTC
+    const days = new Set([today()]);
+    const first = await cli("import-contacts", "--tenant", externalId, await csvFile(GOOD_CSV));
+    expect(first.stdout).toContain("Queued a first nudge for the organization's channel");
+    const again = await cli("import-contacts", "--tenant", externalId, await csvFile(GOOD_CSV));
+    expect(again.stdout).not.toContain("first nudge");
+    days.add(today());
+    const { storage } = await sharedDatabase();
+    const queued = await storage.withTenant(id, async (r) =>
+      (await Promise.all([...days].map((day) => r.nudges.deliveries(day)))).flat(),
+    );
+    expect(queued).toMatchObject([{ kind: "welcome", target: "C0FIRST", status: "pending" }]);
+    expect(queued[0]?.message.kind).toBe("welcome");
+  });
+
   it("lists every bad row with its line and imports nothing from a bad file", async () => {
     const { externalId, id } = await createTenant();
     const path = await csvFile(

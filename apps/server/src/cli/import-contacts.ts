@@ -1,5 +1,13 @@
 import { resolve } from "node:path";
-import { type ImportProgress, type ImportReport, importContacts, type RowProblem } from "@touchpoint/core";
+import {
+  type ImportProgress,
+  type ImportReport,
+  importContacts,
+  type Logger,
+  queueWelcomeNudge,
+  type RowProblem,
+  systemClock,
+} from "@touchpoint/core";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { CsvUnreadable, readCsvFile } from "../csv.js";
@@ -8,6 +16,8 @@ import { type CliContext, CliError, plural, printJson, tenantOrFail, withDatabas
 
 /** Files this long get a progress bar (on a terminal); short ones are done before a bar would draw. */
 const PROGRESS_FROM_ROWS = 2_000;
+/** The CLI says what it did itself. */
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 /** Problems printed in full; the rest are counted, so a wholly wrong file stays readable. */
 const MAX_PROBLEMS_SHOWN = 200;
 
@@ -87,6 +97,16 @@ export function registerImportContacts(program: Command, context: () => CliConte
           printJson(ctx.out, outcome);
         } else if (outcome.report) {
           ctx.out.print(`${describeImport(outcome.report)} (${tenant.name}, ${Date.now() - started} ms)`);
+        }
+        if (outcome.report?.first && !outcome.report.dryRun) {
+          // Their first contacts: the first nudge now, not tomorrow morning (a running server posts it).
+          const welcome = await queueWelcomeNudge(
+            { storage: db.storage, clock: systemClock, logger: quiet },
+            tenant.id,
+          );
+          if (welcome === "queued" && !options.json) {
+            ctx.out.print("Queued a first nudge for the organization's channel: what it missed this week.");
+          }
         }
         if (outcome.problems) {
           if (!options.json) {

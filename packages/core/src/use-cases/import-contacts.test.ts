@@ -54,7 +54,7 @@ describe("importContacts", () => {
     it("creates every contact, normalized, and reports the counts", async () => {
       const w = await world();
       const report = unwrap(await importRows(w, rows(JANE, MARIA, SAM)));
-      expect(report).toEqual({ rows: 3, created: 3, updated: 0, unchanged: 0, dryRun: false });
+      expect(report).toEqual({ rows: 3, created: 3, updated: 0, unchanged: 0, dryRun: false, first: true });
       expect(await storedByName(w)).toEqual({
         "Jane Doe": {
           segment: "major donor",
@@ -100,7 +100,14 @@ describe("importContacts", () => {
 
     it("imports nothing and reports zeros for an empty file", async () => {
       const w = await world();
-      expect(unwrap(await importRows(w, []))).toEqual({ rows: 0, created: 0, updated: 0, unchanged: 0, dryRun: false });
+      expect(unwrap(await importRows(w, []))).toEqual({
+        rows: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        dryRun: false,
+        first: false,
+      });
     });
   });
 
@@ -201,7 +208,7 @@ describe("importContacts", () => {
       const records = rows(JANE, MARIA, SAM);
 
       const dry = unwrap(await importRows(w, records, { dryRun: true, onProgress: (p) => progress.push(p) }));
-      expect(dry).toEqual({ rows: 3, created: 2, updated: 1, unchanged: 0, dryRun: true });
+      expect(dry).toEqual({ rows: 3, created: 2, updated: 1, unchanged: 0, dryRun: true, first: false });
       expect(await allContacts(w)).toEqual(before);
       expect(progress).toEqual([]);
 
@@ -224,7 +231,7 @@ describe("importContacts", () => {
       const afterFirst = await allContacts(w);
 
       const again = unwrap(await importRows(w, records));
-      expect(again).toEqual({ rows: 4, created: 0, updated: 0, unchanged: 4, dryRun: false });
+      expect(again).toEqual({ rows: 4, created: 0, updated: 0, unchanged: 4, dryRun: false, first: false });
       expect(await allContacts(w)).toEqual(afterFirst);
     });
   });
@@ -242,7 +249,7 @@ describe("importContacts", () => {
         identities: [xId("janedoe")],
       });
       const report = unwrap(await importRows(w, rows("Jane Doe,,janedoe,,gala;spring,,,")));
-      expect(report).toEqual({ rows: 1, created: 0, updated: 1, unchanged: 0, dryRun: false });
+      expect(report).toEqual({ rows: 1, created: 0, updated: 1, unchanged: 0, dryRun: false, first: false });
       expect(await storedByName(w)).toEqual({
         "Jane Doe": {
           segment: "donor",

@@ -49,6 +49,8 @@ export interface ImportReport {
   readonly updated: number;
   readonly unchanged: number;
   readonly dryRun: boolean;
+  /** The organization's first contacts: it had none before (its first nudge may follow at once). */
+  readonly first: boolean;
 }
 
 /** Contacts written so far, of those the file creates or changes. */
@@ -81,7 +83,8 @@ export async function importContacts(
 
   return deps.storage.withTenant(input.tenantId, async (repos) => {
     // Rows that read well are still checked against stored contacts, so one pass reports every bad row.
-    const plan = planImport(parsed.rows, await repos.contacts.list({ includeArchived: true }));
+    const existing = await repos.contacts.list({ includeArchived: true });
+    const plan = planImport(parsed.rows, existing);
     const problems = [...parsed.problems, ...plan.problems].sort((a, b) => a.line - b.line);
     if (problems.length > 0) return err(new ImportRejected(problems));
     const report: ImportReport = {
@@ -90,6 +93,7 @@ export async function importContacts(
       updated: plan.updates.length,
       unchanged: parsed.rows.length - plan.creates.length - plan.updates.length,
       dryRun: input.dryRun ?? false,
+      first: existing.length === 0 && plan.creates.length > 0,
     };
     if (!report.dryRun) await writePlan(repos.contacts, plan, input.onProgress);
     return ok(report);
