@@ -12,6 +12,7 @@ import type {
   NudgeKind,
   NudgeRef,
   NudgeTarget,
+  NudgeView,
 } from "./domain/nudge.js";
 import type { PageRequest, PlatformUser, PostPage, RateLimit, SourceFailure } from "./domain/post.js";
 import type { ConnectSocialAccount, SocialAccount, SocialPlatform } from "./domain/social-account.js";
@@ -129,9 +130,7 @@ export interface NudgeRepository {
    * The day's nudge as composed (an owner's own view, for `owner`), and what people have done with
    * its buttons since (shared by every view: an item handled is handled everywhere).
    */
-  get(
-    ref: NudgeRef,
-  ): Promise<{ readonly message: Digest; readonly actions: Readonly<Record<string, NudgeAction>> } | undefined>;
+  get(ref: NudgeRef): Promise<NudgeView | undefined>;
   /** Records what someone did with an item's button (the item's key: nudgeItemKey). */
   recordAction(ref: NudgeRef, key: string, action: NudgeAction): Promise<void>;
   delivery(id: string): Promise<NudgeDelivery | undefined>;

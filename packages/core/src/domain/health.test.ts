@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Contact } from "./contact.js";
-import { assessRelationship, calendarDaysBetween, type LastTouch } from "./health.js";
+import { assessRelationship, type LastTouch } from "./health.js";
+import { calendarDaysBetween } from "./when.js";
 
 const NOW = new Date("2026-03-10T15:00:00Z");
 

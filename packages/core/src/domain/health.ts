@@ -1,6 +1,6 @@
 import type { Contact } from "./contact.js";
-import { localClock } from "./nudge.js";
 import type { Direction, TouchChannel } from "./touchpoint.js";
+import { calendarDaysBetween } from "./when.js";
 
 export type RelationshipStatus = "never" | "healthy" | "due" | "overdue";
 
@@ -33,12 +33,6 @@ export interface RelationshipSummary {
 export const RECENT_WINDOW_DAYS = 90;
 /** A relationship is "due" from 80% of its cadence, so the nudge comes before it goes cold. */
 const DUE_AT = 0.8;
-
-/** Whole days between two moments' dates on the wall calendar of a time zone (a cached formatter each). */
-export function calendarDaysBetween(earlier: Date, later: Date, timeZone: string): number {
-  const day = (at: Date) => Date.parse(`${localClock(at, timeZone).date}T00:00:00Z`);
-  return Math.round((day(later) - day(earlier)) / 86_400_000);
-}
 
 export function assessRelationship(input: {
   contact: Contact;

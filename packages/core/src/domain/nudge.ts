@@ -1,4 +1,5 @@
 import type { Digest } from "./digest.js";
+import { localClock } from "./when.js";
 
 /** A tenant the scheduler may nudge: where it is, when it wants the nudge, and its last one. */
 export interface NudgeCandidate {
@@ -8,28 +9,6 @@ export interface NudgeCandidate {
   readonly nudgeTime: string;
   /** The local date of its latest nudge (YYYY-MM-DD), or null before the first. */
   readonly lastLocalDate: string | null;
-}
-
-const clocks = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall clock in a time zone: "YYYY-MM-DD" and "HH:MM" (one cached formatter per zone). */
-export function localClock(at: Date, timeZone: string): { readonly date: string; readonly time: string } {
-  let format = clocks.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    clocks.set(timeZone, format);
-  }
-  const part: Record<string, string> = {};
-  for (const { type, value } of format.formatToParts(at)) part[type] = value;
-  return { date: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}` };
 }
 
 /**
@@ -55,6 +34,12 @@ export interface NudgeRef {
   readonly localDate: string;
   readonly kind: NudgeKind;
   readonly owner: string | null;
+}
+
+/** A day's nudge as composed, and what people have done with its buttons since: what is shown. */
+export interface NudgeView {
+  readonly message: Digest;
+  readonly actions: Readonly<Record<string, NudgeAction>>;
 }
 
 /** Where a nudge goes: the channel (the day's message), or an owner (their own view of it). */

@@ -55,6 +55,8 @@ const calendars = new Map<string, Intl.DateTimeFormat>();
 interface CalendarDay {
   readonly date: Date;
   readonly weekday: string;
+  /** The wall clock, "HH:MM". */
+  readonly time: string;
 }
 
 /** The last minute asked about per zone: "now" is asked about on every confirmation. */
@@ -80,6 +82,9 @@ function readCalendar(at: Date, timeZone: string): CalendarDay {
       month: "numeric",
       day: "numeric",
       weekday: "long",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
     });
     calendars.set(timeZone, calendar);
   }
@@ -88,7 +93,21 @@ function readCalendar(at: Date, timeZone: string): CalendarDay {
   return {
     date: new Date(Date.UTC(Number(part.year), Number(part.month) - 1, Number(part.day))),
     weekday: part.weekday ?? "",
+    time: `${part.hour}:${part.minute}`,
   };
+}
+
+/** The wall clock in a time zone: the date ("YYYY-MM-DD") and the time ("HH:MM"). */
+export function localClock(at: Date, timeZone: string): { readonly date: string; readonly time: string } {
+  const day = calendarDay(at, timeZone);
+  return { date: day.date.toISOString().slice(0, 10), time: day.time };
+}
+
+/** Whole days between two moments' dates on the wall calendar of a time zone. */
+export function calendarDaysBetween(earlier: Date, later: Date, timeZone: string): number {
+  return Math.round(
+    (calendarDay(later, timeZone).date.getTime() - calendarDay(earlier, timeZone).date.getTime()) / DAY_MS,
+  );
 }
 
 /**

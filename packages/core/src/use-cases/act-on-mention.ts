@@ -1,6 +1,5 @@
-import type { Digest } from "../domain/digest.js";
 import type { Mention } from "../domain/mention.js";
-import { type NudgeAction, type NudgeRef, nudgeItemKey } from "../domain/nudge.js";
+import { type NudgeAction, type NudgeRef, type NudgeView, nudgeItemKey } from "../domain/nudge.js";
 import { MAX_NOTE_LENGTH, type TouchSource } from "../domain/touchpoint.js";
 import { UnknownMention } from "../errors.js";
 import type { Clock, Storage, TenantRepositories } from "../ports.js";
@@ -19,7 +18,7 @@ export interface MentionActed {
   /** False for a stale button: someone else got there first, and nothing was done twice. */
   readonly done: boolean;
   /** The day's nudge as it now stands, to show again in place. */
-  readonly nudge: { readonly message: Digest; readonly actions: Readonly<Record<string, NudgeAction>> } | undefined;
+  readonly nudge: NudgeView | undefined;
 }
 
 const SNOOZE_DETAIL = { 1: "for a day", 7: "for a week" } as const;

@@ -1,7 +1,6 @@
 import type { Contact } from "../domain/contact.js";
-import type { Digest } from "../domain/digest.js";
 import type { Mention } from "../domain/mention.js";
-import { type NudgeAction, type NudgeRef, nudgeItemKey } from "../domain/nudge.js";
+import { type NudgeAction, type NudgeRef, type NudgeView, nudgeItemKey } from "../domain/nudge.js";
 import { channelLabel, type TouchChannel } from "../domain/touchpoint.js";
 import { type ContactLookupError, type IdentityTaken, UnknownMention, type ValidationError } from "../errors.js";
 import type { Clock, Storage, TenantRepositories } from "../ports.js";
@@ -9,17 +8,12 @@ import { err, ok, type Result } from "../result.js";
 import { addContactIn } from "./add-contact.js";
 import { type LoggedTouch, logTouchIn } from "./log-touch.js";
 
-/** The day's nudge as it stands after an action, to show again in place. */
-export type NudgeNow =
-  | { readonly message: Digest; readonly actions: Readonly<Record<string, NudgeAction>> }
-  | undefined;
-
 async function recorded(
   r: TenantRepositories,
   nudge: NudgeRef | null,
   key: string,
   action: NudgeAction,
-): Promise<NudgeNow> {
+): Promise<NudgeView | undefined> {
   if (nudge === null) return undefined;
   await r.nudges.recordAction(nudge, key, action);
   return r.nudges.get(nudge);
@@ -42,7 +36,9 @@ export async function logTouchFromNudge(
     /** The modal submission's id: a resubmission logs nothing twice. */
     readonly sourceRef: string;
   },
-): Promise<Result<{ readonly logged: LoggedTouch; readonly nudge: NudgeNow }, ContactLookupError | ValidationError>> {
+): Promise<
+  Result<{ readonly logged: LoggedTouch; readonly nudge: NudgeView | undefined }, ContactLookupError | ValidationError>
+> {
   return deps.storage.withTenant(input.tenantId, async (r) => {
     const logged = await logTouchIn(r, deps.clock, {
       tenantId: input.tenantId,
@@ -85,7 +81,7 @@ export async function addContactFromMention(
   },
 ): Promise<
   Result<
-    { readonly contact: Contact; readonly mentions: number; readonly nudge: NudgeNow },
+    { readonly contact: Contact; readonly mentions: number; readonly nudge: NudgeView | undefined },
     UnknownMention | ValidationError | IdentityTaken
   >
 > {

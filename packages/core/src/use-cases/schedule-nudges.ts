@@ -1,6 +1,7 @@
 import { buildDigest, inputForOwner, ownersIn } from "../domain/digest.js";
-import { dueLocalDate, localClock, type NudgeKind, type NudgeTarget } from "../domain/nudge.js";
+import { dueLocalDate, type NudgeKind, type NudgeTarget } from "../domain/nudge.js";
 import { isChatUserId } from "../domain/tenant.js";
+import { localClock } from "../domain/when.js";
 import { ValidationError } from "../errors.js";
 import type { Clock, Logger, Storage, TenantRepositories } from "../ports.js";
 import { err, ok, type Result } from "../result.js";

@@ -58,6 +58,16 @@ export interface NudgeButtonValue extends NudgeRef {
   readonly mentionId: string;
 }
 
+/** A nudge button's value read back: whatever Slack returns, an object (fields checked by the caller). */
+export function buttonValue<T>(value: string | undefined): Partial<T> {
+  try {
+    const parsed: unknown = JSON.parse(value ?? "");
+    return parsed !== null && typeof parsed === "object" ? (parsed as Partial<T>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** The nudge a button or modal names, read back from what Slack returns (whatever it holds). */
 export function nudgeRefOf(value: Partial<Record<keyof NudgeRef, unknown>>): NudgeRef | undefined {
   if (typeof value.localDate !== "string") return undefined;

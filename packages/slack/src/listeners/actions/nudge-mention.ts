@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { actOnMention, type MentionAct, type NudgeAction } from "@touchpoint/core";
-import { digestMessage, type NudgeButtonValue, nudgeRefOf } from "../../blocks/digest.js";
+import { buttonValue, digestMessage, type NudgeButtonValue, nudgeRefOf } from "../../blocks/digest.js";
 import { escapeMrkdwn, userMention } from "../../blocks/text.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
 import { NUDGE_ASSIGN, NUDGE_REPLIED, NUDGE_SNOOZE_DAY, NUDGE_SNOOZE_WEEK } from "./action-ids.js";
@@ -36,15 +36,15 @@ export function nudgeMentionAction(deps: SlackDeps) {
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const act = ACTS[action.action_id];
-    const value = parseValue(action.value);
-    const pressedOn = value && nudgeRefOf(value);
-    if (!act || !value || !pressedOn) {
+    const value = buttonValue<NudgeButtonValue>(action.value);
+    const pressedOn = nudgeRefOf(value);
+    if (!act || typeof value.mentionId !== "string" || !pressedOn) {
       await respond({ response_type: "ephemeral", replace_original: false, text: "That button no longer works." });
       return;
     }
     const acted = await actOnMention(deps, {
       tenantId: tenantOf(context),
-      mentionId: value.mentionId ?? "",
+      mentionId: value.mentionId,
       by: body.user.id,
       nudge: pressedOn,
       act,
@@ -73,13 +73,4 @@ export function nudgeMentionAction(deps: SlackDeps) {
       });
     }
   };
-}
-
-function parseValue(value: string | undefined): Partial<NudgeButtonValue> | undefined {
-  try {
-    const parsed = JSON.parse(value ?? "") as Partial<NudgeButtonValue>;
-    return typeof parsed.mentionId === "string" ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { mentionFor, type NudgeRef } from "@touchpoint/core";
-import { type NudgeButtonValue, type NudgeContactValue, nudgeRefOf } from "../../blocks/digest.js";
+import { buttonValue, type NudgeButtonValue, type NudgeContactValue, nudgeRefOf } from "../../blocks/digest.js";
 import { addContactModal, logTouchModal } from "../../blocks/views.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
 
@@ -21,19 +21,11 @@ function messageOf(body: BlockButtonAction): { channel: string | null; ts: strin
   };
 }
 
-function parse<T>(value: string | undefined): Partial<T> {
-  try {
-    return JSON.parse(value ?? "") as Partial<T>;
-  } catch {
-    return {};
-  }
-}
-
 /** Log touch on a going-cold contact: the modal, for how and a note. */
 export function nudgeLogTouchAction(_deps: SlackDeps) {
   return async ({ ack, action, body, client, respond }: Args) => {
     await ack();
-    const value = parse<NudgeContactValue>(action.value);
+    const value = buttonValue<NudgeContactValue>(action.value);
     const nudge = nudgeRefOf(value);
     if (typeof value.contactId !== "string" || !nudge) {
       await respond({ response_type: "ephemeral", replace_original: false, text: "That button no longer works." });
@@ -51,7 +43,7 @@ export function nudgeLogTouchAction(_deps: SlackDeps) {
 export function nudgeAddContactAction(deps: SlackDeps) {
   return async ({ ack, action, body, client, context, respond }: Args) => {
     await ack();
-    const value = parse<NudgeButtonValue>(action.value);
+    const value = buttonValue<NudgeButtonValue>(action.value);
     const mention =
       typeof value.mentionId === "string"
         ? await mentionFor(deps, { tenantId: tenantOf(context), mentionId: value.mentionId })

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import {
   addContactFromMention,
   logTouchFromNudge,
-  type NudgeNow,
+  type NudgeView,
   normalizeEmail,
   TOUCH_CHANNELS,
   type TouchChannel,
@@ -25,7 +25,7 @@ function metadataOf(view: ViewSubmitAction["view"]): NudgeModalMetadata | undefi
 }
 
 /** The nudge message again, in place, with what was just done on it. */
-async function updateNudge(args: Args, metadata: NudgeModalMetadata, nudge: NudgeNow): Promise<void> {
+async function updateNudge(args: Args, metadata: NudgeModalMetadata, nudge: NudgeView | undefined): Promise<void> {
   if (!nudge || !metadata.channel || !metadata.ts) return;
   await args.client.chat.update({
     channel: metadata.channel,
