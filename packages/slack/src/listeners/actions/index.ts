@@ -1,5 +1,6 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
+import { routes } from "../route.js";
 import {
   CHOOSE_CONTACT,
   CREATE_CONTACT,
@@ -20,13 +21,21 @@ import { nudgeAddContactAction, nudgeLogTouchAction } from "./nudge-modals.js";
 import { undoTouchAction } from "./undo-touch.js";
 
 export function registerActions(app: App, deps: SlackDeps): void {
-  app.action<BlockButtonAction>(UNDO_TOUCH, undoTouchAction(deps));
-  app.action<BlockButtonAction>(new RegExp(`^${CHOOSE_CONTACT}_\\d+$`), chooseContactAction(deps));
-  app.action<BlockButtonAction>(CREATE_CONTACT, createContactAction(deps));
-  app.action<BlockButtonAction>(EDIT_SETTINGS, editSettingsAction(deps));
-  for (const id of [NUDGE_REPLIED, NUDGE_SNOOZE_DAY, NUDGE_SNOOZE_WEEK, NUDGE_ASSIGN]) {
-    app.action<BlockButtonAction>(id, nudgeMentionAction(deps));
-  }
-  app.action<BlockButtonAction>(NUDGE_LOG_TOUCH, nudgeLogTouchAction(deps));
-  app.action<BlockButtonAction>(NUDGE_ADD_CONTACT, nudgeAddContactAction(deps));
+  const mention = nudgeMentionAction(deps);
+  const actions = routes(
+    {
+      [UNDO_TOUCH]: undoTouchAction(deps),
+      [CHOOSE_CONTACT]: chooseContactAction(deps),
+      [CREATE_CONTACT]: createContactAction(deps),
+      [EDIT_SETTINGS]: editSettingsAction(deps),
+      [NUDGE_REPLIED]: mention,
+      [NUDGE_SNOOZE_DAY]: mention,
+      [NUDGE_SNOOZE_WEEK]: mention,
+      [NUDGE_ASSIGN]: mention,
+      [NUDGE_LOG_TOUCH]: nudgeLogTouchAction(deps),
+      [NUDGE_ADD_CONTACT]: nudgeAddContactAction(deps),
+    },
+    [CHOOSE_CONTACT],
+  );
+  app.action<BlockButtonAction>(actions.pattern, (args) => actions.handler(args.action.action_id)(args));
 }

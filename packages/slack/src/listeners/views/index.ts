@@ -1,5 +1,6 @@
 import type { App, ViewSubmitAction } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
+import { routes } from "../route.js";
 import {
   CONNECT_X_VIEW,
   CREATE_CONTACT_VIEW,
@@ -13,9 +14,12 @@ import { nudgeContactSubmitted, nudgeTouchSubmitted } from "./nudge.js";
 import { settingsSubmitted } from "./settings.js";
 
 export function registerViews(app: App, deps: SlackDeps): void {
-  app.view<ViewSubmitAction>(CREATE_CONTACT_VIEW, createContactSubmitted(deps));
-  app.view<ViewSubmitAction>(SETTINGS_VIEW, settingsSubmitted(deps));
-  app.view<ViewSubmitAction>(CONNECT_X_VIEW, connectXSubmitted(deps));
-  app.view<ViewSubmitAction>(NUDGE_TOUCH_VIEW, nudgeTouchSubmitted(deps));
-  app.view<ViewSubmitAction>(NUDGE_CONTACT_VIEW, nudgeContactSubmitted(deps));
+  const views = routes({
+    [CREATE_CONTACT_VIEW]: createContactSubmitted(deps),
+    [SETTINGS_VIEW]: settingsSubmitted(deps),
+    [CONNECT_X_VIEW]: connectXSubmitted(deps),
+    [NUDGE_TOUCH_VIEW]: nudgeTouchSubmitted(deps),
+    [NUDGE_CONTACT_VIEW]: nudgeContactSubmitted(deps),
+  });
+  app.view<ViewSubmitAction>(views.pattern, (args) => views.handler(args.view.callback_id)(args));
 }
