@@ -15,6 +15,7 @@ export * from "./domain/tenant.js";
 export * from "./domain/touchpoint.js";
 export * from "./domain/when.js";
 export * from "./errors.js";
+export * from "./group-commit.js";
 export * from "./ports.js";
 export * from "./result.js";
 export * from "./use-cases/act-on-mention.js";

@@ -28,6 +28,12 @@ import type { Result } from "./result.js";
  */
 export interface Storage {
   withTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T>;
+  /**
+   * `withTenant` for short, independent work that may share its transaction with others of the
+   * same tenant arriving at the same time (group commit, see `groupCommit`). The work must be
+   * safe to run again alone: every effect inside the transaction, idempotent by its own key.
+   */
+  withTenantShared<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T>;
   readonly tenants: TenantDirectory;
   readonly installations: InstallationDirectory;
   readonly poller: PollerDirectory;

@@ -65,6 +65,62 @@ describe("concurrent deliveries on PostgreSQL", () => {
     );
     expect(count?.n).toBe(refs.length);
   });
+
+  it("shares transactions among touches arriving together, and one failing touch fails only itself", async () => {
+    const shared = createStorage((await database.connect("app", 5)).db, { secrets: testSecrets });
+    const tenantId = await newTenant(shared);
+    await shared.withTenant(tenantId, (r) =>
+      r.contacts.create({ name: "Jane Doe", identities: [{ platform: "x", handle: "janedoe", externalUserId: null }] }),
+    );
+    const touchJane = (i: number) =>
+      logTouch(
+        { storage: shared, clock: systemClock },
+        {
+          tenantId,
+          who: { kind: "handle", handle: "janedoe", raw: "@janedoe" },
+          channel: "call",
+          direction: "outbound",
+          note: `call ${i}`,
+          loggedBy: "U1",
+          source: "slack",
+          sourceRef: `slack:T1:shared-${i}`,
+        },
+      );
+    const admin = await database.connect("admin", 1);
+    const stored = async () => {
+      const [row] = await queryRows<{ n: number; transactions: number }>(
+        admin.db,
+        // A row's created_at is its transaction's start: fewer distinct ones than rows means shared.
+        sql`select count(*)::int as n, count(distinct created_at)::int as transactions
+            from touchpoints where tenant_id = ${tenantId}`,
+      );
+      return row;
+    };
+
+    const together = await Promise.all(Array.from({ length: 20 }, (_, i) => touchJane(i)));
+    for (const outcome of together) expect(outcome.ok && outcome.value.created).toBe(true);
+    expect((await stored())?.n).toBe(20);
+    expect((await stored())?.transactions).toBeLessThan(20);
+
+    // A touch of a contact that does not exist, among others: the foreign key refuses it.
+    const first = touchJane(20);
+    const broken = shared.withTenantShared(tenantId, (r) =>
+      r.touchpoints.record({
+        contactId: "00000000-0000-4000-8000-000000000000",
+        occurredAt: new Date(),
+        channel: "call",
+        direction: "outbound",
+        note: null,
+        loggedBy: "U1",
+        source: "slack",
+        sourceRef: "slack:T1:broken",
+      }),
+    );
+    const others = Array.from({ length: 19 }, (_, i) => touchJane(21 + i));
+    await expect(broken).rejects.toThrow();
+    for (const outcome of await Promise.all([first, ...others])) expect(outcome.ok && outcome.value.created).toBe(true);
+    expect((await stored())?.n).toBe(40);
+  });
 });
 
 describe("statements on PostgreSQL", () => {

@@ -1,5 +1,6 @@
 import {
   err,
+  groupCommit,
   isUuid,
   ok,
   type Storage,
@@ -79,26 +80,29 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
       }),
   };
 
+  const withTenant: Storage["withTenant"] = (tenantId, work) =>
+    inTenant(db, tenantId, (tx) => {
+      const repos: TenantRepositories = {
+        tenantId,
+        tenant: tenantRepository(tx, tenantId),
+        members: memberRepository(tx, tenantId),
+        contacts: contactRepository(tx, tenantId),
+        touchpoints: touchpointRepository(tx, tenantId),
+        socialAccounts: socialAccountRepository(tx, tenantId, options.secrets),
+        mentions: mentionRepository(tx, tenantId),
+        ownPosts: ownPostRepository(tx, tenantId),
+        pendingActions: pendingActionRepository(tx, tenantId),
+        nudges: nudgeRepository(tx, tenantId),
+      };
+      return work(repos);
+    });
+
   return {
     tenants: directory,
     installations: installationDirectory(db, options.secrets),
     poller: pollerDirectory(db),
     nudges: nudgeDirectory(db),
-    withTenant: (tenantId, work) =>
-      inTenant(db, tenantId, (tx) => {
-        const repos: TenantRepositories = {
-          tenantId,
-          tenant: tenantRepository(tx, tenantId),
-          members: memberRepository(tx, tenantId),
-          contacts: contactRepository(tx, tenantId),
-          touchpoints: touchpointRepository(tx, tenantId),
-          socialAccounts: socialAccountRepository(tx, tenantId, options.secrets),
-          mentions: mentionRepository(tx, tenantId),
-          ownPosts: ownPostRepository(tx, tenantId),
-          pendingActions: pendingActionRepository(tx, tenantId),
-          nudges: nudgeRepository(tx, tenantId),
-        };
-        return work(repos);
-      }),
+    withTenant,
+    withTenantShared: groupCommit(withTenant),
   };
 }

@@ -9,6 +9,7 @@ import type { SocialAccount } from "../domain/social-account.js";
 import { DEFAULT_SETTINGS, type Member, type Tenant } from "../domain/tenant.js";
 import type { Touchpoint } from "../domain/touchpoint.js";
 import { TenantExists } from "../errors.js";
+import { groupCommit } from "../group-commit.js";
 import type {
   ContactRepository,
   InstallationDirectory,
@@ -258,6 +259,10 @@ export class InMemoryStorage implements Storage {
     this.queue = result.catch(() => undefined);
     return result;
   }
+
+  readonly withTenantShared: Storage["withTenantShared"] = groupCommit((tenantId, work) =>
+    this.withTenant(tenantId, work),
+  );
 
   private repositories(tenantId: string): TenantRepositories {
     const s = () => this.state;

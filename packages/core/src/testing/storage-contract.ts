@@ -381,6 +381,34 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
       });
 
+      it("answers reads and records made at once (as touches sharing a transaction make them) each as if alone", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const jane = await r.contacts.create({ name: "Jane Doe" });
+          const ann = await r.contacts.create({ name: "Ann Lee" });
+          const earlier = await r.touchpoints.record(touch(jane.id, { occurredAt: new Date("2026-11-01T12:00:00Z") }));
+
+          const [janePrevious, annPrevious, first, redelivered, forAnn] = await Promise.all([
+            r.touchpoints.latest(jane.id),
+            r.touchpoints.latest(ann.id),
+            r.touchpoints.record(
+              touch(jane.id, { sourceRef: "slack:T1:together-1", occurredAt: new Date("2026-11-15T12:00:00Z") }),
+            ),
+            r.touchpoints.record(touch(jane.id, { sourceRef: "slack:T1:together-1", note: "again" })),
+            r.touchpoints.record(touch(ann.id, { sourceRef: "slack:T1:together-2", channel: "email" })),
+          ]);
+          // Read before the writes sent with them.
+          expect(janePrevious?.id).toBe(earlier.touchpoint.id);
+          expect(annPrevious).toBeUndefined();
+          expect(first.created).toBe(true);
+          expect(redelivered).toEqual({ touchpoint: first.touchpoint, created: false });
+          expect(forAnn).toMatchObject({ created: true, touchpoint: { contactId: ann.id, channel: "email" } });
+          expect((await r.touchpoints.latest(jane.id))?.id).toBe(first.touchpoint.id);
+          expect(await r.touchpoints.listForContact(jane.id, 10)).toHaveLength(2);
+        });
+      });
+
       it("knows the latest touch, counts recent ones, and forgets undone ones", async () => {
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);

@@ -43,7 +43,8 @@ export async function logTouch(
   deps: { readonly storage: Storage; readonly clock: Clock },
   input: LogTouchInput,
 ): Promise<Result<LoggedTouch, ContactLookupError | ValidationError>> {
-  return deps.storage.withTenant(input.tenantId, (repos) => logTouchIn(repos, deps.clock, input));
+  // A touch is short and idempotent by its sourceRef: under load, touches share transactions.
+  return deps.storage.withTenantShared(input.tenantId, (repos) => logTouchIn(repos, deps.clock, input));
 }
 
 /** logTouch inside a transaction the caller holds (so it can commit or roll back with other work). */

@@ -157,6 +157,7 @@ describe("pollAccount", () => {
     const source = new ScriptedSource({ mentions: [ok(page([post("30")], null, "30"))], ownPosts: [] });
     const storage: Storage = {
       withTenant: (tenantId, work) => w.storage.withTenant(tenantId, work),
+      withTenantShared: (tenantId, work) => w.storage.withTenantShared(tenantId, work),
       tenants: w.storage.tenants,
       installations: w.storage.installations,
       nudges: w.storage.nudges,

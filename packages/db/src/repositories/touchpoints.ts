@@ -1,4 +1,4 @@
-import type { TouchpointRepository } from "@touchpoint/core";
+import type { NewTouchpoint, Touchpoint, TouchpointRepository } from "@touchpoint/core";
 import { type SQL, sql } from "drizzle-orm";
 import { queryRows, type Transaction } from "../client.js";
 import { columnOf } from "./bulk-insert.js";
@@ -18,21 +18,90 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
       sql`select ${TOUCHPOINT_COLUMNS} from touchpoints where tenant_id = ${tenantId} and source_ref = ${sourceRef}`,
     );
 
-  return {
-    async record(touch) {
-      // ON CONFLICT DO NOTHING waits for a concurrent insert of the same ref to commit, so two
-      // deliveries at once still make one row; the loser reads the winner's.
-      const inserted = await first(sql`
-        insert into touchpoints (tenant_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
-        values (${tenantId}, ${touch.contactId}, ${touch.occurredAt.toISOString()}, ${touch.channel}, ${touch.direction},
-                ${touch.note}, ${touch.loggedBy}, ${touch.source}, ${touch.sourceRef})
-        on conflict (tenant_id, source_ref) do nothing
-        returning ${TOUCHPOINT_COLUMNS}`);
-      if (inserted) return { touchpoint: inserted, created: true };
+  /**
+   * Calls made in the same turn of the event loop (touches sharing a transaction, see core's
+   * groupCommit) go out as one statement each: every `latest` of the turn, then every `record`.
+   * The insert's index updates and last-touch trigger run once per batch instead of once per
+   * touch, and a touch's "previous" is still read before it is written.
+   */
+  type Recorded = Awaited<ReturnType<TouchpointRepository["record"]>>;
+  interface Waiting<K, V> {
+    readonly key: K;
+    readonly resolve: (value: V) => void;
+    readonly reject: (reason: unknown) => void;
+  }
+  let toRead: Waiting<string, Touchpoint | undefined>[] = [];
+  let toRecord: Waiting<NewTouchpoint, Recorded>[] = [];
+  const soon = () => {
+    if (toRead.length + toRecord.length === 1) setImmediate(flush);
+  };
+  function flush(): void {
+    const reads = toRead;
+    const records = toRecord;
+    toRead = [];
+    toRecord = [];
+    // Both are sent now, in this order; neither waits for the other.
+    if (reads.length > 0) settle(reads, latestOf(reads.map((r) => r.key)));
+    if (records.length > 0) settle(records, recordAll(records.map((r) => r.key)));
+  }
+  function settle<K, V>(batch: readonly Waiting<K, V>[], answers: Promise<readonly Promise<V>[]>): void {
+    answers.then(
+      (each) => {
+        for (const [i, { resolve, reject }] of batch.entries()) (each[i] as Promise<V>).then(resolve, reject);
+      },
+      (error) => {
+        for (const { reject } of batch) reject(error);
+      },
+    );
+  }
+
+  /** The latest active touch of each contact, one index probe per distinct contact. */
+  async function latestOf(contactIds: readonly string[]): Promise<Promise<Touchpoint | undefined>[]> {
+    const found = await rows(sql`
+      select ${TOUCHPOINT_COLUMNS} from unnest(${sql.param([...new Set(contactIds)])}::uuid[]) as w(wanted)
+      cross join lateral (
+        select * from touchpoints t
+        where t.tenant_id = ${tenantId} and t.contact_id = w.wanted and t.undone_at is null
+        order by t.occurred_at desc, t.created_at desc
+        limit 1
+      ) t`);
+    const byContact = new Map(found.map((t) => [t.contactId, t]));
+    return contactIds.map((id) => Promise.resolve(byContact.get(id)));
+  }
+
+  async function recordAll(touches: readonly NewTouchpoint[]): Promise<Promise<Recorded>[]> {
+    const column = <T>(pick: (t: NewTouchpoint) => T) => columnOf(touches, pick);
+    // ON CONFLICT DO NOTHING waits for a concurrent insert of the same ref to commit, so two
+    // deliveries at once still make one row; the loser reads the winner's.
+    const inserted = await rows(sql`
+      insert into touchpoints (tenant_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
+      select ${tenantId}::uuid, u.* from unnest(
+        ${column((t) => t.contactId)}::uuid[], ${column((t) => t.occurredAt.toISOString())}::text[]::timestamptz[],
+        ${column((t) => t.channel)}::text[], ${column((t) => t.direction)}::text[], ${column((t) => t.note)}::text[],
+        ${column((t) => t.loggedBy)}::text[], ${column((t) => t.source)}::text[], ${column((t) => t.sourceRef)}::text[]
+      ) as u
+      on conflict (tenant_id, source_ref) do nothing
+      returning ${TOUCHPOINT_COLUMNS}`);
+    const fresh = new Map(inserted.map((t) => [t.sourceRef, t]));
+    return touches.map(async (touch) => {
+      const touchpoint = fresh.get(touch.sourceRef);
+      if (touchpoint) {
+        // A second touch with the same ref in this batch is a redelivery of the first.
+        fresh.delete(touch.sourceRef);
+        return { touchpoint, created: true };
+      }
       const existing = await findBySourceRef(touch.sourceRef);
       if (!existing) throw new Error(`touchpoint ${touch.sourceRef} conflicted but cannot be read`);
       return { touchpoint: existing, created: false };
-    },
+    });
+  }
+
+  return {
+    record: (touch) =>
+      new Promise((resolve, reject) => {
+        toRecord.push({ key: touch, resolve, reject });
+        soon();
+      }),
 
     async recordMany(touches) {
       if (touches.length === 0) return 0;
@@ -59,12 +128,17 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
     findBySourceRef,
 
     latest(contactId, options) {
-      const excluding = options?.excluding ? sql` and id <> ${options.excluding}` : sql``;
-      return first(sql`
-        select ${TOUCHPOINT_COLUMNS} from touchpoints
-        where ${active(contactId)}${excluding}
-        order by occurred_at desc, created_at desc
-        limit 1`);
+      if (options?.excluding) {
+        return first(sql`
+          select ${TOUCHPOINT_COLUMNS} from touchpoints
+          where ${active(contactId)} and id <> ${options.excluding}
+          order by occurred_at desc, created_at desc
+          limit 1`);
+      }
+      return new Promise((resolve, reject) => {
+        toRead.push({ key: contactId, resolve, reject });
+        soon();
+      });
     },
 
     undo(id, at) {
