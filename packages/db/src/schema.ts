@@ -227,6 +227,11 @@ export const mentions = pgTable(
     index("mentions_conversation_idx").on(t.tenantId, t.platform, t.conversationId),
     // Yesterday's and the week's figures read a few days of mentions, not the whole history.
     index("mentions_posted_idx").on(t.tenantId, t.postedAt),
+    // Contacts' mentions waiting for a reply, for the nudge: a few hundred index entries carrying
+    // what ranking them needs, instead of the mentions' rows and every contact of the tenant.
+    index("mentions_waiting_from_contacts_idx")
+      .on(t.tenantId, t.postedAt, t.contactId, t.status, t.snoozedUntil, t.postId, t.id)
+      .where(sql`${t.contactId} is not null and ${t.status} in ('needs_reply', 'snoozed')`),
     check("mentions_platform_check", inList("platform", SOCIAL_PLATFORMS)),
     check("mentions_kind_check", inList("kind", ["mention", "reply", "quote"])),
     check("mentions_status_check", inList("status", MENTION_STATUSES)),

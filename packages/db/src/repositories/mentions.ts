@@ -211,16 +211,26 @@ export function mentionRepository(tx: Transaction, tenantId: string): MentionRep
         }
       >(
         tx,
-        sql`select ${PREFIXED_COLUMNS}, count(*) over ()::int as total,
+        // Ranked over the waiting index alone (and each one's contact by key), then the top rows
+        // read in full: the cost follows how many wait, not how many mentions there ever were.
+        sql`with ranked as (
+              select m.id, m.post_id, count(*) over ()::int as total,
+                     coalesce(w.weight, ${fallbackWeight}::float8) * extract(epoch from ${at}::timestamptz - m.posted_at) as score
+              from mentions m
+              join contacts c on c.tenant_id = m.tenant_id and c.id = m.contact_id and not c.archived
+              left join unnest(${sql.param(segments)}::text[], ${sql.param(segments.map((k) => weights[k]))}::float8[])
+                as w(segment, weight) on w.segment = c.segment
+              where m.tenant_id = ${tenantId} and m.contact_id is not null and m.status in ('needs_reply', 'snoozed')
+                and m.posted_at <= ${at}::timestamptz and ${awaitsReply(at)}
+              order by score desc, m.post_id
+              limit ${limit}
+            )
+            select ${PREFIXED_COLUMNS}, ranked.total,
               c.name as contact_name, c.segment as contact_segment, c.owner as contact_owner
-            from mentions m
-            join contacts c on c.tenant_id = m.tenant_id and c.id = m.contact_id and not c.archived
-            left join unnest(${sql.param(segments)}::text[], ${sql.param(segments.map((k) => weights[k]))}::float8[])
-              as w(segment, weight) on w.segment = c.segment
-            where m.tenant_id = ${tenantId} and m.posted_at <= ${at}::timestamptz and ${awaitsReply(at)}
-            order by coalesce(w.weight, ${fallbackWeight}::float8) * extract(epoch from ${at}::timestamptz - m.posted_at) desc,
-              m.post_id
-            limit ${limit}`,
+            from ranked
+            join mentions m on m.tenant_id = ${tenantId} and m.id = ranked.id
+            join contacts c on c.tenant_id = ${tenantId} and c.id = m.contact_id
+            order by ranked.score desc, ranked.post_id`,
       );
       const mentions = rows.map((row) => ({
         mention: toMention(row),

@@ -1,0 +1,1 @@
+CREATE INDEX "mentions_waiting_from_contacts_idx" ON "mentions" USING btree ("tenant_id","posted_at","contact_id","status","snoozed_until","post_id","id") WHERE "mentions"."contact_id" is not null and "mentions"."status" in ('needs_reply', 'snoozed');
