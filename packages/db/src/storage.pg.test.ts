@@ -1,4 +1,4 @@
-import { logTouch, systemClock } from "@touchpoint/core";
+import { logTouch, type Storage, systemClock } from "@touchpoint/core";
 import { describeStorageContract, newTenant } from "@touchpoint/core/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +20,22 @@ const storage = () => createStorage(app.db, { secrets: testSecrets });
 describeStorageContract("PostgreSQL, as the app's login user", storage);
 describeRowLevelSecurity("PostgreSQL, as the app's login user", async () => ({ db: app.db, storage: storage() }));
 
+/** `/touch @janedoe called about the gala`, as Slack delivers it with this trigger's ref. */
+const touchJane = (storage: Storage, tenantId: string, sourceRef: string) =>
+  logTouch(
+    { storage, clock: systemClock },
+    {
+      tenantId,
+      who: { kind: "handle", handle: "janedoe", raw: "@janedoe" },
+      channel: "call",
+      direction: "outbound",
+      note: "called about the gala",
+      loggedBy: "U1",
+      source: "slack",
+      sourceRef,
+    },
+  );
+
 describe("concurrent deliveries on PostgreSQL", () => {
   it("two connections logging the same source_ref at once make one row", async () => {
     // Two pools, as two replicas would have: no shared connection to serialize them.
@@ -32,23 +48,7 @@ describe("concurrent deliveries on PostgreSQL", () => {
 
     const refs = Array.from({ length: 25 }, (_, i) => `slack:T1:trigger-${i}`);
     const outcomes = await Promise.all(
-      refs.flatMap((sourceRef) =>
-        [first, second].map((s) =>
-          logTouch(
-            { storage: s, clock: systemClock },
-            {
-              tenantId,
-              who: { kind: "handle", handle: "janedoe", raw: "@janedoe" },
-              channel: "call",
-              direction: "outbound",
-              note: "called about the gala",
-              loggedBy: "U1",
-              source: "slack",
-              sourceRef,
-            },
-          ),
-        ),
-      ),
+      refs.flatMap((sourceRef) => [first, second].map((s) => touchJane(s, tenantId, sourceRef))),
     );
     for (const outcome of outcomes) expect(outcome.ok).toBe(true);
     const created = outcomes.filter((o) => o.ok && o.value.created).length;
@@ -72,20 +72,6 @@ describe("concurrent deliveries on PostgreSQL", () => {
     await shared.withTenant(tenantId, (r) =>
       r.contacts.create({ name: "Jane Doe", identities: [{ platform: "x", handle: "janedoe", externalUserId: null }] }),
     );
-    const touchJane = (i: number) =>
-      logTouch(
-        { storage: shared, clock: systemClock },
-        {
-          tenantId,
-          who: { kind: "handle", handle: "janedoe", raw: "@janedoe" },
-          channel: "call",
-          direction: "outbound",
-          note: `call ${i}`,
-          loggedBy: "U1",
-          source: "slack",
-          sourceRef: `slack:T1:shared-${i}`,
-        },
-      );
     const admin = await database.connect("admin", 1);
     const stored = async () => {
       const [row] = await queryRows<{ n: number; transactions: number }>(
@@ -97,13 +83,15 @@ describe("concurrent deliveries on PostgreSQL", () => {
       return row;
     };
 
-    const together = await Promise.all(Array.from({ length: 20 }, (_, i) => touchJane(i)));
+    const together = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => touchJane(shared, tenantId, `slack:T1:shared-${i}`)),
+    );
     for (const outcome of together) expect(outcome.ok && outcome.value.created).toBe(true);
     expect((await stored())?.n).toBe(20);
     expect((await stored())?.transactions).toBeLessThan(20);
 
     // A touch of a contact that does not exist, among others: the foreign key refuses it.
-    const first = touchJane(20);
+    const first = touchJane(shared, tenantId, "slack:T1:shared-20");
     const broken = shared.withTenantShared(tenantId, (r) =>
       r.touchpoints.record({
         contactId: "00000000-0000-4000-8000-000000000000",
@@ -116,7 +104,7 @@ describe("concurrent deliveries on PostgreSQL", () => {
         sourceRef: "slack:T1:broken",
       }),
     );
-    const others = Array.from({ length: 19 }, (_, i) => touchJane(21 + i));
+    const others = Array.from({ length: 19 }, (_, i) => touchJane(shared, tenantId, `slack:T1:shared-${21 + i}`));
     await expect(broken).rejects.toThrow();
     for (const outcome of await Promise.all([first, ...others])) expect(outcome.ok && outcome.value.created).toBe(true);
     expect((await stored())?.n).toBe(40);

@@ -18,6 +18,20 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
       sql`select ${TOUCHPOINT_COLUMNS} from touchpoints where tenant_id = ${tenantId} and source_ref = ${sourceRef}`,
     );
 
+  /** Inserts set-wise (one array parameter per column, expanded by unnest()), skipping stored refs. */
+  const insertNew = (touches: readonly NewTouchpoint[], returning: SQL) => {
+    const column = <T>(pick: (t: NewTouchpoint) => T) => columnOf(touches, pick);
+    return sql`
+      insert into touchpoints (tenant_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
+      select ${tenantId}::uuid, u.* from unnest(
+        ${column((t) => t.contactId)}::uuid[], ${column((t) => t.occurredAt.toISOString())}::text[]::timestamptz[],
+        ${column((t) => t.channel)}::text[], ${column((t) => t.direction)}::text[], ${column((t) => t.note)}::text[],
+        ${column((t) => t.loggedBy)}::text[], ${column((t) => t.source)}::text[], ${column((t) => t.sourceRef)}::text[]
+      ) as u
+      on conflict (tenant_id, source_ref) do nothing
+      returning ${returning}`;
+  };
+
   /**
    * Calls made in the same turn of the event loop (touches sharing a transaction, see core's
    * groupCommit) go out as one statement each: every `latest` of the turn, then every `record`.
@@ -70,18 +84,9 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
   }
 
   async function recordAll(touches: readonly NewTouchpoint[]): Promise<Promise<Recorded>[]> {
-    const column = <T>(pick: (t: NewTouchpoint) => T) => columnOf(touches, pick);
     // ON CONFLICT DO NOTHING waits for a concurrent insert of the same ref to commit, so two
     // deliveries at once still make one row; the loser reads the winner's.
-    const inserted = await rows(sql`
-      insert into touchpoints (tenant_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
-      select ${tenantId}::uuid, u.* from unnest(
-        ${column((t) => t.contactId)}::uuid[], ${column((t) => t.occurredAt.toISOString())}::text[]::timestamptz[],
-        ${column((t) => t.channel)}::text[], ${column((t) => t.direction)}::text[], ${column((t) => t.note)}::text[],
-        ${column((t) => t.loggedBy)}::text[], ${column((t) => t.source)}::text[], ${column((t) => t.sourceRef)}::text[]
-      ) as u
-      on conflict (tenant_id, source_ref) do nothing
-      returning ${TOUCHPOINT_COLUMNS}`);
+    const inserted = await rows(insertNew(touches, TOUCHPOINT_COLUMNS));
     const fresh = new Map(inserted.map((t) => [t.sourceRef, t]));
     return touches.map(async (touch) => {
       const touchpoint = fresh.get(touch.sourceRef);
@@ -105,19 +110,7 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
 
     async recordMany(touches) {
       if (touches.length === 0) return 0;
-      const column = <T>(pick: (t: (typeof touches)[number]) => T) => columnOf(touches, pick);
-      const inserted = await queryRows<{ id: string }>(
-        tx,
-        sql`
-          insert into touchpoints (tenant_id, contact_id, occurred_at, channel, direction, note, logged_by, source, source_ref)
-          select ${tenantId}::uuid, u.* from unnest(
-            ${column((t) => t.contactId)}::uuid[], ${column((t) => t.occurredAt.toISOString())}::text[]::timestamptz[],
-            ${column((t) => t.channel)}::text[], ${column((t) => t.direction)}::text[], ${column((t) => t.note)}::text[],
-            ${column((t) => t.loggedBy)}::text[], ${column((t) => t.source)}::text[], ${column((t) => t.sourceRef)}::text[]
-          ) as u
-          on conflict (tenant_id, source_ref) do nothing
-          returning id`,
-      );
+      const inserted = await queryRows<{ id: string }>(tx, insertNew(touches, sql`id`));
       return inserted.length;
     },
 
