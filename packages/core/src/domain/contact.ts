@@ -1,5 +1,5 @@
 import { isValidCadence, MAX_CADENCE_DAYS } from "./cadence.js";
-import type { Identity } from "./identity.js";
+import { formatIdentity, type Identity } from "./identity.js";
 
 export interface Contact {
   readonly id: string;
@@ -92,4 +92,11 @@ export function contactProblems(contact: ContactPatch | NewContact): string[] {
     problems.push(`owner is longer than ${MAX_NAME_LENGTH} characters`);
   }
   return problems;
+}
+
+/** "Jane Doe · major donor · @janedoe": a contact on one line, to tell namesakes apart in chat. */
+export function describeContact(contact: Contact): string {
+  return [contact.name, contact.segment, contact.identities[0] && formatIdentity(contact.identities[0])]
+    .filter(Boolean)
+    .join(" · ");
 }

@@ -3,8 +3,8 @@ import {
   type Contact,
   channelArticle,
   channelLabel,
+  describeContact,
   describeDay,
-  formatIdentity,
   type LoggedTouch,
   normalizeXHandle,
   type Touchpoint,
@@ -24,12 +24,6 @@ import {
   truncate,
 } from "./text.js";
 import type { ContactDraft } from "./views.js";
-
-export function describeContact(contact: Contact): string {
-  return [contact.name, contact.segment, contact.identities[0] && formatIdentity(contact.identities[0])]
-    .filter(Boolean)
-    .join(" · ");
-}
 
 function previousLine(previous: Touchpoint | null, contact: Contact, now: Date, timeZone: string): string {
   if (!previous) return `First touch with ${escapeMrkdwn(contact.name)} on record.`;

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import {
   addContact,
   type ContactLookupError,
+  describeContact,
   findContacts,
   type OwnerRef,
   parseCommand,
@@ -9,7 +10,7 @@ import {
   updateContact,
 } from "@touchpoint/core";
 import { contactCard, contactSaved, contactsFound } from "../../blocks/contact.js";
-import { commandProblem, describeContact, problem } from "../../blocks/touch.js";
+import { commandProblem, problem } from "../../blocks/touch.js";
 import { fromSlack, type SlackDeps, tenantOf } from "../../deps.js";
 import { answer } from "./reply.js";
 
