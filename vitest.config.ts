@@ -18,7 +18,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["packages/core/src/**/*.test.ts", "packages/slack/src/**/*.test.ts", "packages/x/src/**/*.test.ts"],
+          include: [
+            "packages/core/src/**/*.test.ts",
+            "packages/slack/src/**/*.test.ts",
+            "packages/teams/src/**/*.test.ts",
+            "packages/x/src/**/*.test.ts",
+          ],
         },
       },
       {

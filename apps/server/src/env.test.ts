@@ -73,6 +73,46 @@ describe("environment", () => {
     expect(loadEnv({ TEAMS_ALLOW_UNAUTHENTICATED: "true" }).TEAMS_ALLOW_UNAUTHENTICATED).toBe(true);
   });
 
+  it("turns Teams on with complete Bot Framework credentials for each app type", () => {
+    expect(problems({ TEAMS_APP_ID: "app-id", TEAMS_APP_PASSWORD: "secret" })).toEqual([]);
+    expect(problems({ TEAMS_APP_ID: "app-id" })).toEqual([
+      expect.stringMatching(/^TEAMS_APP_PASSWORD: needed with TEAMS_APP_ID for a MultiTenant app/),
+    ]);
+    expect(problems({ TEAMS_APP_ID: "app-id", TEAMS_APP_PASSWORD: "secret", TEAMS_APP_TYPE: "SingleTenant" })).toEqual([
+      expect.stringMatching(/^TEAMS_APP_TENANT_ID: needed for a SingleTenant app/),
+    ]);
+    const single = { TEAMS_APP_ID: "app-id", TEAMS_APP_PASSWORD: "secret", TEAMS_APP_TYPE: "SingleTenant" };
+    expect(loadEnv({ ...single, TEAMS_APP_TENANT_ID: "tenant" })).toMatchObject({
+      TEAMS_APP_TYPE: "SingleTenant",
+      TEAMS_APP_TENANT_ID: "tenant",
+    });
+    expect(problems({ TEAMS_APP_ID: "app-id", TEAMS_APP_TYPE: "UserAssignedMSI", TEAMS_APP_TENANT_ID: "t" })).toEqual(
+      [],
+    );
+    expect(
+      problems({
+        TEAMS_APP_ID: "a",
+        TEAMS_APP_TYPE: "UserAssignedMSI",
+        TEAMS_APP_TENANT_ID: "t",
+        TEAMS_APP_PASSWORD: "p",
+      }),
+    ).toEqual([expect.stringMatching(/^TEAMS_APP_PASSWORD: a UserAssignedMSI app has no password/)]);
+    expect(problems({ TEAMS_APP_PASSWORD: "secret" })).toEqual([
+      expect.stringMatching(/^TEAMS_APP_PASSWORD: set TEAMS_APP_ID too/),
+    ]);
+    expect(problems({ TEAMS_APP_ID: "a", TEAMS_APP_PASSWORD: "p", TEAMS_APP_TYPE: "Personal" })).toEqual([
+      'TEAMS_APP_TYPE: needs one of MultiTenant, SingleTenant, UserAssignedMSI (got "Personal")',
+    ]);
+  });
+
+  it("never switches a configured Teams app's checks off with TEAMS_ALLOW_UNAUTHENTICATED", () => {
+    expect(problems({ TEAMS_APP_ID: "a", TEAMS_APP_PASSWORD: "p", TEAMS_ALLOW_UNAUTHENTICATED: "true" })).toEqual([
+      expect.stringMatching(/^TEAMS_ALLOW_UNAUTHENTICATED: set it or TEAMS_APP_ID, not both/),
+    ]);
+    expect(problems({ TEAMS_APP_ID: "a", TEAMS_APP_PASSWORD: "hunter2-teams", NODE_ENV: "production" })).toEqual([]);
+    expect(problems({ TEAMS_APP_ID: "a", TEAMS_ALLOW_UNAUTHENTICATED: "yes" }).join("\n")).not.toContain("hunter2");
+  });
+
   it("wants all three Slack OAuth variables or none", () => {
     expect(problems({ SLACK_SIGNING_SECRET: "s", SLACK_CLIENT_ID: "123.456" })).toEqual([
       expect.stringMatching(/SLACK_CLIENT_SECRET, SLACK_STATE_SECRET/),

@@ -100,6 +100,7 @@ function crossProblems(raw: Record<string, string>): [string, string][] {
       "refused when NODE_ENV=production; set TEAMS_APP_ID and TEAMS_APP_PASSWORD instead",
     ]);
   }
+  problems.push(...teamsProblems(raw));
   if ((raw.SLACK_SIGNING_SECRET || raw.SLACK_APP_TOKEN) && !raw.SLACK_BOT_TOKEN && !raw.SLACK_CLIENT_ID) {
     problems.push([
       "SLACK_BOT_TOKEN",
@@ -128,6 +129,38 @@ function crossProblems(raw: Record<string, string>): [string, string][] {
       missing[0] ?? "SLACK_CLIENT_ID",
       `needed with the other Slack OAuth variables (missing: ${missing.join(", ")})`,
     ]);
+  }
+  return problems;
+}
+
+/**
+ * Teams is on with an app id (botbuilder checks every activity's token against it) or, for local
+ * use and tests, with TEAMS_ALLOW_UNAUTHENTICATED and no credentials at all; never both at once,
+ * so a leftover flag cannot switch a configured app's checks off.
+ */
+function teamsProblems(raw: Record<string, string>): [string, string][] {
+  const problems: [string, string][] = [];
+  const unauthenticated = ["true", "1", "yes", "on"].includes(raw.TEAMS_ALLOW_UNAUTHENTICATED ?? "");
+  const type = raw.TEAMS_APP_TYPE ?? "MultiTenant";
+  if (!raw.TEAMS_APP_ID) {
+    const orphan = ["TEAMS_APP_PASSWORD", "TEAMS_APP_TENANT_ID", "TEAMS_APP_TYPE"].find((name) => raw[name]);
+    if (orphan) problems.push([orphan, "set TEAMS_APP_ID too: the Bot Framework credentials go together"]);
+    return problems;
+  }
+  if (unauthenticated) {
+    problems.push([
+      "TEAMS_ALLOW_UNAUTHENTICATED",
+      "set it or TEAMS_APP_ID, not both: with an app id every Teams request is authenticated",
+    ]);
+  }
+  if (type !== "UserAssignedMSI" && !raw.TEAMS_APP_PASSWORD) {
+    problems.push(["TEAMS_APP_PASSWORD", `needed with TEAMS_APP_ID for a ${type} app: the client secret from Azure`]);
+  }
+  if (type === "UserAssignedMSI" && raw.TEAMS_APP_PASSWORD) {
+    problems.push(["TEAMS_APP_PASSWORD", "a UserAssignedMSI app has no password; leave it unset"]);
+  }
+  if ((type === "SingleTenant" || type === "UserAssignedMSI") && !raw.TEAMS_APP_TENANT_ID) {
+    problems.push(["TEAMS_APP_TENANT_ID", `needed for a ${type} app: the app's home Microsoft Entra tenant id`]);
   }
   return problems;
 }

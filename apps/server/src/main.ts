@@ -18,6 +18,7 @@ import { createNudgeJobs, type NudgeJobs } from "./jobs/nudges.js";
 import { createMentionPoller, type MentionPoller } from "./jobs/poll-mentions.js";
 import { createLogger, type Logger } from "./logger.js";
 import { slackFromEnv } from "./slack.js";
+import { teamsFromEnv } from "./teams.js";
 
 /** How long a check with X from chat may take: Slack wants a modal's answer within 3 s. */
 const CHAT_X_TIMEOUT_MS = 2_000;
@@ -57,9 +58,11 @@ export async function startServer(
       { webApiRetries: options.slackWebApiRetries },
     );
     await slack?.start();
+    const teams = teamsFromEnv(env, deps);
     const routes = new Map([
       ...operationsRoutes({ database: database.handle, metrics, logger }),
       ...(slack?.routes ?? []),
+      ...(teams?.routes ?? []),
     ]);
     const http = await startHttpServer({ routes, host: env.HOST, port: env.PORT, logger, metrics });
     // The scheduler's jobs run in every replica unless it is HTTP-only; leases keep them apart.
@@ -95,6 +98,7 @@ export async function startServer(
         database: database.description,
         publicUrl: env.PUBLIC_URL,
         slack: slack ? "on" : "off",
+        teams: teams ? (env.TEAMS_APP_ID ? "on" : "on, unauthenticated") : "off",
         scheduler: env.TOUCHPOINT_SCHEDULER,
       },
       "touchpoint is serving",

@@ -1,0 +1,30 @@
+import { replaceWith, replyWith } from "../cards/send.js";
+import { problem } from "../cards/touch.js";
+import type { TeamsDeps } from "../deps.js";
+import type { Turn } from "../turn.js";
+import { CHOOSE_CONTACT, CREATE_CONTACT, UNDO_TOUCH } from "./action-ids.js";
+import { chooseContactAction } from "./choose-contact.js";
+import { createContactAction } from "./create-contact.js";
+import { undoTouchAction } from "./undo-touch.js";
+import type { ActionHandler, CardActionValue } from "./value.js";
+
+export { isCardAction } from "./value.js";
+
+const ACTIONS: Readonly<Record<string, ActionHandler>> = {
+  [UNDO_TOUCH]: undoTouchAction,
+  [CHOOSE_CONTACT]: chooseContactAction,
+  [CREATE_CONTACT]: createContactAction,
+};
+
+export async function cardAction(deps: TeamsDeps, turn: Turn, value: CardActionValue): Promise<void> {
+  const handler = ACTIONS[value.action];
+  if (!handler) {
+    deps.logger.warn({ action: value.action }, "a Teams card sent an action Touchpoint does not know");
+    return replyWith(turn.context, problem("That button no longer does anything."));
+  }
+  const answer = await handler(deps, turn, value);
+  // The pressed card's message id; a card in a message Teams didn't say which gets a new reply.
+  const pressed = turn.context.activity.replyToId;
+  if ("replace" in answer && pressed) return replaceWith(turn.context, pressed, answer.replace);
+  await replyWith(turn.context, "replace" in answer ? answer.replace : answer.reply);
+}

@@ -1,0 +1,21 @@
+import type { AdaptiveCard } from "../cards/card.js";
+import type { TeamsDeps } from "../deps.js";
+import type { Turn } from "../turn.js";
+
+/** An Action.Submit's `value`: the button's data, and the card's inputs beside it. */
+export type CardActionValue = { readonly action: string } & Readonly<Record<string, unknown>>;
+
+export function isCardAction(value: unknown): value is CardActionValue {
+  return typeof value === "object" && value !== null && typeof (value as { action?: unknown }).action === "string";
+}
+
+/** A string field of the value, trimmed ("" when absent or not a string: inputs left empty are absent). */
+export function field(value: CardActionValue, name: string): string {
+  const raw = value[name];
+  return typeof raw === "string" ? raw.trim() : "";
+}
+
+/** What a button press says: in place of the card pressed, or beside it (the card stays as it was). */
+export type ActionAnswer = { readonly replace: AdaptiveCard } | { readonly reply: AdaptiveCard };
+
+export type ActionHandler = (deps: TeamsDeps, turn: Turn, value: CardActionValue) => Promise<ActionAnswer>;

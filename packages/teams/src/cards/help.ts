@@ -1,0 +1,26 @@
+import { USAGE, WHO_HELP } from "@touchpoint/core";
+import { type AdaptiveCard, card, heading, subtle, text } from "./card.js";
+import { withoutSlash } from "./touch.js";
+
+/** `help`: the commands Teams answers today, written the way they are typed in Teams. */
+export function help(): AdaptiveCard {
+  return card("Touchpoint help", [
+    heading("Touchpoint"),
+    text(
+      "Keeps track of every interaction with your donors, influencers and supporters. Write to me here, or @mention me in a channel:",
+    ),
+    text(`- ${withoutSlash(USAGE.touch)}`),
+    subtle(
+      "The note's first word picks the channel (called, emailed, met/coffee/lunch, dm, donated) or say via:<channel>; a date word (yesterday, a weekday, YYYY-MM-DD) says when.",
+    ),
+    subtle(WHO_HELP),
+    text("- help — this card"),
+    subtle("contact, nudges and settings are coming to Teams."),
+  ]);
+}
+
+/** A command the shared grammar knows that Teams does not answer yet. */
+export function notInTeamsYet(command: string): AdaptiveCard {
+  const line = `${command} is not available in Teams yet; for now Teams answers touch and help.`;
+  return card(line, [text(`ℹ️ ${line}`), subtle(withoutSlash(USAGE.touch))]);
+}

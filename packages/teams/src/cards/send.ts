@@ -1,0 +1,19 @@
+import { type Activity, CardFactory, MessageFactory, type TurnContext } from "botbuilder";
+import type { AdaptiveCard } from "./card.js";
+
+function cardActivity(card: AdaptiveCard): Partial<Activity> {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  // Notifications and the chat list show `summary` for a card-only message.
+  activity.summary = card.fallbackText;
+  return activity;
+}
+
+/** Answers in the conversation (in a channel, in the thread of the message it answers). */
+export async function replyWith(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity(cardActivity(card));
+}
+
+/** Replaces a card already sent (the one whose button was pressed), as Slack's replace_original does. */
+export async function replaceWith(context: TurnContext, activityId: string, card: AdaptiveCard): Promise<void> {
+  await context.updateActivity({ ...cardActivity(card), id: activityId });
+}

@@ -1,0 +1,48 @@
+import type { Clock, Logger, Storage } from "@touchpoint/core";
+import { type Activity, teamsGetTenant } from "botbuilder";
+
+/** What every handler needs: the core's ports. Handlers parse, call one use case, render a card. */
+export interface TeamsDeps {
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The Teams tenant (Microsoft Entra organization) an activity came from: one Touchpoint tenant each. */
+export function teamsTenantId(activity: Activity): string | undefined {
+  return activity.conversation?.tenantId || teamsGetTenant(activity)?.id || undefined;
+}
+
+/**
+ * Who did it, as Touchpoint remembers people: the Entra object id, which is the same in every
+ * team, chat and app of the organization, else the channel's own user id.
+ */
+export function teamsUserId(activity: Activity): string {
+  return activity.from.aadObjectId || activity.from.id;
+}
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  "&nbsp;": " ",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+  "&apos;": "'",
+  "&amp;": "&",
+};
+
+/**
+ * The command a person wrote, as they wrote it: the bot's own @mention taken out (a channel
+ * message reads "<at>Touchpoint</at> touch …"), HTML entities read back, and line ends trimmed.
+ * Mentions of colleagues stay: the parser says colleagues aren't contacts.
+ */
+export function commandText(activity: Activity, removeBotMention: (activity: Activity) => string): string {
+  const mentionsBot = (activity.entities ?? []).some(
+    (entity) =>
+      entity.type === "mention" &&
+      (entity as { mentioned?: { id?: string } }).mentioned?.id === activity.recipient.id &&
+      typeof (entity as { text?: unknown }).text === "string",
+  );
+  const text = mentionsBot ? removeBotMention(activity) : (activity.text ?? "");
+  return text.replace(/&(?:nbsp|lt|gt|quot|#39|apos|amp);/g, (entity) => ENTITIES[entity] ?? entity).trim();
+}

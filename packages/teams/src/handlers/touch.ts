@@ -1,0 +1,33 @@
+import { holdPendingTouch, logTouch, type TouchCommand, USAGE } from "@touchpoint/core";
+import type { AdaptiveCard } from "../cards/card.js";
+import { chooseContact, commandProblem, touchLogged, unknownContact } from "../cards/touch.js";
+import type { TeamsDeps } from "../deps.js";
+import type { Turn } from "../turn.js";
+
+/**
+ * `touch <who> [note]`. The touch is committed before the card is sent, so a confirmed touch is
+ * never lost; the activity id makes a redelivered message log nothing twice.
+ */
+export async function touch(deps: TeamsDeps, turn: Turn, command: TouchCommand): Promise<AdaptiveCard> {
+  const sourceRef = `teams:${turn.teamsTenantId}:${turn.context.activity.id}`;
+  const logged = await logTouch(deps, {
+    tenantId: turn.tenantId,
+    ...command,
+    loggedBy: turn.userId,
+    source: "teams",
+    sourceRef,
+  });
+  if (logged.ok) return touchLogged(logged.value, deps.clock.now(), logged.value.timeZone);
+  const error = logged.error;
+  // A date in the future, a note too long: said with an example that works, like a parse error.
+  if (error.kind === "validation") return commandProblem({ message: error.message, usage: USAGE.touch });
+
+  // The card that answers is replaced in place when its button is pressed: no reply address to keep.
+  const pendingId = await holdPendingTouch(deps, {
+    tenantId: turn.tenantId,
+    pending: { command, sourceRef, replyTo: null },
+  });
+  return error.kind === "unknown_contact"
+    ? unknownContact(command.who, pendingId)
+    : chooseContact(command.who.raw, error.candidates, pendingId);
+}

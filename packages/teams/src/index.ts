@@ -1,0 +1,5 @@
+export type { TeamsCredentials } from "./adapter.js";
+export { createTeamsApp, MESSAGES_PATH, type TeamsApp, type TeamsAppOptions } from "./app.js";
+export type { AdaptiveCard } from "./cards/card.js";
+export type { TeamsDeps } from "./deps.js";
+export { MAX_BODY_BYTES } from "./http.js";

@@ -1,0 +1,219 @@
+/**
+ * A loopback fake of the Bot Framework connector (the Bot Connector REST API a bot answers Teams
+ * through). Activities sent to a bot carry `serviceUrl`; the bot posts its replies back there. Point
+ * `serviceUrl` at `fake.serviceUrl` and the real botbuilder adapter talks to this:
+ *
+ * - `POST /v3/conversations/{conversationId}/activities` — a new message (proactive, or a turn's
+ *   reply when botbuilder has no activity to answer);
+ * - `POST /v3/conversations/{conversationId}/activities/{activityId}` — a reply to that activity;
+ * - `PUT  /v3/conversations/{conversationId}/activities/{activityId}` — replaces a message sent before.
+ *
+ * Ids in the path are percent-encoded (Teams conversation ids hold `:`, `@` and `;`). Each
+ * accepted activity is answered `200 {"id": "..."}` with a Teams-like message id; bad requests get
+ * the connector's `{"error": {"code", "message"}}` with 400 or 404. With no app id the adapter sends
+ * no token; a test can check `authorization` to see one was or wasn't sent.
+ *
+ * ```ts
+ * const fake = await startFakeTeamsConnector();
+ * const reply = await fake.waitFor((call) => call.replyToId === activity.id);
+ * ```
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ConnectorCall {
+  readonly method: "POST" | "PUT";
+  readonly path: string;
+  /** Decoded from the path. */
+  readonly conversationId: string;
+  /** POST …/activities/{id}: the activity this one replies to. */
+  readonly replyToId: string | undefined;
+  /** PUT …/activities/{id}: the message this one replaces. */
+  readonly updatesId: string | undefined;
+  /** The activity as sent. */
+  readonly activity: SentActivity;
+  readonly authorization: string | undefined;
+  readonly status: number;
+  /** The id the fake gave the message (for POST), or the id replaced (for PUT); undefined when refused. */
+  readonly id: string | undefined;
+  readonly at: Date;
+}
+
+/** The parts of an outgoing activity the tests read. */
+export interface SentActivity {
+  readonly type?: string;
+  readonly text?: string;
+  readonly summary?: string;
+  readonly replyToId?: string;
+  readonly attachments?: readonly { readonly contentType: string; readonly content: unknown }[];
+  readonly [field: string]: unknown;
+}
+
+export interface FakeTeamsConnector {
+  /** `http://127.0.0.1:<port>/`: the `serviceUrl` to put in activities sent to the bot. */
+  readonly serviceUrl: string;
+  readonly calls: readonly ConnectorCall[];
+  /** The message with this id as it stands now (a PUT replaces it), if the fake accepted it. */
+  message(conversationId: string, id: string): SentActivity | undefined;
+  /** The first call matching `predicate`, already made or still to come. */
+  waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
+  close(): Promise<void>;
+}
+
+export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
+  const fake = new FakeConnector();
+  await fake.listen();
+  return fake;
+}
+
+const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What the connector (or Teams behind it) refuses in an activity, or undefined. */
+function activityProblem(activity: unknown): string | undefined {
+  if (!isRecord(activity)) return "The request body is not an activity";
+  if (typeof activity.type !== "string") return "Activity type is required";
+  if (activity.type !== "message") return undefined;
+  const attachments = activity.attachments;
+  if (attachments !== undefined && !Array.isArray(attachments)) return "attachments must be an array";
+  if (!activity.text && (!Array.isArray(attachments) || attachments.length === 0)) {
+    return "A message needs text or an attachment";
+  }
+  for (const attachment of Array.isArray(attachments) ? attachments : []) {
+    if (!isRecord(attachment) || typeof attachment.contentType !== "string") return "attachment without contentType";
+    if (attachment.contentType !== ADAPTIVE_CARD) continue;
+    const card = attachment.content;
+    if (!isRecord(card) || card.type !== "AdaptiveCard") return "an Adaptive Card's type must be AdaptiveCard";
+    if (typeof card.version !== "string") return "an Adaptive Card needs a version";
+    if (card.body !== undefined && !Array.isArray(card.body)) return "an Adaptive Card's body must be an array";
+  }
+  return undefined;
+}
+
+const ROUTE = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
+
+class FakeConnector implements FakeTeamsConnector {
+  readonly calls: ConnectorCall[] = [];
+  private readonly server: Server;
+  private readonly messages = new Map<string, SentActivity>();
+  private readonly listeners = new Set<(call: ConnectorCall) => void>();
+  private origin = "";
+  private lastId = 0;
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { "content-type": "text/plain" }).end(`fake connector failed: ${String(error)}`);
+      });
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.origin = `http://127.0.0.1:${port}`;
+  }
+
+  get serviceUrl(): string {
+    return `${this.origin}/`;
+  }
+
+  message(conversationId: string, id: string): SentActivity | undefined {
+    return this.messages.get(`${conversationId}\n${id}`);
+  }
+
+  waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs = 5000): Promise<ConnectorCall> {
+    const matches = (call: ConnectorCall) => {
+      try {
+        return predicate(call);
+      } catch {
+        return false;
+      }
+    };
+    const seen = this.calls.find(matches);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const listener = (call: ConnectorCall) => {
+        if (!matches(call)) return;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(call);
+      };
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        const made = this.calls.map((c) => `${c.method} ${c.path}`).slice(-10);
+        reject(
+          new Error(`waitFor: no matching connector call within ${timeoutMs} ms; last calls: [${made.join(", ")}]`),
+        );
+      }, timeoutMs);
+      this.listeners.add(listener);
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  /** Teams message ids are millisecond timestamps; these are too, unique and increasing. */
+  private nextId(): string {
+    this.lastId = Math.max(Date.now(), this.lastId + 1);
+    return String(this.lastId);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.origin);
+    const route = ROUTE.exec(url.pathname);
+    const method = req.method === "POST" || req.method === "PUT" ? req.method : undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const answer = (status: number, body: unknown): void => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+    };
+    if (!route?.[1] || !method || (method === "PUT" && !route[2])) {
+      return answer(404, { error: { code: "NotFound", message: `no connector route ${req.method} ${url.pathname}` } });
+    }
+    const conversationId = decodeURIComponent(route[1]);
+    const activityId = route[2] === undefined ? undefined : decodeURIComponent(route[2]);
+    let activity: unknown;
+    try {
+      activity = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      activity = undefined;
+    }
+
+    let status = 200;
+    let id: string | undefined;
+    const problem = activityProblem(activity);
+    if (problem) {
+      status = 400;
+      answer(status, { error: { code: "BadArgument", message: problem } });
+    } else if (method === "PUT" && activityId && !this.messages.has(`${conversationId}\n${activityId}`)) {
+      status = 404;
+      answer(status, { error: { code: "NotFound", message: `no message ${activityId} in this conversation` } });
+    } else {
+      id = method === "PUT" ? activityId : this.nextId();
+      this.messages.set(`${conversationId}\n${id}`, activity as SentActivity);
+      answer(status, { id });
+    }
+    const call: ConnectorCall = {
+      method,
+      path: url.pathname,
+      conversationId,
+      replyToId: method === "POST" ? activityId : undefined,
+      updatesId: method === "PUT" ? activityId : undefined,
+      activity: (isRecord(activity) ? activity : {}) as SentActivity,
+      authorization: req.headers.authorization,
+      status,
+      id,
+      at: new Date(),
+    };
+    this.calls.push(call);
+    for (const listener of [...this.listeners]) listener(call);
+  }
+}
