@@ -8,6 +8,9 @@ export const CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
 export const CARD_VERSION = "1.5";
 export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
 
+export type Spacing = "None" | "Small" | "Medium" | "Large";
+
+/** Text that Teams reads as a markdown subset: for what Touchpoint writes, not what others wrote. */
 export interface TextBlock {
   readonly type: "TextBlock";
   readonly text: string;
@@ -16,7 +19,31 @@ export interface TextBlock {
   readonly size?: "Medium" | "Large";
   readonly color?: "Attention" | "Good" | "Warning";
   readonly isSubtle?: true;
-  readonly spacing?: "Small" | "Medium";
+  readonly spacing?: Spacing;
+  readonly separator?: true;
+}
+
+export interface OpenUrlAction {
+  readonly type: "Action.OpenUrl";
+  readonly url: string;
+}
+
+/** A run of plain text: never read as markdown, so what someone else wrote shows as written. */
+export interface TextRun {
+  readonly type: "TextRun";
+  readonly text: string;
+  readonly weight?: "Bolder";
+  readonly size?: "Medium" | "Large";
+  readonly italic?: true;
+  readonly isSubtle?: true;
+  readonly selectAction?: OpenUrlAction;
+}
+
+export interface RichTextBlock {
+  readonly type: "RichTextBlock";
+  readonly inlines: readonly TextRun[];
+  readonly spacing?: Spacing;
+  readonly separator?: true;
 }
 
 export interface FactSet {
@@ -27,15 +54,31 @@ export interface FactSet {
 export interface TextInput {
   readonly type: "Input.Text";
   readonly id: string;
-  readonly label: string;
+  readonly label?: string;
   readonly placeholder?: string;
   readonly value?: string;
   readonly isRequired?: true;
   readonly errorMessage?: string;
   readonly maxLength?: number;
+  /** Hidden: not shown, but sent back with every Action.Submit on the card like any input. */
+  readonly isVisible?: false;
 }
 
-export type CardElement = TextBlock | FactSet | TextInput;
+export interface Container {
+  readonly type: "Container";
+  readonly items: readonly CardElement[];
+  readonly spacing?: Spacing;
+  readonly separator?: true;
+}
+
+/** Buttons inside the body, under what they act on (the card's own `actions` come last). */
+export interface ActionSet {
+  readonly type: "ActionSet";
+  readonly actions: readonly SubmitAction[];
+  readonly spacing?: Spacing;
+}
+
+export type CardElement = TextBlock | FactSet | TextInput | RichTextBlock | Container | ActionSet;
 
 export interface SubmitAction {
   readonly type: "Action.Submit";
@@ -58,8 +101,35 @@ export interface AdaptiveCard {
 /** Teams' practical limits: a message is at most about 28 KB, and a card this size is unreadable long before. */
 export const LIMITS = { text: 2000, fact: 500, actions: 6, title: 60 } as const;
 
+/**
+ * A message Teams takes: "about 28 KB", counting the message itself, its mentions and reactions
+ * (Microsoft's "Limits and specifications for Microsoft Teams"; the same figure for incoming
+ * webhooks and for the Teams connector's "post a card"). Measured here as the UTF-8 JSON of the
+ * activity Touchpoint sends.
+ */
+export const MESSAGE_MAX_BYTES = 28 * 1024;
+/** What a card may take of that: the Bot Framework adds the conversation, sender and ids on the way. */
+export const CARD_BUDGET_BYTES = MESSAGE_MAX_BYTES - 2 * 1024;
+
+/** The card as Teams receives it: the message activity's JSON, in UTF-8 bytes (without what the connector adds). */
+export function messageBytes(card: AdaptiveCard): number {
+  const activity = {
+    type: "message",
+    attachmentLayout: "list",
+    attachments: [{ contentType: CARD_CONTENT_TYPE, content: card }],
+    inputHint: "acceptingInput",
+    summary: card.fallbackText,
+  };
+  return Buffer.byteLength(JSON.stringify(activity), "utf8");
+}
+
+/** At most `max` UTF-16 units, "…" included; never cuts an emoji (a surrogate pair) in half. */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 export function card(fallbackText: string, body: CardElement[], actions: SubmitAction[] = []): AdaptiveCard {
@@ -107,4 +177,36 @@ export function textInput(input: Omit<TextInput, "type">): TextInput {
 export function quoteNote(note: string | null, max = 300): string {
   if (!note) return "";
   return ` “${truncate(note.replace(/\s+/g, " "), max)}”`;
+}
+
+/** One line, whatever it held: line breaks, tabs and control characters become single spaces. */
+export function oneLine(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  return value.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+}
+
+export function run(value: string, style: Omit<TextRun, "type" | "text"> = {}): TextRun {
+  return { type: "TextRun", text: truncate(value, LIMITS.text), ...style };
+}
+
+/** A run that opens `url` (only http and https; anything else is shown as plain text). */
+export function linkRun(value: string, url: string): TextRun {
+  return /^https?:\/\/[^\s]+$/i.test(url) && url.length <= LIMITS.text
+    ? run(value, { selectAction: { type: "Action.OpenUrl", url } })
+    : run(value);
+}
+
+export function richText(
+  inlines: readonly TextRun[],
+  style: Omit<RichTextBlock, "type" | "inlines"> = {},
+): RichTextBlock {
+  return { type: "RichTextBlock", inlines: inlines.filter((inline) => inline.text !== ""), ...style };
+}
+
+export function container(items: CardElement[], style: Omit<Container, "type" | "items"> = {}): Container {
+  return { type: "Container", items, ...style };
+}
+
+export function actionSet(actions: SubmitAction[], style: Omit<ActionSet, "type" | "actions"> = {}): ActionSet {
+  return { type: "ActionSet", actions: actions.slice(0, LIMITS.actions), ...style };
 }

@@ -1,7 +1,8 @@
 import { type Activity, CardFactory, MessageFactory, type TurnContext } from "botbuilder";
 import type { AdaptiveCard } from "./card.js";
 
-function cardActivity(card: AdaptiveCard): Partial<Activity> {
+/** The message activity that carries a card; `summary` is what notifications show. */
+export function cardActivity(card: AdaptiveCard): Partial<Activity> {
   const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
   // Notifications and the chat list show `summary` for a card-only message.
   activity.summary = card.fallbackText;

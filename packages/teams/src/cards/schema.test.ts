@@ -1,0 +1,460 @@
+/**
+ * Every card the Teams adapter sends, checked against the Adaptive Cards 1.5 JSON schema that
+ * Microsoft publishes (shipped in packages/teams/schemas) and against Teams' message size limit.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Contact, Digest, DigestPost, LoggedTouch, NudgeAction, Touchpoint } from "@touchpoint/core";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { describe, expect, it } from "vitest";
+import { type AdaptiveCard, CARD_VERSION, MESSAGE_MAX_BYTES, messageBytes } from "./card.js";
+import * as digestCards from "./digest.js";
+import { digestCard } from "./digest.js";
+import * as helpCards from "./help.js";
+import { help, notInTeamsYet } from "./help.js";
+import * as installCards from "./install.js";
+import { noTenant, notInstalled, welcome } from "./install.js";
+import { cardActivity } from "./send.js";
+import * as touchCards from "./touch.js";
+import {
+  alreadyHandled,
+  chooseContact,
+  commandProblem,
+  problem,
+  touchLogged,
+  touchUndone,
+  unknownContact,
+} from "./touch.js";
+
+// ---------------------------------------------------------------------------------------------
+// The validator
+
+const require = createRequire(import.meta.url);
+const draft06 = require("ajv/lib/refs/json-schema-draft-06.json") as object;
+const published = JSON.parse(
+  readFileSync(new URL("../../schemas/adaptive-card-1.5.json", import.meta.url), "utf8"),
+) as Record<string, unknown> & { definitions: Record<string, { properties?: { type?: { enum?: string[] } } }> };
+
+/** Draft-06 names a schema with `id`; ajv 8 reads `$id`. */
+const { id: schemaId, ...rest } = published as typeof published & { id: string };
+const schema = { ...rest, $id: schemaId as string };
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+ajv.addMetaSchema(draft06);
+const validate = ajv.compile(schema);
+
+/** The definitions an object picks by its `type` ("TextBlock", "Action.Submit" …). */
+const TYPED = new Set(
+  Object.entries(published.definitions)
+    .filter(([, definition]) => definition.properties?.type?.enum)
+    .map(([name]) => name),
+);
+
+function at(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
+}
+
+const typeOf = (node: unknown): string | undefined =>
+  node !== null && typeof node === "object" && typeof (node as { type?: unknown }).type === "string"
+    ? (node as { type: string }).type
+    : undefined;
+
+/** Every object in the card that names a type (the card, its elements, actions, text runs), with where. */
+function* typedNodes(node: unknown, path = ""): Generator<readonly [string, Record<string, unknown>]> {
+  if (node === null || typeof node !== "object") return;
+  if (typeOf(node)) yield [path, node as Record<string, unknown>];
+  for (const [key, child] of Object.entries(node)) yield* typedNodes(child, `${path}/${key}`);
+}
+
+/** Whether an error inside `node` at `pointer` belongs to an object deeper down that names its own type. */
+function inDeeperTyped(node: unknown, pointer: string): boolean {
+  const parts = pointer.split("/");
+  for (let n = 2; n <= parts.length; n++) if (typeOf(at(node, parts.slice(0, n).join("/")))) return true;
+  return false;
+}
+
+/** An error of one type's definition, said in one line; the branches of a value's anyOf said as one. */
+function describeErrors(errors: readonly ErrorObject[], base: string, node: unknown): string[] {
+  const lines: string[] = [];
+  const paths = [...new Set(errors.map((e) => e.instancePath))];
+  for (const path of paths) {
+    const here = errors.filter((e) => e.instancePath === path);
+    const where = `${base}${path}` || "/";
+    const alternatives = here.some((e) => e.keyword === "anyOf");
+    const choices = ["anyOf", "enum", "pattern", "type"];
+    if (alternatives && here.every((e) => choices.includes(e.keyword))) {
+      const allowed = here.flatMap((e) =>
+        e.keyword === "enum" ? (e.params as { allowedValues: unknown[] }).allowedValues : [],
+      );
+      lines.push(`${where}: ${JSON.stringify(at(node, path))} is not one of ${JSON.stringify(allowed)}`);
+      continue;
+    }
+    for (const e of here) {
+      if (alternatives && (e.keyword === "anyOf" || e.keyword === "type")) continue;
+      const extra =
+        e.keyword === "additionalProperties"
+          ? `: "${(e.params as { additionalProperty: string }).additionalProperty}"`
+          : e.keyword === "enum"
+            ? ` ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`
+            : "";
+      lines.push(`${where}: ${e.message}${extra}`);
+    }
+  }
+  return lines;
+}
+
+const definitionValidators = new Map<string, ValidateFunction>();
+function definition(type: string): ValidateFunction {
+  let found = definitionValidators.get(type);
+  if (!found) {
+    found = ajv.getSchema(`${schemaId}#/definitions/${type}`);
+    if (!found) throw new Error(`the schema has no definition ${type}`);
+    definitionValidators.set(type, found);
+  }
+  return found;
+}
+
+/**
+ * What is wrong with a card, one line each, or []. The schema tries every element type in turn
+ * (anyOf), so ajv's own list also says how a TextBlock fails to be an ActionSet, a Container and
+ * the rest. Instead, once the card fails, each object that names its type is checked against that
+ * type's definition alone (what lies in a deeper typed object is left to that one), and a type the
+ * schema does not know is said as such.
+ */
+function problems(card: unknown): string[] {
+  const found: string[] = [];
+  const version = (card as { version?: unknown }).version;
+  if (version !== CARD_VERSION) found.push(`/version: must be "${CARD_VERSION}", is ${JSON.stringify(version)}`);
+  if (validate(card)) return found;
+  for (const [path, node] of typedNodes(card)) {
+    const type = typeOf(node) as string;
+    if (!TYPED.has(type)) {
+      found.push(`${path}/type: "${type}" is not a type Adaptive Cards 1.5 knows`);
+      continue;
+    }
+    const check = definition(type);
+    if (check(node)) continue;
+    const own = (check.errors ?? []).filter((e) => !inDeeperTyped(node, e.instancePath));
+    found.push(...describeErrors(own, path, node));
+  }
+  return found.length > 0 ? found : (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message}`);
+}
+
+/** The message Teams gets, as botbuilder builds it, in UTF-8 bytes. */
+const sentBytes = (card: AdaptiveCard) => Buffer.byteLength(JSON.stringify(cardActivity(card)), "utf8");
+
+// ---------------------------------------------------------------------------------------------
+// Every card
+
+const NOW = new Date("2026-03-10T15:00:00Z");
+const LONG = "x".repeat(10_000);
+/** Text at its worst for size and rendering: emoji (4 UTF-8 bytes), quotes and controls (escaped in JSON), markdown. */
+const NASTY = `${'🎉"\u0001\\'.repeat(2_000)} **[click](https://evil.example)** <b>`;
+
+function contact(name: string, overrides: Partial<Contact> = {}): Contact {
+  return {
+    id: `c-${name}`,
+    tenantId: "t",
+    name,
+    segment: null,
+    tags: [],
+    owner: null,
+    cadenceDays: null,
+    notes: null,
+    archived: false,
+    identities: [],
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...overrides,
+  };
+}
+
+function touch(overrides: Partial<Touchpoint> = {}): Touchpoint {
+  return {
+    id: "tp-1",
+    tenantId: "t",
+    contactId: "c-Jane Doe",
+    occurredAt: NOW,
+    channel: "call",
+    direction: "outbound",
+    note: "called about the gala",
+    loggedBy: "aad-1",
+    source: "teams",
+    sourceRef: "teams:x:1",
+    createdAt: NOW,
+    undoneAt: null,
+    ...overrides,
+  };
+}
+
+const jane = contact("Jane Doe", {
+  segment: "major donor",
+  identities: [{ platform: "x", handle: "janedoe", externalUserId: null }],
+});
+const logged = (overrides: Partial<LoggedTouch> = {}): LoggedTouch => ({
+  touchpoint: touch(),
+  contact: jane,
+  previous: null,
+  created: true,
+  timeZone: "UTC",
+  ...overrides,
+});
+
+function post(n: number, text = `Thanks for the gala invite! #${n}`): DigestPost {
+  return {
+    mentionId: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+    postId: String(1_800_000_000_000_000_000n + BigInt(n)),
+    url: `https://x.com/someone/status/${1_800_000_000_000_000_000n + BigInt(n)}`,
+    text,
+    postedAt: new Date("2026-03-09T10:00:00Z"),
+    ageHours: 29,
+    authorHandle: "someone",
+    authorName: "Someone Nice",
+  };
+}
+
+const tenantId = "0a1b2c3d-0000-4000-8000-000000000001";
+const owned = { id: "c1", name: "Maria Chen", segment: "major donor", owner: "Sam Rivera" };
+
+/** A full day of realistic size: every list at core's cap, posts of a full 280 characters. */
+const busyDay: Digest = {
+  tenantId,
+  organization: "Riverside Food Bank",
+  timeZone: "America/New_York",
+  asOf: NOW,
+  localDate: "2026-03-10",
+  owner: null,
+  kind: "daily",
+  dayLabel: "Tuesday 10 Mar",
+  waiting: {
+    items: [1, 2, 3, 4, 5].map((n) => ({ post: post(n, "y".repeat(280)), contact: owned, assignee: null })),
+    total: 40,
+  },
+  goingCold: {
+    items: [1, 2, 3, 4, 5].map((n) => ({
+      contact: { ...owned, id: `c${n}` },
+      daysSince: 62,
+      cadenceDays: 30,
+      reason: "62 days since the last touch (cadence 30)",
+      lastTouch: { channel: "call" as const, occurredAt: new Date("2026-01-07T12:00:00Z"), note: "z".repeat(200) },
+    })),
+    total: 300,
+  },
+  newVoices: { items: [6, 7, 8].map((n) => ({ post: post(n, "v".repeat(280)), followers: 240_000 })), total: 12 },
+  skippedBots: { items: [{ post: post(9), why: "3 followers, follows 4,800, 7 posts, default avatar" }], total: 6 },
+  stats: { yesterday: { mentions: 9, replied: 6 }, medianReplyMinutes: 130, conversationRatio: 0.64 },
+  empty: false,
+};
+
+/** Every text at its longest and worst: 10,000 characters of emoji, quotes and control characters. */
+const hugeDay: Digest = {
+  ...busyDay,
+  organization: NASTY,
+  // An owner is a platform user id (Teams' run to about 130 characters); it rides in every button whole.
+  owner: `29:${"1".repeat(130)}`,
+  waiting: {
+    items: [0, 1, 2, 3, 4].map((n) => ({
+      post: { ...post(n, NASTY), authorHandle: NASTY, authorName: NASTY, url: `https://x.com/${LONG}` },
+      contact: { id: `c${n}`, name: NASTY, segment: NASTY, owner: NASTY },
+      assignee: n % 2 === 0 ? null : NASTY,
+    })),
+    total: 200,
+  },
+  goingCold: {
+    items: busyDay.goingCold.items.map((item) => ({
+      ...item,
+      contact: { id: item.contact.id, name: NASTY, segment: NASTY, owner: NASTY },
+      reason: NASTY,
+      lastTouch: { channel: "email" as const, occurredAt: new Date("2026-01-07T12:00:00Z"), note: NASTY },
+    })),
+    total: 300,
+  },
+  newVoices: {
+    items: [6, 7, 8].map((n) => ({
+      post: { ...post(n, NASTY), authorName: NASTY, authorHandle: NASTY },
+      followers: null,
+    })),
+    total: 999,
+  },
+  skippedBots: { items: [{ post: { ...post(9), authorHandle: NASTY }, why: NASTY }], total: 40 },
+};
+
+const emptyDay: Digest = {
+  ...busyDay,
+  waiting: { items: [], total: 0 },
+  goingCold: { items: [], total: 0 },
+  newVoices: { items: [], total: 0 },
+  skippedBots: { items: [], total: 0 },
+  stats: { yesterday: { mentions: 0, replied: 0 }, medianReplyMinutes: null, conversationRatio: null },
+  empty: true,
+};
+
+const KINDS = ["replied", "snoozed", "assigned", "touched", "added"] as const;
+const everyAction: Record<string, NudgeAction> = Object.fromEntries(
+  [
+    ...busyDay.waiting.items.map((i) => `mention:${i.post.mentionId}`),
+    ...busyDay.goingCold.items.map((i) => `contact:${i.contact.id}`),
+    ...busyDay.newVoices.items.map((i) => `mention:${i.post.mentionId}`),
+  ].map((key, n) => [
+    key,
+    {
+      kind: KINDS[n % KINDS.length] ?? "replied",
+      by: NASTY,
+      at: NOW.toISOString(),
+      detail: "for a week",
+    },
+  ]),
+);
+
+const many = Array.from({ length: 200 }, (_, i) =>
+  contact(`Pat Kim ${i}`, {
+    segment: "volunteer",
+    identities: [{ platform: "email", handle: `pat${i}@example.org`, externalUserId: null }],
+  }),
+);
+
+/** Each card the package can send, by the builder that makes it. */
+const CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
+  ["touchLogged", "a touch, first with the contact", () => touchLogged(logged(), NOW, "UTC")],
+  [
+    "touchLogged",
+    "a touch with the previous one and its note",
+    () =>
+      touchLogged(
+        logged({
+          previous: touch({ id: "tp-0", channel: "email", occurredAt: new Date("2026-03-01T12:00:00Z"), note: LONG }),
+        }),
+        NOW,
+        "America/New_York",
+      ),
+  ],
+  [
+    "touchLogged",
+    "a touch without a note, logged before",
+    () => touchLogged(logged({ touchpoint: touch({ note: null }), created: false }), NOW, "UTC"),
+  ],
+  ["touchUndone", "undone", () => touchUndone(jane, touch(), false)],
+  ["touchUndone", "already undone, contact gone", () => touchUndone(undefined, touch(), true)],
+  [
+    "commandProblem",
+    "a command problem",
+    () => commandProblem({ message: "/touch needs a who.", usage: "/touch <who> [note]" }),
+  ],
+  ["problem", "an error", () => problem("Something went wrong on our side; nothing was saved.")],
+  ["alreadyHandled", "already handled", () => alreadyHandled()],
+  ["chooseContact", "one near match", () => chooseContact("Jane", [jane], "pending-1")],
+  ["chooseContact", "200 matches", () => chooseContact(`"${LONG}"`, many, "pending-2")],
+  ["unknownContact", "unknown name", () => unknownContact({ kind: "name", name: LONG, raw: `"${LONG}"` }, "pending-3")],
+  [
+    "unknownContact",
+    "unknown X handle",
+    () => unknownContact({ kind: "handle", handle: "janedoe", raw: "@janedoe" }, "p"),
+  ],
+  [
+    "unknownContact",
+    "unknown Bluesky handle",
+    () => unknownContact({ kind: "handle", handle: "jane.bsky.social", raw: "@jane.bsky.social" }, "p"),
+  ],
+  [
+    "unknownContact",
+    "unknown email",
+    () => unknownContact({ kind: "email", email: "jane@example.org", raw: "jane@example.org" }, "p"),
+  ],
+  ["help", "help", () => help()],
+  ["notInTeamsYet", "a command Teams does not answer yet", () => notInTeamsYet("contact")],
+  ["welcome", "welcome after install", () => welcome()],
+  ["notInstalled", "not installed", () => notInstalled()],
+  ["noTenant", "no Teams tenant", () => noTenant()],
+  ["digestCard", "the nudge, a busy day", () => digestCard(busyDay)],
+  ["digestCard", "the nudge, a busy day, with buttons", () => digestCard(busyDay, { buttons: true })],
+  ["digestCard", "the nudge, every item handled", () => digestCard(busyDay, { buttons: true, actions: everyAction })],
+  ["digestCard", "the nudge, huge", () => digestCard(hugeDay, { buttons: true })],
+  [
+    "digestCard",
+    "the nudge, huge, every item handled",
+    () => digestCard(hugeDay, { buttons: true, actions: everyAction }),
+  ],
+  ["digestCard", "the nudge, all caught up", () => digestCard(emptyDay, { buttons: true })],
+  [
+    "digestCard",
+    "the first nudge, one owner's",
+    () => digestCard({ ...busyDay, kind: "welcome", owner: "Sam Rivera" }, { buttons: true }),
+  ],
+];
+
+/** Exports of the card modules that are not cards. */
+const NOT_CARDS = new Set(["withoutSlash", "nudgeButtonOf"]);
+
+describe("every Teams card against the Adaptive Cards 1.5 schema", () => {
+  it.each(CASES.map(([builder, name, make]) => [`${builder}: ${name}`, make] as const))("%s", (_, make) => {
+    const card = make();
+    expect(problems(card)).toEqual([]);
+    // "About 28 KB" a message in Teams (Microsoft's Limits and specifications for Teams).
+    expect(sentBytes(card)).toBeLessThan(MESSAGE_MAX_BYTES);
+    expect(sentBytes(card)).toBeLessThanOrEqual(messageBytes(card) + 64);
+  });
+
+  it("covers every card builder the package has", () => {
+    const builders = Object.entries({ ...touchCards, ...helpCards, ...installCards, ...digestCards })
+      .filter(([name, value]) => typeof value === "function" && !NOT_CARDS.has(name))
+      .map(([name]) => name)
+      .sort();
+    expect(builders).toEqual([...new Set(CASES.map(([builder]) => builder))].sort());
+  });
+
+  it("keeps the huge nudge inside the limit by showing fewer items, and counts the rest", () => {
+    const card = digestCard(hugeDay, { buttons: true });
+    const json = JSON.stringify(card);
+    const shown = (json.match(/"action":"nudge_replied"/g) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(8);
+    expect(json).toMatch(/and \d+ more/);
+    expect(sentBytes(card)).toBeLessThan(MESSAGE_MAX_BYTES);
+  });
+
+  it("shows a realistic busy day whole", () => {
+    const json = JSON.stringify(digestCard(busyDay, { buttons: true }));
+    expect((json.match(/"action":"nudge_replied"/g) ?? []).length).toBe(8);
+    expect((json.match(/"action":"nudge_log_touch"/g) ?? []).length).toBe(5);
+  });
+});
+
+describe("the validator itself", () => {
+  const good = (): AdaptiveCard => help();
+
+  it("rejects a misspelled element type, and says which", () => {
+    const card = { ...good(), body: [{ type: "TextBlok", text: "hi", wrap: true }] };
+    const found = problems(card);
+    expect(found).toContain('/body/0/type: "TextBlok" is not a type Adaptive Cards 1.5 knows');
+  });
+
+  it("rejects a property an element does not have, naming only that element's fault", () => {
+    const card = { ...good(), body: [{ type: "TextBlock", text: "hi", wrapp: true }] };
+    expect(problems(card)).toEqual(['/body/0: must NOT have additional properties: "wrapp"']);
+  });
+
+  it("rejects a wrong value, a missing required field, a bad action and a missing or other version", () => {
+    expect(problems({ ...good(), body: [{ type: "TextBlock", text: "hi", size: "Huge" }] })).toEqual([
+      '/body/0/size: "Huge" is not one of ["default","small","medium","large","extraLarge"]',
+    ]);
+    expect(problems({ ...good(), body: [{ type: "FactSet" }] })).toEqual([
+      "/body/0: must have required property 'facts'",
+    ]);
+    expect(problems({ ...good(), actions: [{ type: "Action.Sumbit", title: "Go" }] })).toContain(
+      '/actions/0/type: "Action.Sumbit" is not a type Adaptive Cards 1.5 knows',
+    );
+    const { version: _, ...unversioned } = good();
+    expect(problems(unversioned)).toEqual(['/version: must be "1.5", is undefined']);
+    expect(problems({ ...good(), version: "1.6" })).toEqual(['/version: must be "1.5", is "1.6"']);
+  });
+
+  it("rejects a field the card itself does not have in 1.5", () => {
+    expect(problems({ ...good(), metadata: { webUrl: "https://example.org" } })).toEqual([
+      '/: must NOT have additional properties: "metadata"',
+    ]);
+  });
+});
