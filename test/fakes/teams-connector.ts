@@ -57,6 +57,11 @@ export interface FakeTeamsConnector {
   message(conversationId: string, id: string): SentActivity | undefined;
   /** The first call matching `predicate`, already made or still to come. */
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
+  /**
+   * The next `count` POSTs are answered `status` (with these headers), as the connector answers
+   * when Teams throttles (429 with Retry-After, 412) or is down (502, 504); nothing is stored.
+   */
+  failNext(count: number, status: number, headers?: Readonly<Record<string, string>>): void;
   close(): Promise<void>;
 }
 
@@ -102,6 +107,7 @@ class FakeConnector implements FakeTeamsConnector {
   private readonly listeners = new Set<(call: ConnectorCall) => void>();
   private origin = "";
   private lastId = 0;
+  private readonly failures: { readonly status: number; readonly headers: Readonly<Record<string, string>> }[] = [];
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -160,6 +166,10 @@ class FakeConnector implements FakeTeamsConnector {
     });
   }
 
+  failNext(count: number, status: number, headers: Readonly<Record<string, string>> = {}): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status, headers });
+  }
+
   /** Teams message ids are millisecond timestamps; these are too, unique and increasing. */
   private nextId(): string {
     this.lastId = Math.max(Date.now(), this.lastId + 1);
@@ -172,8 +182,10 @@ class FakeConnector implements FakeTeamsConnector {
     const method = req.method === "POST" || req.method === "PUT" ? req.method : undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const answer = (status: number, body: unknown): void => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+    const answer = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void => {
+      res
+        .writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
+        .end(JSON.stringify(body));
     };
     if (!route?.[1] || !method || (method === "PUT" && !route[2])) {
       return answer(404, { error: { code: "NotFound", message: `no connector route ${req.method} ${url.pathname}` } });
@@ -190,7 +202,15 @@ class FakeConnector implements FakeTeamsConnector {
     let status = 200;
     let id: string | undefined;
     const problem = activityProblem(activity);
-    if (problem) {
+    const failure = method === "POST" && !problem ? this.failures.shift() : undefined;
+    if (failure) {
+      status = failure.status;
+      answer(
+        status,
+        { error: { code: status === 429 ? "Throttled" : "ServiceError", message: `HTTP ${status}` } },
+        failure.headers,
+      );
+    } else if (problem) {
       status = 400;
       answer(status, { error: { code: "BadArgument", message: problem } });
     } else if (method === "PUT" && activityId && !this.messages.has(`${conversationId}\n${activityId}`)) {

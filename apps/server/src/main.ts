@@ -14,6 +14,7 @@ import { type Env, EnvError, loadEnv } from "./env.js";
 import { createMetrics } from "./http/metrics.js";
 import { operationsRoutes } from "./http/operations.js";
 import { type HttpServer, startHttpServer } from "./http/server.js";
+import { byPlatform } from "./jobs/notifiers.js";
 import { createNudgeJobs, type NudgeJobs } from "./jobs/nudges.js";
 import { createMentionPoller, type MentionPoller } from "./jobs/poll-mentions.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -62,7 +63,7 @@ export async function startServer(
     const routes = new Map([
       ...operationsRoutes({ database: database.handle, metrics, logger }),
       ...(slack?.routes ?? []),
-      ...(teams?.routes ?? []),
+      ...(teams?.app.routes ?? []),
     ]);
     const http = await startHttpServer({ routes, host: env.HOST, port: env.PORT, logger, metrics });
     // The scheduler's jobs run in every replica unless it is HTTP-only; leases keep them apart.
@@ -82,10 +83,15 @@ export async function startServer(
     // Accounts are checked for being due every few seconds; each is polled at most every X_POLL_INTERVAL.
     poller?.start(Math.min(env.X_POLL_INTERVAL, 15) * 1000);
     const nudges =
-      env.TOUCHPOINT_SCHEDULER === "on" && slack
+      env.TOUCHPOINT_SCHEDULER === "on" && (slack || teams)
         ? createNudgeJobs({
             ...deps,
-            notifier: createSlackNotifier({ storage: database.storage, logger, apiUrl: env.SLACK_API_URL }),
+            notifier: byPlatform(database.storage, {
+              ...(slack && {
+                slack: createSlackNotifier({ storage: database.storage, logger, apiUrl: env.SLACK_API_URL }),
+              }),
+              ...(teams && { teams: teams.notifier }),
+            }),
             settings: { ...DEFAULT_DELIVERY_SETTINGS, retrySeconds: env.TOUCHPOINT_DELIVERY_RETRY_SECONDS },
             onOutcome: (outcome) => metrics.nudgeDeliveries.inc({ outcome: outcome.kind }),
           })

@@ -1,25 +1,31 @@
-import type { Clock, Logger, Storage } from "@touchpoint/core";
-import { createTeamsApp, type TeamsApp } from "@touchpoint/teams";
+import type { Clock, Logger, NudgeNotifier, Storage } from "@touchpoint/core";
+import { createTeamsApp, createTeamsNotifier, type TeamsApp, type TeamsCredentials } from "@touchpoint/teams";
 import type { Env } from "./env.js";
 
-/** Teams, when the environment turns it on: with the Bot Framework credentials, or none (local use, tests). */
+/** The Bot Framework credentials, or none (local use, tests); undefined when Teams is off. */
+function teamsCredentials(env: Env): TeamsCredentials | undefined {
+  if (env.TEAMS_APP_ID) {
+    return {
+      kind: "app",
+      appId: env.TEAMS_APP_ID,
+      appType: env.TEAMS_APP_TYPE ?? "MultiTenant",
+      ...(env.TEAMS_APP_PASSWORD && { appPassword: env.TEAMS_APP_PASSWORD }),
+      ...(env.TEAMS_APP_TENANT_ID && { appTenantId: env.TEAMS_APP_TENANT_ID }),
+    };
+  }
+  // env.ts has refused this in production already.
+  return env.TEAMS_ALLOW_UNAUTHENTICATED ? { kind: "unauthenticated" } : undefined;
+}
+
+/** Teams, when the environment turns it on: the bot's routes and the nudge's notifier. */
 export function teamsFromEnv(
   env: Env,
   deps: { readonly storage: Storage; readonly clock: Clock; readonly logger: Logger },
-): TeamsApp | undefined {
-  if (env.TEAMS_APP_ID) {
-    return createTeamsApp({
-      credentials: {
-        kind: "app",
-        appId: env.TEAMS_APP_ID,
-        appType: env.TEAMS_APP_TYPE ?? "MultiTenant",
-        ...(env.TEAMS_APP_PASSWORD && { appPassword: env.TEAMS_APP_PASSWORD }),
-        ...(env.TEAMS_APP_TENANT_ID && { appTenantId: env.TEAMS_APP_TENANT_ID }),
-      },
-      deps,
-    });
-  }
-  // env.ts has refused this in production already.
-  if (env.TEAMS_ALLOW_UNAUTHENTICATED) return createTeamsApp({ credentials: { kind: "unauthenticated" }, deps });
-  return undefined;
+): { readonly app: TeamsApp; readonly notifier: NudgeNotifier } | undefined {
+  const credentials = teamsCredentials(env);
+  if (!credentials) return undefined;
+  return {
+    app: createTeamsApp({ credentials, deps }),
+    notifier: createTeamsNotifier({ storage: deps.storage, logger: deps.logger, credentials }),
+  };
 }

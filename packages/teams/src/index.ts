@@ -3,3 +3,4 @@ export { createTeamsApp, MESSAGES_PATH, type TeamsApp, type TeamsAppOptions } fr
 export type { AdaptiveCard } from "./cards/card.js";
 export type { TeamsDeps } from "./deps.js";
 export { MAX_BODY_BYTES } from "./http.js";
+export { createTeamsNotifier } from "./notifier.js";

@@ -39,8 +39,15 @@ export async function installed(deps: TeamsDeps, context: TurnContext): Promise<
     deps.logger.error({ teamsTenantId: key, error: result.error.message }, "a Teams install was refused");
     return;
   }
+  const tenant = result.value.tenant;
+  // Added to a team: its channel (without a thread's ";messageid=…") is where the nudge goes,
+  // until an admin picks another.
+  if (activity.conversation.conversationType === "channel" && tenant.nudgeChannel === null) {
+    const channel = activity.conversation.id.split(";")[0] as string;
+    await deps.storage.withTenant(tenant.id, (r) => r.tenant.update({ nudgeChannel: channel }));
+  }
   deps.logger.info(
-    { tenantId: result.value.tenant.id, teamsTenantId: key, firstInstall: result.value.firstInstall },
+    { tenantId: tenant.id, teamsTenantId: key, firstInstall: result.value.firstInstall },
     "Touchpoint installed in Teams",
   );
   if (result.value.firstInstall) await replyWith(context, welcome());
