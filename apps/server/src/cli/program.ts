@@ -10,6 +10,7 @@ import { registerImportContacts } from "./import-contacts.js";
 import { registerMigrate } from "./migrate.js";
 import { registerServe } from "./serve.js";
 import { registerSlackManifest } from "./slack-manifest.js";
+import { registerTeamsPackage } from "./teams-package.js";
 import { registerTenants } from "./tenants.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -37,6 +38,7 @@ export function buildProgram(makeContext: () => CliContext, out: Output): Comman
   registerConnectX(program, lazyContext);
   registerDigest(program, lazyContext);
   registerSlackManifest(program, lazyContext);
+  registerTeamsPackage(program, lazyContext);
   for (const command of program.commands) {
     command.configureOutput(program.configureOutput());
     for (const sub of command.commands) sub.configureOutput(program.configureOutput());
