@@ -1,7 +1,7 @@
 import type { Contact } from "../domain/contact.js";
 import type { Mention } from "../domain/mention.js";
 import { type NudgeAction, type NudgeRef, type NudgeView, nudgeItemKey } from "../domain/nudge.js";
-import { channelLabel, type TouchChannel } from "../domain/touchpoint.js";
+import { channelLabel, type TouchChannel, type TouchSource } from "../domain/touchpoint.js";
 import { type ContactLookupError, type IdentityTaken, UnknownMention, type ValidationError } from "../errors.js";
 import type { Clock, Storage, TenantRepositories } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -33,6 +33,8 @@ export async function logTouchFromNudge(
     readonly by: string;
     /** The nudge it was pressed on, if any. */
     readonly nudge: NudgeRef | null;
+    /** Where it was pressed (Slack, Teams). */
+    readonly source: TouchSource;
     /** The modal submission's id: a resubmission logs nothing twice. */
     readonly sourceRef: string;
   },
@@ -47,7 +49,7 @@ export async function logTouchFromNudge(
       direction: "outbound",
       note: input.note,
       loggedBy: input.by,
-      source: "slack",
+      source: input.source,
       sourceRef: input.sourceRef,
     });
     if (!logged.ok) return logged;

@@ -50,6 +50,7 @@ export function nudgeTouchSubmitted(deps: SlackDeps) {
       note: field(view.state.values, "note") || null,
       by: body.user.id,
       nudge: nudgeRefOf(metadata) ?? null,
+      source: "slack",
       sourceRef: `slack:view:${view.id}`,
     });
     if (!logged.ok) {
