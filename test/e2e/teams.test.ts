@@ -206,8 +206,8 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
   it("answers help, and says which commands are not in Teams yet", async () => {
     const help = await ask(riverside.say.personal(riverside.chat, "help"));
     expect(help.text).toContain("touch <who> [note]");
-    const notYet = await ask(riverside.say.channel("contact show @janedoe"));
-    expect(notYet.text).toContain("contact show is not available in Teams yet");
+    const notYet = await ask(riverside.say.channel("touchpoint settings"));
+    expect(notYet.text).toContain("settings is not available in Teams yet");
   });
 
   it("undoes a touch in place; a second Undo changes nothing", async () => {

@@ -22,13 +22,10 @@ export function createTeamsNotifier(options: {
   readonly storage: Storage;
   readonly logger: Logger;
   readonly credentials: TeamsCredentials;
-  /**
-   * The card for a delivery. By default the nudge without its buttons: pressing them in Teams is
-   * not handled yet, and a button that does nothing is worse than none.
-   */
+  /** The card for a delivery. By default the nudge with its buttons (the actions router handles their presses). */
   readonly render?: (delivery: NudgeDelivery) => AdaptiveCard;
 }): NudgeNotifier {
-  const render = options.render ?? ((delivery: NudgeDelivery) => digestCard(delivery.message));
+  const render = options.render ?? ((delivery: NudgeDelivery) => digestCard(delivery.message, { buttons: true }));
   const adapter = createAdapter(options.credentials);
   const appId = options.credentials.kind === "app" ? options.credentials.appId : "";
   const notInstalled: DeliveryFailure = {

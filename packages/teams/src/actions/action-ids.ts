@@ -5,3 +5,7 @@
 export const UNDO_TOUCH = "undo_touch";
 export const CHOOSE_CONTACT = "choose_contact";
 export const CREATE_CONTACT = "create_contact";
+/** The nudge's Log touch form submitted (the press on Log touch itself is NUDGE_LOG_TOUCH). */
+export const NUDGE_LOG_TOUCH_SAVE = "nudge_log_touch_save";
+/** The nudge's Add as contact form submitted. */
+export const NUDGE_ADD_CONTACT_SAVE = "nudge_add_contact_save";

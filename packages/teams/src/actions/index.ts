@@ -1,10 +1,34 @@
+import {
+  NUDGE_ADD_CONTACT,
+  NUDGE_ASSIGN,
+  NUDGE_LOG_TOUCH,
+  NUDGE_REPLIED,
+  NUDGE_SNOOZE_DAY,
+  NUDGE_SNOOZE_WEEK,
+} from "../cards/digest.js";
 import { replaceWith, replyWith } from "../cards/send.js";
 import { problem } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
 import type { Turn } from "../turn.js";
-import { CHOOSE_CONTACT, CREATE_CONTACT, UNDO_TOUCH } from "./action-ids.js";
+import {
+  CHOOSE_CONTACT,
+  CREATE_CONTACT,
+  NUDGE_ADD_CONTACT_SAVE,
+  NUDGE_LOG_TOUCH_SAVE,
+  UNDO_TOUCH,
+} from "./action-ids.js";
 import { chooseContactAction } from "./choose-contact.js";
 import { createContactAction } from "./create-contact.js";
+import {
+  nudgeAddContactAction,
+  nudgeAddContactSaveAction,
+  nudgeAssignAction,
+  nudgeLogTouchAction,
+  nudgeLogTouchSaveAction,
+  nudgeRepliedAction,
+  nudgeSnoozeDayAction,
+  nudgeSnoozeWeekAction,
+} from "./nudge.js";
 import { undoTouchAction } from "./undo-touch.js";
 import type { ActionHandler, CardActionValue } from "./value.js";
 
@@ -14,6 +38,14 @@ const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   [UNDO_TOUCH]: undoTouchAction,
   [CHOOSE_CONTACT]: chooseContactAction,
   [CREATE_CONTACT]: createContactAction,
+  [NUDGE_REPLIED]: nudgeRepliedAction,
+  [NUDGE_SNOOZE_DAY]: nudgeSnoozeDayAction,
+  [NUDGE_SNOOZE_WEEK]: nudgeSnoozeWeekAction,
+  [NUDGE_ASSIGN]: nudgeAssignAction,
+  [NUDGE_LOG_TOUCH]: nudgeLogTouchAction,
+  [NUDGE_LOG_TOUCH_SAVE]: nudgeLogTouchSaveAction,
+  [NUDGE_ADD_CONTACT]: nudgeAddContactAction,
+  [NUDGE_ADD_CONTACT_SAVE]: nudgeAddContactSaveAction,
 };
 
 export async function cardAction(deps: TeamsDeps, turn: Turn, value: CardActionValue): Promise<void> {
@@ -25,6 +57,9 @@ export async function cardAction(deps: TeamsDeps, turn: Turn, value: CardActionV
   const answer = await handler(deps, turn, value);
   // The pressed card's message id; a card in a message Teams didn't say which gets a new reply.
   const pressed = turn.context.activity.replyToId;
-  if ("replace" in answer && pressed) return replaceWith(turn.context, pressed, answer.replace);
-  await replyWith(turn.context, "replace" in answer ? answer.replace : answer.reply);
+  if ("replace" in answer) {
+    if (pressed) await replaceWith(turn.context, pressed, answer.replace);
+    else await replyWith(turn.context, answer.replace);
+  }
+  if (answer.reply) await replyWith(turn.context, answer.reply);
 }

@@ -15,7 +15,12 @@ export function field(value: CardActionValue, name: string): string {
   return typeof raw === "string" ? raw.trim() : "";
 }
 
-/** What a button press says: in place of the card pressed, or beside it (the card stays as it was). */
-export type ActionAnswer = { readonly replace: AdaptiveCard } | { readonly reply: AdaptiveCard };
+/**
+ * What a button press says: in place of the card pressed, or beside it (the card stays as it was),
+ * or both (the card refreshed in place, and a word beside it: a stale press on the nudge).
+ */
+export type ActionAnswer =
+  | { readonly replace: AdaptiveCard; readonly reply?: AdaptiveCard }
+  | { readonly reply: AdaptiveCard };
 
 export type ActionHandler = (deps: TeamsDeps, turn: Turn, value: CardActionValue) => Promise<ActionAnswer>;

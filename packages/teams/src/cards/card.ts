@@ -64,6 +64,18 @@ export interface TextInput {
   readonly isVisible?: false;
 }
 
+/** A choice of values (a drop-down when compact); its value is sent back like a text input's. */
+export interface ChoiceSetInput {
+  readonly type: "Input.ChoiceSet";
+  readonly id: string;
+  readonly choices: readonly { readonly title: string; readonly value: string }[];
+  readonly label?: string;
+  readonly value?: string;
+  readonly style?: "compact" | "expanded";
+  readonly isRequired?: true;
+  readonly errorMessage?: string;
+}
+
 export interface Container {
   readonly type: "Container";
   readonly items: readonly CardElement[];
@@ -78,7 +90,7 @@ export interface ActionSet {
   readonly spacing?: Spacing;
 }
 
-export type CardElement = TextBlock | FactSet | TextInput | RichTextBlock | Container | ActionSet;
+export type CardElement = TextBlock | FactSet | TextInput | ChoiceSetInput | RichTextBlock | Container | ActionSet;
 
 export interface SubmitAction {
   readonly type: "Action.Submit";
@@ -171,6 +183,10 @@ export function submit(title: string, data: SubmitAction["data"], style?: Submit
 
 export function textInput(input: Omit<TextInput, "type">): TextInput {
   return { type: "Input.Text", ...input };
+}
+
+export function choiceSet(input: Omit<ChoiceSetInput, "type">): ChoiceSetInput {
+  return { type: "Input.ChoiceSet", ...input };
 }
 
 /** A quoted note, one line, short enough to scan on a phone. */

@@ -14,13 +14,20 @@ export function help(): AdaptiveCard {
       "The note's first word picks the channel (called, emailed, met/coffee/lunch, dm, donated) or say via:<channel>; a date word (yesterday, a weekday, YYYY-MM-DD) says when.",
     ),
     subtle(WHO_HELP),
+    text(`- ${withoutSlash(USAGE.contactAdd)}`),
+    text(`- ${withoutSlash(USAGE.contactShow)}`),
+    text(`- ${withoutSlash(USAGE.contactFind)}`),
+    text(`- ${withoutSlash(USAGE.contactTag)}`),
+    text(`- ${withoutSlash(USAGE.contactOwner)}`),
+    text(`- ${withoutSlash(USAGE.contactCadence)}`),
+    text(`- ${withoutSlash(USAGE.nudges)} (in our personal chat)`),
     text("- help — this card"),
-    subtle("contact, nudges and settings are coming to Teams."),
+    subtle("settings, connect-x and import are coming to Teams."),
   ]);
 }
 
 /** A command the shared grammar knows that Teams does not answer yet. */
 export function notInTeamsYet(command: string): AdaptiveCard {
-  const line = `${command} is not available in Teams yet; for now Teams answers touch and help.`;
+  const line = `${command} is not available in Teams yet; for now Teams answers touch, contact, nudges and help.`;
   return card(line, [text(`ℹ️ ${line}`), subtle(withoutSlash(USAGE.touch))]);
 }

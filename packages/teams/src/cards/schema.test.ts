@@ -4,16 +4,31 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Contact, Digest, DigestPost, LoggedTouch, NudgeAction, Touchpoint } from "@touchpoint/core";
+import {
+  AmbiguousContact,
+  type Contact,
+  type Digest,
+  type DigestPost,
+  type LoggedTouch,
+  type Mention,
+  type NudgeAction,
+  type RelationshipDetail,
+  type Touchpoint,
+  UnknownContact,
+} from "@touchpoint/core";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
 import { type AdaptiveCard, CARD_VERSION, MESSAGE_MAX_BYTES, messageBytes } from "./card.js";
+import * as contactCards from "./contact.js";
+import { contactCard, contactSaved, contactsFound, lookupProblem, nudgesInPersonalChat } from "./contact.js";
 import * as digestCards from "./digest.js";
 import { digestCard } from "./digest.js";
 import * as helpCards from "./help.js";
 import { help, notInTeamsYet } from "./help.js";
 import * as installCards from "./install.js";
 import { noTenant, notInstalled, welcome } from "./install.js";
+import * as nudgeCards from "./nudge.js";
+import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
 import { cardActivity } from "./send.js";
 import * as touchCards from "./touch.js";
 import {
@@ -317,6 +332,94 @@ const many = Array.from({ length: 200 }, (_, i) =>
   }),
 );
 
+/** A relationship as `contact show` gets it from core. */
+function relationship(c: Contact, touches: Touchpoint[]): RelationshipDetail {
+  const last = touches[0];
+  return {
+    summary: {
+      contact: c,
+      lastTouch: last ? { channel: last.channel, occurredAt: last.occurredAt, note: last.note } : null,
+      daysSince: last ? 12 : null,
+      cadenceDays: 30,
+      overdueRatio: last ? 0.4 : null,
+      status: last ? "healthy" : "never",
+      recent: last ? { total: touches.length, inbound: 1, outbound: touches.length - 1 } : null,
+    } as RelationshipDetail["summary"],
+    recentTouches: touches,
+    timeZone: "America/New_York",
+  };
+}
+
+/** A new voice's mention, as Add as contact prefills its form from it. */
+function mention(handle: string, name: string | null): Mention {
+  return {
+    tenantId: "t",
+    id: "m-1",
+    platform: "x",
+    postId: "1800000000000000001",
+    author: {
+      externalUserId: "555",
+      handle,
+      name,
+      followers: 5000,
+      following: 300,
+      postCount: 4000,
+      defaultAvatar: false,
+      createdAt: NOW,
+      verified: false,
+    },
+    contactId: null,
+    text: "how do I volunteer?",
+    url: `https://x.com/${handle}/status/1800000000000000001`,
+    postedAt: NOW,
+    kind: "mention",
+    conversationId: null,
+    status: "needs_reply",
+    snoozedUntil: null,
+    assignee: null,
+    repliedAt: null,
+  };
+}
+
+/** What a form opened from the nudge carries (the owner a Teams user id at its longest). */
+const formData = {
+  action: "nudge_log_touch_save",
+  tenant_id: tenantId,
+  local_date: "2026-03-10",
+  kind: "daily",
+  owner: `29:${"1".repeat(130)}`,
+  item: "contact:c1",
+  nudge_activity: "1741612345678",
+};
+
+/** The nudge's forms and answers (cards/nudge.ts). */
+const NUDGE_FORM_CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
+  ["logTouchForm", "log touch on a going-cold contact", () => logTouchForm("Maria Chen", formData)],
+  ["logTouchForm", "log touch, the name at its worst", () => logTouchForm(NASTY, formData)],
+  [
+    "addContactForm",
+    "add as contact, prefilled",
+    () => addContactForm(mention("newfriend", "New Friend"), { ...formData, action: "nudge_add_contact_save" }),
+  ],
+  [
+    "addContactForm",
+    "add as contact, every text at its worst",
+    () => addContactForm(mention(NASTY, NASTY), { ...formData, action: "nudge_add_contact_save" }),
+  ],
+  [
+    "nudgeAlreadyDone",
+    "a stale press",
+    () => nudgeAlreadyDone("Amy Admin", { kind: "assigned", by: "aad-1", at: NOW.toISOString() }),
+  ],
+  [
+    "nudgeAlreadyDone",
+    "a stale press, the name at its worst",
+    () => nudgeAlreadyDone(NASTY, { kind: "touched", by: NASTY, at: NOW.toISOString(), detail: NASTY }),
+  ],
+  ["contactAddedFromNudge", "a contact added from a mention", () => contactAddedFromNudge(jane, 1)],
+  ["contactAddedFromNudge", "a contact added, name at its worst", () => contactAddedFromNudge(contact(NASTY), 12)],
+];
+
 /** Each card the package can send, by the builder that makes it. */
 const CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
   ["touchLogged", "a touch, first with the contact", () => touchLogged(logged(), NOW, "UTC")],
@@ -384,6 +487,50 @@ const CASES: readonly (readonly [builder: string, name: string, card: () => Adap
     "the first nudge, one owner's",
     () => digestCard({ ...busyDay, kind: "welcome", owner: "Sam Rivera" }, { buttons: true }),
   ],
+  ["contactSaved", "a contact added", () => contactSaved("Added", jane)],
+  [
+    "contactSaved",
+    "a contact updated, every field at its longest",
+    () =>
+      contactSaved(
+        "Updated",
+        contact(NASTY, {
+          segment: NASTY,
+          owner: "aad-1",
+          cadenceDays: 30,
+          tags: Array.from({ length: 50 }, (_, n) => `tag${n}`),
+          identities: [
+            { platform: "x", handle: "janedoe", externalUserId: null },
+            { platform: "email", handle: "jane@example.org", externalUserId: null },
+          ],
+        }),
+        () => NASTY,
+      ),
+  ],
+  ["contactCard", "a contact never touched", () => contactCard(relationship(jane, []), NOW)],
+  [
+    "contactCard",
+    "a contact with five touches and notes, at their longest",
+    () =>
+      contactCard(
+        relationship(contact(NASTY, { segment: NASTY, owner: "aad-1", notes: LONG, tags: ["gala"] }), [
+          touch({ note: NASTY }),
+          touch({ id: "tp-2", channel: "email", note: null }),
+          touch({ id: "tp-3", channel: "meeting", note: LONG }),
+          touch({ id: "tp-4", direction: "inbound" }),
+          touch({ id: "tp-5" }),
+        ]),
+        NOW,
+        () => "Sam Rivera",
+      ),
+  ],
+  ["contactsFound", "no match", () => contactsFound("gala", [])],
+  ["contactsFound", "one match", () => contactsFound("jane", [jane])],
+  ["contactsFound", "200 matches", () => contactsFound(LONG, many, () => NASTY)],
+  ["lookupProblem", "nobody matches", () => lookupProblem(new UnknownContact("@nobody"), "/contact show <who>")],
+  ["lookupProblem", "200 match", () => lookupProblem(new AmbiguousContact('"Pat Kim"', many), "/contact show <who>")],
+  ["nudgesInPersonalChat", "nudges asked in a channel", () => nudgesInPersonalChat()],
+  ...NUDGE_FORM_CASES,
 ];
 
 /** Exports of the card modules that are not cards. */
@@ -399,7 +546,14 @@ describe("every Teams card against the Adaptive Cards 1.5 schema", () => {
   });
 
   it("covers every card builder the package has", () => {
-    const builders = Object.entries({ ...touchCards, ...helpCards, ...installCards, ...digestCards })
+    const builders = Object.entries({
+      ...touchCards,
+      ...helpCards,
+      ...installCards,
+      ...digestCards,
+      ...nudgeCards,
+      ...contactCards,
+    })
       .filter(([name, value]) => typeof value === "function" && !NOT_CARDS.has(name))
       .map(([name]) => name)
       .sort();

@@ -3,6 +3,8 @@ import type { AdaptiveCard } from "../cards/card.js";
 import { help } from "../cards/help.js";
 import type { TeamsDeps } from "../deps.js";
 import type { Turn } from "../turn.js";
+import { contactAdd, contactFind, contactShow, contactUpdate } from "./contact.js";
+import { nudges } from "./nudges.js";
 import { touch } from "./touch.js";
 
 type Kind = ChatCommand["kind"];
@@ -15,6 +17,13 @@ export type CommandHandler<K extends Kind> = (
 /** The commands Teams answers, by the kind the core's parser gives; the rest are not in Teams yet. */
 export const COMMANDS: { readonly [K in Kind]?: CommandHandler<K> } = {
   touch,
+  contact_add: contactAdd,
+  contact_show: contactShow,
+  contact_find: contactFind,
+  contact_tag: contactUpdate,
+  contact_owner: contactUpdate,
+  contact_cadence: contactUpdate,
+  nudges,
   help: async () => help(),
 };
 
