@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blockProblems, type FakeSlack, type RecordedCall, startFakeSlack } from "../fakes/slack-web-api.js";
 import { buttonPress, triggerId, viewSubmission } from "../support/slack-requests.js";
 import { slackClient, type Workspace, workspace } from "../support/slack-workspace.js";
+import { xMention } from "../support/x-posts.js";
 
 /**
  * The nudge's buttons through Bolt: the scheduler composes the day's nudge, the sender posts it to
@@ -77,34 +78,11 @@ beforeAll(async () => {
       externalUserId: "900",
       credentials: "token",
     });
-    const postedAt = new Date(Date.now() - 5 * 3_600_000);
-    const author = (handle: string, id: string) => ({
-      externalUserId: id,
-      handle,
-      name: handle,
-      followers: 5000,
-      following: 300,
-      postCount: 4000,
-      defaultAvatar: false,
-      createdAt: new Date("2015-01-01T00:00:00Z"),
-      verified: false,
-    });
-    const mention = (postId: string, handle: string, id: string, text: string) => ({
-      postId,
-      author: author(handle, id),
-      text,
-      url: `https://x.com/${handle}/status/${postId}`,
-      postedAt,
-      conversationId: postId,
-      repliesToPostId: null,
-      repliesToUserId: null,
-      quotesPostId: null,
-    });
     await ingestMentions(r, {
       account,
       posts: [
-        mention("8801", "janedoe", "101", "@riversidefood will you be at the gala?"),
-        mention("8802", "newfriend", "555", "@riversidefood how do I volunteer?"),
+        xMention("8801", { handle: "janedoe", id: "101" }, "@riversidefood will you be at the gala?"),
+        xMention("8802", { handle: "newfriend", id: "555" }, "@riversidefood how do I volunteer?"),
       ],
     });
     mentionIds = Object.fromEntries((await r.mentions.listOpen(10)).map((m) => [m.postId, m.id]));

@@ -1,62 +1,11 @@
-import {
-  loadEnv,
-  type OpenDatabase,
-  type RunningServer,
-  sharedDatabase,
-  silentLogger,
-  startServer,
-} from "@touchpoint/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeTeamsConnector, startFakeTeamsConnector } from "../fakes/teams-connector.js";
-import { personalChat, type TeamsOrg, teamsActivities, teamsClient, teamsOrg } from "../support/teams-activities.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type InstalledOrg as Org, useTeamsServer } from "../support/teams-server.js";
 
-let fake: FakeTeamsConnector;
-let server: RunningServer;
-let database: OpenDatabase;
+const { ask, install, database } = useTeamsServer();
 
-beforeAll(async () => {
-  fake = await startFakeTeamsConnector();
-  database = await sharedDatabase();
-  const env = loadEnv({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    TEAMS_ALLOW_UNAUTHENTICATED: "true",
-    TOUCHPOINT_SCHEDULER: "off",
-  });
-  server = await startServer(env, silentLogger, { database });
-});
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-});
-
-const { send, ask } = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
-
-interface Org extends TeamsOrg {
-  readonly say: ReturnType<typeof teamsActivities>;
-  readonly chat: ReturnType<typeof personalChat>;
-  touchpointId: string;
-}
-
-async function install(name: string): Promise<Org> {
-  const teams = teamsOrg(name);
-  const o: Org = {
-    ...teams,
-    say: teamsActivities(teams, () => fake.serviceUrl),
-    chat: personalChat(),
-    touchpointId: "",
-  };
-  const [update, added] = await Promise.all([send(o.say.installationUpdate("add")), send(o.say.botAdded())]);
-  expect([update.status, added.status]).toEqual([200, 200]);
-  const tenant = await database.storage.tenants.findByExternalId("teams", o.tenantId);
-  if (!tenant) throw new Error("the install created no tenant");
-  o.touchpointId = tenant.id;
-  return o;
-}
-
-const contactsOf = (o: Org) => database.storage.withTenant(o.touchpointId, (r) => r.contacts.list());
+const contactsOf = (o: Org) => database().storage.withTenant(o.touchpointId, (r) => r.contacts.list());
 const byHandle = async (o: Org, handle: string) =>
-  (await database.storage.withTenant(o.touchpointId, (r) => r.contacts.findByHandle(handle)))[0];
+  (await database().storage.withTenant(o.touchpointId, (r) => r.contacts.findByHandle(handle)))[0];
 
 describe("Teams: contact and nudges commands, through the same core use cases as Slack", () => {
   let riverside: Org;

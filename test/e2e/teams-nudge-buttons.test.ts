@@ -1,23 +1,9 @@
 import { ingestMentions } from "@touchpoint/core";
-import {
-  loadEnv,
-  type OpenDatabase,
-  type RunningServer,
-  sharedDatabase,
-  silentLogger,
-  startServer,
-} from "@touchpoint/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectorCall, type FakeTeamsConnector, startFakeTeamsConnector } from "../fakes/teams-connector.js";
-import {
-  type Conversation,
-  type SentCard,
-  sentCard,
-  type TeamsOrg,
-  teamsActivities,
-  teamsClient,
-  teamsOrg,
-} from "../support/teams-activities.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ConnectorCall } from "../fakes/teams-connector.js";
+import { type Conversation, type SentCard, sentCard } from "../support/teams-activities.js";
+import { type InstalledOrg, useTeamsServer } from "../support/teams-server.js";
+import { xMention } from "../support/x-posts.js";
 
 /**
  * The nudge's buttons in Teams: the scheduler composes the day's nudge, the sender posts it to the
@@ -25,40 +11,24 @@ import {
  * in place (a PUT on the card's message) to show who did what. A stale press changes nothing.
  */
 
-let fake: FakeTeamsConnector;
-let server: RunningServer;
-let database: OpenDatabase;
-let org: TeamsOrg;
-let say: ReturnType<typeof teamsActivities>;
+const teams = useTeamsServer({ TOUCHPOINT_SCHEDULER: "on", TOUCHPOINT_DELIVERY_RETRY_SECONDS: "1" });
+const { send, press } = teams;
+const fake = () => teams.fake();
+const database = () => teams.database();
+
+let org: InstalledOrg;
 let tenantId: string;
 let devId: string;
 let nudge: ConnectorCall;
 let mentionIds: Record<string, string>;
 
-const { send, press } = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
 /** The channel the nudge was posted to: presses on it come from there. */
 const channel = (): Conversation => ({ id: org.channelId, conversationType: "channel", isGroup: true });
 
 beforeAll(async () => {
-  fake = await startFakeTeamsConnector();
-  database = await sharedDatabase();
-  const env = loadEnv({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    TEAMS_ALLOW_UNAUTHENTICATED: "true",
-    TOUCHPOINT_SCHEDULER: "on",
-    TOUCHPOINT_DELIVERY_RETRY_SECONDS: "1",
-  });
-  server = await startServer(env, silentLogger, { database });
-
-  org = teamsOrg("Lakeside Literacy");
-  say = teamsActivities(org, () => fake.serviceUrl);
-  expect((await send(say.installationUpdate("add"))).status).toBe(200);
-  const tenant = await database.storage.tenants.findByExternalId("teams", org.tenantId);
-  if (!tenant) throw new Error("the install created no tenant");
-  tenantId = tenant.id;
-
-  await database.storage.withTenant(tenantId, async (r) => {
+  org = await teams.install("Lakeside Literacy");
+  tenantId = org.touchpointId;
+  await database().storage.withTenant(tenantId, async (r) => {
     await r.tenant.update({ nudgeTime: "00:00", timeZone: "UTC" });
     const dev = await r.contacts.create({ name: "Dev Patel", segment: "board" });
     devId = dev.id;
@@ -83,52 +53,25 @@ beforeAll(async () => {
       externalUserId: "900",
       credentials: "token",
     });
-    const postedAt = new Date(Date.now() - 5 * 3_600_000);
-    const author = (handle: string, id: string) => ({
-      externalUserId: id,
-      handle,
-      name: handle === "newfriend" ? "New Friend" : handle,
-      followers: 5000,
-      following: 300,
-      postCount: 4000,
-      defaultAvatar: false,
-      createdAt: new Date("2015-01-01T00:00:00Z"),
-      verified: false,
-    });
-    const mention = (postId: string, handle: string, id: string, text: string) => ({
-      postId,
-      author: author(handle, id),
-      text,
-      url: `https://x.com/${handle}/status/${postId}`,
-      postedAt,
-      conversationId: postId,
-      repliesToPostId: null,
-      repliesToUserId: null,
-      quotesPostId: null,
-    });
     await ingestMentions(r, {
       account,
       posts: [
-        mention("9901", "janedoe", "101", "@lakesidelit will you be at the gala?"),
-        mention("9902", "newfriend", "555", "@lakesidelit how do I volunteer?"),
-        mention("9903", "janedoe", "101", "@lakesidelit loved the reading night"),
-        mention("9904", "janedoe", "101", "@lakesidelit can I bring my book club?"),
-        mention("9905", "janedoe", "101", "@lakesidelit any openings for tutors?"),
+        xMention("9901", { handle: "janedoe", id: "101" }, "@lakesidelit will you be at the gala?"),
+        xMention("9902", { handle: "newfriend", id: "555", name: "New Friend" }, "@lakesidelit how do I volunteer?"),
+        xMention("9903", { handle: "janedoe", id: "101" }, "@lakesidelit loved the reading night"),
+        xMention("9904", { handle: "janedoe", id: "101" }, "@lakesidelit can I bring my book club?"),
+        xMention("9905", { handle: "janedoe", id: "101" }, "@lakesidelit any openings for tutors?"),
       ],
     });
     mentionIds = Object.fromEntries((await r.mentions.listOpen(10)).map((m) => [m.postId, m.id]));
   });
 
-  await server.nudges?.schedule();
-  nudge = await fake.waitFor(
+  await teams.server().nudges?.schedule();
+  nudge = await fake().waitFor(
     (call) =>
       call.method === "POST" && call.conversationId === org.channelId && JSON.stringify(call.activity).includes("Dev"),
   );
   expect(nudge.status).toBe(200);
-});
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
 });
 
 /** The data of the nudge's button with this title on this item. */
@@ -152,15 +95,15 @@ const posted = () => sentCard(nudge).card;
 const onMention = (postId: string) => `mention:${mentionIds[postId]}`;
 
 const mention = (postId: string) =>
-  database.storage.withTenant(tenantId, (r) => r.mentions.get(mentionIds[postId] ?? ""));
-const nudgeNow = () => fake.message(org.channelId, nudge.id ?? "");
-const puts = () => fake.calls.filter((c) => c.method === "PUT" && c.updatesId === nudge.id).length;
+  database().storage.withTenant(tenantId, (r) => r.mentions.get(mentionIds[postId] ?? ""));
+const nudgeNow = () => fake().message(org.channelId, nudge.id ?? "");
+const puts = () => fake().calls.filter((c) => c.method === "PUT" && c.updatesId === nudge.id).length;
 
 /** Presses and waits for the reply beside the pressed card (not the PUT that may come first). */
-async function pressForReply(activity: ReturnType<typeof say.submit>): Promise<SentCard> {
-  const since = fake.calls.length;
+async function pressForReply(activity: ReturnType<typeof org.say.submit>): Promise<SentCard> {
+  const since = fake().calls.length;
   expect((await send(activity)).status).toBe(200);
-  const call = await fake.waitFor((c) => fake.calls.indexOf(c) >= since && c.replyToId === activity.id);
+  const call = await fake().waitFor((c) => fake().calls.indexOf(c) >= since && c.replyToId === activity.id);
   expect(call.status).toBe(200);
   return sentCard(call);
 }
@@ -184,7 +127,7 @@ describe("the nudge's buttons in Teams", () => {
     const data = buttonOn(posted(), "Mark replied", onMention("9901"));
     const before = puts();
     const answer = await pressForReply(
-      say.submit(channel(), nudge.id ?? "", { ...data, tenant_id: "00000000-0000-4000-8000-00000000dead" }),
+      org.say.submit(channel(), nudge.id ?? "", { ...data, tenant_id: "00000000-0000-4000-8000-00000000dead" }),
     );
     expect(answer.text).toContain("another organization");
     expect((await mention("9901"))?.status).toBe("needs_reply");
@@ -193,21 +136,21 @@ describe("the nudge's buttons in Teams", () => {
 
   it("Mark replied logs the outbound touch and replaces the card in place; a second press changes nothing", async () => {
     const data = buttonOn(posted(), "Mark replied", onMention("9901"));
-    const replaced = await press(say.submit(channel(), nudge.id ?? "", data));
+    const replaced = await press(org.say.submit(channel(), nudge.id ?? "", data));
     expect(replaced.call.method).toBe("PUT");
     expect(replaced.call.updatesId).toBe(nudge.id);
     expect(replaced.text).toContain("Amy Admin marked it replied");
     const stored = await mention("9901");
     expect(stored?.status).toBe("replied");
-    const touches = await database.storage.withTenant(tenantId, async (r) =>
+    const touches = await database().storage.withTenant(tenantId, async (r) =>
       r.touchpoints.listForContact(stored?.contactId ?? "", 10),
     );
     expect(touches.filter((t) => t.channel === "x_reply" && t.direction === "outbound")).toHaveLength(1);
 
     // Sam, on the card as it was: told Amy was first; nothing twice.
-    const stale = await pressForReply(say.submit(channel(), nudge.id ?? "", data, org.member));
+    const stale = await pressForReply(org.say.submit(channel(), nudge.id ?? "", data, org.member));
     expect(stale.text).toContain("Amy Admin already marked it replied");
-    const after = await database.storage.withTenant(tenantId, async (r) =>
+    const after = await database().storage.withTenant(tenantId, async (r) =>
       r.touchpoints.listForContact(stored?.contactId ?? "", 10),
     );
     expect(after).toHaveLength(touches.length);
@@ -215,12 +158,12 @@ describe("the nudge's buttons in Teams", () => {
 
   it("Snooze a day and Snooze a week snooze the mention", async () => {
     const day = await press(
-      say.submit(channel(), nudge.id ?? "", buttonOn(posted(), "Snooze a day", onMention("9903"))),
+      org.say.submit(channel(), nudge.id ?? "", buttonOn(posted(), "Snooze a day", onMention("9903"))),
     );
     expect(day.call.updatesId).toBe(nudge.id);
     expect(day.text).toContain("Amy Admin snoozed it for a day");
     const week = await press(
-      say.submit(channel(), nudge.id ?? "", buttonOn(posted(), "Snooze a week", onMention("9905")), org.member),
+      org.say.submit(channel(), nudge.id ?? "", buttonOn(posted(), "Snooze a week", onMention("9905")), org.member),
     );
     expect(week.text).toContain("Sam Staff snoozed it for a week");
     const [one, seven] = [await mention("9903"), await mention("9905")];
@@ -234,49 +177,49 @@ describe("the nudge's buttons in Teams", () => {
 
   it("Assign to me takes an unassigned mention; whoever is second is told who has it", async () => {
     const data = buttonOn(posted(), "Assign to me", onMention("9904"));
-    const taken = await press(say.submit(channel(), nudge.id ?? "", data, org.member));
+    const taken = await press(org.say.submit(channel(), nudge.id ?? "", data, org.member));
     expect(taken.text).toContain("Sam Staff took it");
     expect((await mention("9904"))?.assignee).toBe(org.member.aadObjectId);
 
-    const stale = await pressForReply(say.submit(channel(), nudge.id ?? "", data));
+    const stale = await pressForReply(org.say.submit(channel(), nudge.id ?? "", data));
     expect(stale.text).toContain("Sam Staff already has it");
     expect((await mention("9904"))?.assignee).toBe(org.member.aadObjectId);
   });
 
   it("Log touch opens a form; submitting it logs the touch and updates the nudge in place", async () => {
     const data = buttonOn(posted(), "Log touch", `contact:${devId}`);
-    const form = await pressForReply(say.submit(channel(), nudge.id ?? "", data));
+    const form = await pressForReply(org.say.submit(channel(), nudge.id ?? "", data));
     expect(form.text).toContain("Dev Patel");
     const putsBefore = puts();
     const submitted = form.button("Log touch");
     const confirmed = await press(
-      say.submit(channel(), form.call.id ?? "", { ...submitted, channel: "call", note: "caught up on the gala" }),
+      org.say.submit(channel(), form.call.id ?? "", { ...submitted, channel: "call", note: "caught up on the gala" }),
     );
     expect(confirmed.call.updatesId).toBe(form.call.id);
     expect(confirmed.text).toContain("Logged a call with Dev Patel");
     expect(puts()).toBe(putsBefore + 1);
     expect(JSON.stringify(nudgeNow())).toContain("Amy Admin logged a touch (call)");
-    const touches = await database.storage.withTenant(tenantId, (r) => r.touchpoints.listForContact(devId, 10));
+    const touches = await database().storage.withTenant(tenantId, (r) => r.touchpoints.listForContact(devId, 10));
     expect(touches.filter((t) => t.note === "caught up on the gala").map((t) => t.source)).toEqual(["teams"]);
 
     // The form again, and Log touch on the card as it was: nothing twice.
     const again = await pressForReply(
-      say.submit(channel(), form.call.id ?? "", { ...submitted, channel: "email", note: "again" }, org.member),
+      org.say.submit(channel(), form.call.id ?? "", { ...submitted, channel: "email", note: "again" }, org.member),
     );
     expect(again.text).toContain("Amy Admin already logged a touch");
-    const stale = await pressForReply(say.submit(channel(), nudge.id ?? "", data, org.member));
+    const stale = await pressForReply(org.say.submit(channel(), nudge.id ?? "", data, org.member));
     expect(stale.text).toContain("Amy Admin already logged a touch");
-    const after = await database.storage.withTenant(tenantId, (r) => r.touchpoints.listForContact(devId, 10));
+    const after = await database().storage.withTenant(tenantId, (r) => r.touchpoints.listForContact(devId, 10));
     expect(after).toHaveLength(touches.length);
   });
 
   it("Add as contact opens a form prefilled from the X author; submitting it adds the contact", async () => {
     const data = buttonOn(posted(), "Add as contact", onMention("9902"));
-    const form = await pressForReply(say.submit(channel(), nudge.id ?? "", data));
+    const form = await pressForReply(org.say.submit(channel(), nudge.id ?? "", data));
     expect(form.text).toContain("@newfriend");
     expect(form.text).toContain("New Friend");
     const added = await press(
-      say.submit(channel(), form.call.id ?? "", {
+      org.say.submit(channel(), form.call.id ?? "", {
         ...form.button("Add contact"),
         name: "New Friend",
         segment: "volunteer",
@@ -286,11 +229,11 @@ describe("the nudge's buttons in Teams", () => {
     expect(added.call.updatesId).toBe(form.call.id);
     expect(added.text).toContain("as a contact");
     expect(JSON.stringify(nudgeNow())).toContain("Amy Admin added them as a contact");
-    const [contact] = await database.storage.withTenant(tenantId, (r) => r.contacts.findByHandle("newfriend"));
+    const [contact] = await database().storage.withTenant(tenantId, (r) => r.contacts.findByHandle("newfriend"));
     expect(contact?.name).toBe("New Friend");
     expect((await mention("9902"))?.contactId).toBe(contact?.id);
 
-    const stale = await pressForReply(say.submit(channel(), nudge.id ?? "", data, org.member));
+    const stale = await pressForReply(org.say.submit(channel(), nudge.id ?? "", data, org.member));
     expect(stale.text).toContain("Amy Admin already added them as a contact");
   });
 });

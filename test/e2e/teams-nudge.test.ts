@@ -1,15 +1,7 @@
 import { addContact } from "@touchpoint/core";
-import {
-  loadEnv,
-  type OpenDatabase,
-  type RunningServer,
-  sharedDatabase,
-  silentLogger,
-  startServer,
-} from "@touchpoint/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectorCall, type FakeTeamsConnector, startFakeTeamsConnector } from "../fakes/teams-connector.js";
-import { teamsActivities, teamsClient, teamsOrg } from "../support/teams-activities.js";
+import { describe, expect, it } from "vitest";
+import type { ConnectorCall } from "../fakes/teams-connector.js";
+import { useTeamsServer } from "../support/teams-server.js";
 
 /**
  * The daily nudge in Teams: the scheduler composes it, and the sender delivers it proactively, as
@@ -17,42 +9,20 @@ import { teamsActivities, teamsClient, teamsOrg } from "../support/teams-activit
  * throttling (429 with Retry-After, 412) and the connector's 502s are waited out and tried again.
  */
 
-let fake: FakeTeamsConnector;
-let server: RunningServer;
-let database: OpenDatabase;
-
-beforeAll(async () => {
-  fake = await startFakeTeamsConnector();
-  database = await sharedDatabase();
-  const env = loadEnv({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    TEAMS_ALLOW_UNAUTHENTICATED: "true",
-    TOUCHPOINT_SCHEDULER: "on",
-    TOUCHPOINT_DELIVERY_RETRY_SECONDS: "1",
-  });
-  server = await startServer(env, silentLogger, { database });
-});
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-});
-
-const { send } = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
+const teams = useTeamsServer({ TOUCHPOINT_SCHEDULER: "on", TOUCHPOINT_DELIVERY_RETRY_SECONDS: "1" });
+const fake = () => teams.fake();
+const database = () => teams.database();
+const server = () => teams.server();
 
 /** Installs the app in a new organization's team and gives it a contact going cold, due now. */
 async function dueOrganization(name: string) {
-  const org = teamsOrg(name);
-  const say = teamsActivities(org, () => fake.serviceUrl);
-  expect((await send(say.installationUpdate("add"))).status).toBe(200);
-  const tenant = await database.storage.tenants.findByExternalId("teams", org.tenantId);
-  if (!tenant) throw new Error("the install created no tenant");
+  const org = await teams.install(name);
   const added = await addContact(
-    { storage: database.storage },
-    { tenantId: tenant.id, contact: { name: `Dev Patel of ${name}`, segment: "board" } },
+    { storage: database().storage },
+    { tenantId: org.touchpointId, contact: { name: `Dev Patel of ${name}`, segment: "board" } },
   );
   if (!added.ok) throw new Error(added.error.message);
-  await database.storage.withTenant(tenant.id, async (r) => {
+  await database().storage.withTenant(org.touchpointId, async (r) => {
     await r.tenant.update({ nudgeTime: "00:00", timeZone: "UTC" });
     await r.touchpoints.record({
       contactId: added.value.id,
@@ -65,7 +35,9 @@ async function dueOrganization(name: string) {
       sourceRef: `teams-nudge-${org.tenantId}`,
     });
   });
-  return { org, tenant: (await database.storage.tenants.get(tenant.id)) ?? tenant };
+  const tenant = await database().storage.tenants.get(org.touchpointId);
+  if (!tenant) throw new Error("the install created no tenant");
+  return { org, tenant };
 }
 
 const isNudge = (channelId: string) => (call: ConnectorCall) =>
@@ -82,8 +54,8 @@ describe("the daily nudge in Teams", () => {
     const { org, tenant } = await dueOrganization("Riverside Food Bank");
     expect(tenant.nudgeChannel).toBe(org.channelId);
 
-    await server.nudges?.schedule();
-    const call = await fake.waitFor(isNudge(org.channelId));
+    await server().nudges?.schedule();
+    const call = await fake().waitFor(isNudge(org.channelId));
     expect(call.status).toBe(200);
     expect(call.activity.attachments?.[0]?.contentType).toBe("application/vnd.microsoft.card.adaptive");
     const card = cardOf(call);
@@ -97,19 +69,19 @@ describe("the daily nudge in Teams", () => {
     expect(JSON.stringify(card)).toContain("80 days");
 
     // Sent once: another tick finds today's nudge already claimed.
-    await server.nudges?.schedule();
+    await server().nudges?.schedule();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(fake.calls.filter(isNudge(org.channelId))).toHaveLength(1);
+    expect(fake().calls.filter(isNudge(org.channelId))).toHaveLength(1);
   });
 
   it("waits out a 429's Retry-After and tries again after a 502, then delivers once", async () => {
     const { org } = await dueOrganization("Harbor Arts");
-    fake.failNext(1, 429, { "retry-after": "2" });
-    fake.failNext(1, 502);
-    await server.nudges?.schedule();
+    fake().failNext(1, 429, { "retry-after": "2" });
+    fake().failNext(1, 502);
+    await server().nudges?.schedule();
 
-    const delivered = await fake.waitFor((call) => isNudge(org.channelId)(call) && call.status === 200, 20_000);
-    const tries = fake.calls.filter(isNudge(org.channelId));
+    const delivered = await fake().waitFor((call) => isNudge(org.channelId)(call) && call.status === 200, 20_000);
+    const tries = fake().calls.filter(isNudge(org.channelId));
     expect(tries.map((call) => call.status)).toEqual([429, 502, 200]);
     const [throttled, failed] = tries as [ConnectorCall, ConnectorCall];
     // Its Retry-After, not the 5 s assumed when a 429 names none.

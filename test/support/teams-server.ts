@@ -1,0 +1,74 @@
+import {
+  loadEnv,
+  type OpenDatabase,
+  type RunningServer,
+  sharedDatabase,
+  silentLogger,
+  startServer,
+} from "@touchpoint/server/testing";
+import { afterAll, beforeAll, expect } from "vitest";
+import { type FakeTeamsConnector, startFakeTeamsConnector } from "../fakes/teams-connector.js";
+import { personalChat, type TeamsOrg, teamsActivities, teamsClient, teamsOrg } from "./teams-activities.js";
+
+/** An organization the tests talk as, with the Touchpoint tenant its install created. */
+export interface InstalledOrg extends TeamsOrg {
+  readonly say: ReturnType<typeof teamsActivities>;
+  readonly chat: ReturnType<typeof personalChat>;
+  /** The Touchpoint tenant's id. */
+  readonly touchpointId: string;
+}
+
+/**
+ * A Touchpoint server with Teams on (no credentials: the fake connector sends no token) and a
+ * fake Bot Framework connector, started before the file's tests and stopped after, on the
+ * worker's shared database. `env` adds to or overrides the server's settings.
+ */
+export function useTeamsServer(env: Record<string, string> = {}) {
+  let fake: FakeTeamsConnector;
+  let server: RunningServer;
+  let database: OpenDatabase;
+
+  beforeAll(async () => {
+    fake = await startFakeTeamsConnector();
+    database = await sharedDatabase();
+    const settings = loadEnv({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      TEAMS_ALLOW_UNAUTHENTICATED: "true",
+      TOUCHPOINT_SCHEDULER: "off",
+      ...env,
+    });
+    server = await startServer(settings, silentLogger, { database });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await fake?.close();
+  });
+
+  const client = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
+
+  /**
+   * A new organization with the app added to its team: both install events at once, as Teams may
+   * deliver them.
+   */
+  async function install(name: string): Promise<InstalledOrg> {
+    const teams = teamsOrg(name);
+    const say = teamsActivities(teams, () => fake.serviceUrl);
+    const [update, added] = await Promise.all([
+      client.send(say.installationUpdate("add")),
+      client.send(say.botAdded()),
+    ]);
+    expect([update.status, added.status]).toEqual([200, 200]);
+    const tenant = await database.storage.tenants.findByExternalId("teams", teams.tenantId);
+    if (!tenant) throw new Error("the install created no tenant");
+    return { ...teams, say, chat: personalChat(), touchpointId: tenant.id };
+  }
+
+  return {
+    ...client,
+    install,
+    fake: () => fake,
+    server: () => server,
+    database: () => database,
+  };
+}
