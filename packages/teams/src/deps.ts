@@ -46,3 +46,13 @@ export function commandText(activity: Activity, removeBotMention: (activity: Act
   const text = mentionsBot ? removeBotMention(activity) : (activity.text ?? "");
   return text.replace(/&(?:nbsp|lt|gt|quot|#39|apos|amp);/g, (entity) => ENTITIES[entity] ?? entity).trim();
 }
+
+/**
+ * The Teams channel an activity is in, as a nudge is sent to it: the channel's conversation id
+ * without a thread's ";messageid=…". Null in a personal or group chat.
+ */
+export function channelOf(activity: Activity): string | null {
+  const conversation = activity.conversation;
+  if (conversation?.conversationType !== "channel" || !conversation.id) return null;
+  return conversation.id.split(";")[0] || null;
+}

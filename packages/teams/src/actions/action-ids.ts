@@ -9,3 +9,7 @@ export const CREATE_CONTACT = "create_contact";
 export const NUDGE_LOG_TOUCH_SAVE = "nudge_log_touch_save";
 /** The nudge's Add as contact form submitted. */
 export const NUDGE_ADD_CONTACT_SAVE = "nudge_add_contact_save";
+/** The settings form saved (admins only). */
+export const SETTINGS_SAVE = "settings_save";
+/** Edit on the saved settings: the form again. */
+export const SETTINGS_EDIT = "settings_edit";

@@ -15,6 +15,8 @@ import {
   CREATE_CONTACT,
   NUDGE_ADD_CONTACT_SAVE,
   NUDGE_LOG_TOUCH_SAVE,
+  SETTINGS_EDIT,
+  SETTINGS_SAVE,
   UNDO_TOUCH,
 } from "./action-ids.js";
 import { chooseContactAction } from "./choose-contact.js";
@@ -29,6 +31,7 @@ import {
   nudgeSnoozeDayAction,
   nudgeSnoozeWeekAction,
 } from "./nudge.js";
+import { settingsEditAction, settingsSaveAction } from "./settings.js";
 import { undoTouchAction } from "./undo-touch.js";
 import type { ActionHandler, CardActionValue } from "./value.js";
 
@@ -46,6 +49,8 @@ const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   [NUDGE_LOG_TOUCH_SAVE]: nudgeLogTouchSaveAction,
   [NUDGE_ADD_CONTACT]: nudgeAddContactAction,
   [NUDGE_ADD_CONTACT_SAVE]: nudgeAddContactSaveAction,
+  [SETTINGS_SAVE]: settingsSaveAction,
+  [SETTINGS_EDIT]: settingsEditAction,
 };
 
 export async function cardAction(deps: TeamsDeps, turn: Turn, value: CardActionValue): Promise<void> {

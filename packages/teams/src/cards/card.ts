@@ -76,6 +76,28 @@ export interface ChoiceSetInput {
   readonly errorMessage?: string;
 }
 
+/** A whole number within bounds; Teams sends it back as a string. */
+export interface NumberInput {
+  readonly type: "Input.Number";
+  readonly id: string;
+  readonly label?: string;
+  readonly value?: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly isRequired?: true;
+  readonly errorMessage?: string;
+}
+
+/** A time of day, sent back as "HH:MM". */
+export interface TimeInput {
+  readonly type: "Input.Time";
+  readonly id: string;
+  readonly label?: string;
+  readonly value?: string;
+  readonly isRequired?: true;
+  readonly errorMessage?: string;
+}
+
 export interface Container {
   readonly type: "Container";
   readonly items: readonly CardElement[];
@@ -90,7 +112,16 @@ export interface ActionSet {
   readonly spacing?: Spacing;
 }
 
-export type CardElement = TextBlock | FactSet | TextInput | ChoiceSetInput | RichTextBlock | Container | ActionSet;
+export type CardElement =
+  | TextBlock
+  | FactSet
+  | TextInput
+  | ChoiceSetInput
+  | NumberInput
+  | TimeInput
+  | RichTextBlock
+  | Container
+  | ActionSet;
 
 export interface SubmitAction {
   readonly type: "Action.Submit";
@@ -187,6 +218,14 @@ export function textInput(input: Omit<TextInput, "type">): TextInput {
 
 export function choiceSet(input: Omit<ChoiceSetInput, "type">): ChoiceSetInput {
   return { type: "Input.ChoiceSet", ...input };
+}
+
+export function numberInput(input: Omit<NumberInput, "type">): NumberInput {
+  return { type: "Input.Number", ...input };
+}
+
+export function timeInput(input: Omit<TimeInput, "type">): TimeInput {
+  return { type: "Input.Time", ...input };
 }
 
 /** A quoted note, one line, short enough to scan on a phone. */

@@ -21,13 +21,14 @@ export function help(): AdaptiveCard {
     text(`- ${withoutSlash(USAGE.contactOwner)}`),
     text(`- ${withoutSlash(USAGE.contactCadence)}`),
     text(`- ${withoutSlash(USAGE.nudges)} (in our personal chat)`),
+    text("- settings — the nudge's channel, time, time zone and cadences (admins)"),
     text("- help — this card"),
-    subtle("settings, connect-x and import are coming to Teams."),
+    subtle("connect-x and import are coming to Teams."),
   ]);
 }
 
 /** A command the shared grammar knows that Teams does not answer yet. */
 export function notInTeamsYet(command: string): AdaptiveCard {
-  const line = `${command} is not available in Teams yet; for now Teams answers touch, contact, nudges and help.`;
+  const line = `${command} is not available in Teams yet; for now Teams answers touch, contact, nudges, settings and help.`;
   return card(line, [text(`ℹ️ ${line}`), subtle(withoutSlash(USAGE.touch))]);
 }

@@ -13,6 +13,7 @@ import {
   type Mention,
   type NudgeAction,
   type RelationshipDetail,
+  type SettingsView,
   type Touchpoint,
   UnknownContact,
 } from "@touchpoint/core";
@@ -30,6 +31,8 @@ import { noTenant, notInstalled, welcome } from "./install.js";
 import * as nudgeCards from "./nudge.js";
 import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
 import { cardActivity } from "./send.js";
+import * as settingsCards from "./settings.js";
+import { settingsAdminsOnly, settingsForm, settingsSaved } from "./settings.js";
 import * as touchCards from "./touch.js";
 import {
   alreadyHandled,
@@ -393,6 +396,47 @@ const formData = {
 };
 
 /** The nudge's forms and answers (cards/nudge.ts). */
+const CHANNEL = "19:abc123@thread.tacv2";
+function settingsView(
+  overrides: { nudgeChannel?: string | null; cadences?: Record<string, number> } = {},
+): SettingsView {
+  return {
+    tenant: {
+      id: "tenant-1",
+      platform: "teams",
+      externalId: "entra-1",
+      enterpriseId: null,
+      name: "Riverside",
+      timeZone: "America/New_York",
+      nudgeTime: "09:00",
+      nudgeChannel: overrides.nudgeChannel === undefined ? CHANNEL : overrides.nudgeChannel,
+      settings: { cadenceBySegment: overrides.cadences ?? {}, whenNothingToSay: "skip", ownerDms: false },
+      createdAt: NOW,
+    },
+    admins: [
+      { tenantId: "tenant-1", platformUserId: "aad-1", role: "admin", displayName: "Amy Admin" },
+      { tenantId: "tenant-1", platformUserId: "aad-2", role: "admin", displayName: NASTY },
+    ],
+    canEdit: true,
+  };
+}
+const manySegments = Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`segment ${n}`, 30]));
+
+const SETTINGS_CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
+  ["settingsForm", "asked in the nudge's channel", () => settingsForm(settingsView(), CHANNEL)],
+  ["settingsForm", "asked in another channel", () => settingsForm(settingsView(), "19:other@thread.tacv2")],
+  [
+    "settingsForm",
+    "asked in a personal chat, no channel yet",
+    () => settingsForm(settingsView({ nudgeChannel: null }), null),
+  ],
+  ["settingsForm", "many segments of its own", () => settingsForm(settingsView({ cadences: manySegments }), CHANNEL)],
+  ["settingsSaved", "saved", () => settingsSaved(settingsView({ cadences: manySegments }), CHANNEL)],
+  ["settingsSaved", "saved, no channel", () => settingsSaved(settingsView({ nudgeChannel: null }), null)],
+  ["settingsAdminsOnly", "not an admin", () => settingsAdminsOnly(settingsView().admins)],
+  ["settingsAdminsOnly", "no admins", () => settingsAdminsOnly([])],
+];
+
 const NUDGE_FORM_CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
   ["logTouchForm", "log touch on a going-cold contact", () => logTouchForm("Maria Chen", formData)],
   ["logTouchForm", "log touch, the name at its worst", () => logTouchForm(NASTY, formData)],
@@ -531,6 +575,7 @@ const CASES: readonly (readonly [builder: string, name: string, card: () => Adap
   ["lookupProblem", "200 match", () => lookupProblem(new AmbiguousContact('"Pat Kim"', many), "/contact show <who>")],
   ["nudgesInPersonalChat", "nudges asked in a channel", () => nudgesInPersonalChat()],
   ...NUDGE_FORM_CASES,
+  ...SETTINGS_CASES,
 ];
 
 /** Exports of the card modules that are not cards. */
@@ -553,6 +598,7 @@ describe("every Teams card against the Adaptive Cards 1.5 schema", () => {
       ...digestCards,
       ...nudgeCards,
       ...contactCards,
+      ...settingsCards,
     })
       .filter(([name, value]) => typeof value === "function" && !NOT_CARDS.has(name))
       .map(([name]) => name)

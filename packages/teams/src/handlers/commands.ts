@@ -5,6 +5,7 @@ import type { TeamsDeps } from "../deps.js";
 import type { Turn } from "../turn.js";
 import { contactAdd, contactFind, contactShow, contactUpdate } from "./contact.js";
 import { nudges } from "./nudges.js";
+import { settings } from "./settings.js";
 import { touch } from "./touch.js";
 
 type Kind = ChatCommand["kind"];
@@ -24,6 +25,7 @@ export const COMMANDS: { readonly [K in Kind]?: CommandHandler<K> } = {
   contact_owner: contactUpdate,
   contact_cadence: contactUpdate,
   nudges,
+  settings,
   help: async () => help(),
 };
 
