@@ -1,73 +1,20 @@
 import { addContact } from "@touchpoint/core";
 import { queryRows } from "@touchpoint/db";
 import { sql } from "@touchpoint/db/testing";
-import {
-  loadEnv,
-  type OpenDatabase,
-  type RunningServer,
-  sharedDatabase,
-  silentLogger,
-  startServer,
-} from "@touchpoint/server/testing";
+import { loadEnv, type RunningServer, silentLogger, startServer } from "@touchpoint/server/testing";
 import { MAX_BODY_BYTES } from "@touchpoint/teams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeTeamsConnector, startFakeTeamsConnector } from "../fakes/teams-connector.js";
-import {
-  type Activity,
-  personalChat,
-  type TeamsOrg,
-  teamsActivities,
-  teamsClient,
-  teamsOrg,
-} from "../support/teams-activities.js";
+import type { Activity } from "../support/teams-activities.js";
+import { type InstalledOrg as Org, useTeamsServer } from "../support/teams-server.js";
 
-let fake: FakeTeamsConnector;
-let server: RunningServer;
-let database: OpenDatabase;
-
-beforeAll(async () => {
-  fake = await startFakeTeamsConnector();
-  database = await sharedDatabase();
-  const env = loadEnv({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    TEAMS_ALLOW_UNAUTHENTICATED: "true",
-    // Teams has no scheduled work yet; the X poller and the nudges have their own tests.
-    TOUCHPOINT_SCHEDULER: "off",
-  });
-  server = await startServer(env, silentLogger, { database });
-});
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-});
-
-const { send, ask, press } = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
-
-/** An organization the tests talk as, with the Touchpoint tenant its install created. */
-interface Org extends TeamsOrg {
-  readonly say: ReturnType<typeof teamsActivities>;
-  readonly chat: ReturnType<typeof personalChat>;
-  touchpointId: string;
-}
-
-function org(name: string): Org {
-  const teams = teamsOrg(name);
-  return { ...teams, say: teamsActivities(teams, () => fake.serviceUrl), chat: personalChat(), touchpointId: "" };
-}
-
-/** Both install events, at once, as Teams may deliver them. */
-async function install(o: Org): Promise<Org> {
-  const [update, added] = await Promise.all([send(o.say.installationUpdate("add")), send(o.say.botAdded())]);
-  expect([update.status, added.status]).toEqual([200, 200]);
-  const tenant = await database.storage.tenants.findByExternalId("teams", o.tenantId);
-  if (!tenant) throw new Error("the install created no tenant");
-  o.touchpointId = tenant.id;
-  return o;
-}
+const teams = useTeamsServer();
+const { send, ask, press, install } = teams;
+const org = teams.organization;
+const fake = () => teams.fake();
+const database = () => teams.database();
 
 async function touchesIn(tenantId: string) {
-  return database.storage.withTenant(tenantId, async (r) => {
+  return database().storage.withTenant(tenantId, async (r) => {
     const contacts = await r.contacts.list();
     const all = await Promise.all(contacts.map((c) => r.touchpoints.listForContact(c.id, 100)));
     return all.flat();
@@ -80,7 +27,7 @@ async function contact(o: Org, name: string, handles: { x?: string; email?: stri
     ...(handles.email ? [{ platform: "email" as const, handle: handles.email, externalUserId: null }] : []),
   ];
   const added = await addContact(
-    { storage: database.storage },
+    { storage: database().storage },
     { tenantId: o.touchpointId, contact: { name, identities } },
   );
   if (!added.ok) throw new Error(added.error.message);
@@ -99,11 +46,11 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
   it("installs two Teams tenants: a tenant each, the installer an admin, one welcome in the channel", async () => {
     expect(riverside.touchpointId).not.toBe(harbor.touchpointId);
     for (const o of [riverside, harbor]) {
-      const tenant = await database.storage.tenants.get(o.touchpointId);
+      const tenant = await database().storage.tenants.get(o.touchpointId);
       expect(tenant).toMatchObject({ platform: "teams", externalId: o.tenantId, name: o.team.name });
-      const admin = await database.storage.withTenant(o.touchpointId, (r) => r.members.get(o.installer.aadObjectId));
+      const admin = await database().storage.withTenant(o.touchpointId, (r) => r.members.get(o.installer.aadObjectId));
       expect(admin?.role).toBe("admin");
-      const welcomes = fake.calls.filter(
+      const welcomes = fake().calls.filter(
         (c) => c.conversationId === o.channelId && JSON.stringify(c.activity).includes("Touchpoint is ready"),
       );
       expect(welcomes).toHaveLength(1);
@@ -112,17 +59,17 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
   });
 
   it("stores the conversation reference of the channel it was added to, encrypted at rest", async () => {
-    const installation = await database.storage.installations.find("teams", riverside.tenantId);
+    const installation = await database().storage.installations.find("teams", riverside.tenantId);
     expect(installation).toMatchObject({ tenantId: riverside.touchpointId, teamId: riverside.team.id });
     const reference = JSON.parse(installation?.secret ?? "{}");
     expect(reference).toMatchObject({
       channelId: "msteams",
-      serviceUrl: fake.serviceUrl,
+      serviceUrl: fake().serviceUrl,
       conversation: { id: riverside.channelId, tenantId: riverside.tenantId },
       bot: { id: expect.stringMatching(/^28:/) },
     });
     const rows = await queryRows<{ secret: string }>(
-      database.handle.db,
+      database().handle.db,
       sql`select secret from installations where platform = 'teams' and key = ${riverside.tenantId}`,
     );
     expect(rows).toHaveLength(1);
@@ -206,8 +153,8 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
   it("answers help, and says which commands are not in Teams yet", async () => {
     const help = await ask(riverside.say.personal(riverside.chat, "help"));
     expect(help.text).toContain("touch <who> [note]");
-    const notYet = await ask(riverside.say.channel("touchpoint settings"));
-    expect(notYet.text).toContain("settings is not available in Teams yet");
+    const notYet = await ask(riverside.say.channel("touchpoint connect-x"));
+    expect(notYet.text).toContain("connect-x is not available in Teams yet");
   });
 
   it("undoes a touch in place; a second Undo changes nothing", async () => {
@@ -218,10 +165,10 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
     const first = await press(undo());
     expect(first.call).toMatchObject({ method: "PUT", updatesId: messageId, conversationId: riverside.chat.id });
     expect(first.text).toContain("Undone: the meeting with Lee Park is no longer on record.");
-    expect(JSON.stringify(fake.message(riverside.chat.id, messageId))).toContain("is no longer on record");
+    expect(JSON.stringify(fake().message(riverside.chat.id, messageId))).toContain("is no longer on record");
     const second = await press(undo());
     expect(second.text).toContain("was already undone");
-    const lee = await database.storage.withTenant(riverside.touchpointId, async (r) => {
+    const lee = await database().storage.withTenant(riverside.touchpointId, async (r) => {
       const found = (await r.contacts.findByHandle("leepark"))[0];
       return found ? r.touchpoints.listForContact(found.id, 10) : [];
     });
@@ -261,17 +208,17 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
     expect(refused.call.method).toBe("POST");
     expect(refused.text).toContain("Email:");
     expect(
-      await database.storage.withTenant(riverside.touchpointId, (r) => r.contacts.findByHandle("newfriend")),
+      await database().storage.withTenant(riverside.touchpointId, (r) => r.contacts.findByHandle("newfriend")),
     ).toEqual([]);
 
     const created = await press(submit({ name: "Nia Friend", x_handle: "@newfriend", segment: "Supporter" }));
     expect(created.call.method).toBe("PUT");
     expect(created.text).toContain("Logged an X DM with Nia Friend");
-    const [nia] = await database.storage.withTenant(riverside.touchpointId, (r) =>
+    const [nia] = await database().storage.withTenant(riverside.touchpointId, (r) =>
       r.contacts.findByHandle("newfriend"),
     );
     expect(nia).toMatchObject({ name: "Nia Friend", segment: "supporter" });
-    const touches = await database.storage.withTenant(riverside.touchpointId, (r) =>
+    const touches = await database().storage.withTenant(riverside.touchpointId, (r) =>
       r.touchpoints.listForContact(nia?.id ?? "", 10),
     );
     expect(touches.map((t) => t.note)).toEqual(["dm thanks for the share"]);
@@ -281,20 +228,20 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
     const stranger = org("Nobody Installed Us");
     const reply = await ask(stranger.say.personal(stranger.chat, "touch @janedoe called"));
     expect(reply.text).toContain("Touchpoint isn't installed for your organization");
-    expect(await database.storage.tenants.findByExternalId("teams", stranger.tenantId)).toBeUndefined();
-    expect(await database.storage.installations.find("teams", stranger.tenantId)).toBeUndefined();
+    expect(await database().storage.tenants.findByExternalId("teams", stranger.tenantId)).toBeUndefined();
+    expect(await database().storage.installations.find("teams", stranger.tenantId)).toBeUndefined();
   });
 
   it("stops all work for a tenant when the app is removed, and picks up again on a reinstall", async () => {
     const before = (await touchesIn(harbor.touchpointId)).length;
     expect((await send(harbor.say.installationUpdate("remove"))).status).toBe(200);
-    expect(await database.storage.installations.find("teams", harbor.tenantId)).toBeUndefined();
+    expect(await database().storage.installations.find("teams", harbor.tenantId)).toBeUndefined();
     const refused = await ask(harbor.say.personal(harbor.chat, "touch omar@example.org called"));
     expect(refused.text).toContain("Touchpoint isn't installed for your organization");
     expect((await touchesIn(harbor.touchpointId)).length).toBe(before);
 
     await install(harbor);
-    const welcomes = fake.calls.filter(
+    const welcomes = fake().calls.filter(
       (c) => c.conversationId === harbor.channelId && JSON.stringify(c.activity).includes("Touchpoint is ready"),
     );
     expect(welcomes).toHaveLength(1);
@@ -304,13 +251,13 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
   });
 
   it("refuses a body that is too large or not JSON", async () => {
-    const huge = await fetch(`${server.http.url}/api/messages`, {
+    const huge = await fetch(`${teams.server().http.url}/api/messages`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "x".repeat(MAX_BODY_BYTES + 1),
     });
     expect(huge.status).toBe(413);
-    const garbled = await fetch(`${server.http.url}/api/messages`, { method: "POST", body: "{not json" });
+    const garbled = await fetch(`${teams.server().http.url}/api/messages`, { method: "POST", body: "{not json" });
     expect(garbled.status).toBe(400);
   });
 });
@@ -325,7 +272,7 @@ describe("Teams with an app id", () => {
       TEAMS_APP_PASSWORD: "not-a-real-secret",
       TOUCHPOINT_SCHEDULER: "off",
     });
-    authenticated = await startServer(env, silentLogger, { database });
+    authenticated = await startServer(env, silentLogger, { database: database() });
   });
   afterAll(async () => {
     await authenticated?.stop();
@@ -342,7 +289,7 @@ describe("Teams with an app id", () => {
       });
       expect(response.status).toBe(401);
     }
-    expect(await database.storage.tenants.findByExternalId("teams", o.tenantId)).toBeUndefined();
-    expect(fake.calls.filter((c) => c.conversationId === o.channelId || c.conversationId === o.chat.id)).toEqual([]);
+    expect(await database().storage.tenants.findByExternalId("teams", o.tenantId)).toBeUndefined();
+    expect(fake().calls.filter((c) => c.conversationId === o.channelId || c.conversationId === o.chat.id)).toEqual([]);
   });
 });

@@ -10,10 +10,14 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { type FakeTeamsConnector, startFakeTeamsConnector } from "../fakes/teams-connector.js";
 import { personalChat, type TeamsOrg, teamsActivities, teamsClient, teamsOrg } from "./teams-activities.js";
 
-/** An organization the tests talk as, with the Touchpoint tenant its install created. */
-export interface InstalledOrg extends TeamsOrg {
+/** An organization the tests talk as: what it says, and a personal chat with the bot. */
+export interface TestOrg extends TeamsOrg {
   readonly say: ReturnType<typeof teamsActivities>;
   readonly chat: ReturnType<typeof personalChat>;
+}
+
+/** …with the Touchpoint tenant its install created. */
+export interface InstalledOrg extends TestOrg {
   /** The Touchpoint tenant's id. */
   readonly touchpointId: string;
 }
@@ -47,25 +51,31 @@ export function useTeamsServer(env: Record<string, string> = {}) {
 
   const client = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
 
-  /**
-   * A new organization with the app added to its team: both install events at once, as Teams may
-   * deliver them.
-   */
-  async function install(name: string): Promise<InstalledOrg> {
+  /** A new organization on Teams, without Touchpoint yet. */
+  function organization(name: string): TestOrg {
     const teams = teamsOrg(name);
-    const say = teamsActivities(teams, () => fake.serviceUrl);
+    return { ...teams, say: teamsActivities(teams, () => fake.serviceUrl), chat: personalChat() };
+  }
+
+  /**
+   * The app added to the organization's team (a new organization when given a name): both install
+   * events at once, as Teams may deliver them.
+   */
+  async function install(org: string | TestOrg): Promise<InstalledOrg> {
+    const o = typeof org === "string" ? organization(org) : org;
     const [update, added] = await Promise.all([
-      client.send(say.installationUpdate("add")),
-      client.send(say.botAdded()),
+      client.send(o.say.installationUpdate("add")),
+      client.send(o.say.botAdded()),
     ]);
     expect([update.status, added.status]).toEqual([200, 200]);
-    const tenant = await database.storage.tenants.findByExternalId("teams", teams.tenantId);
+    const tenant = await database.storage.tenants.findByExternalId("teams", o.tenantId);
     if (!tenant) throw new Error("the install created no tenant");
-    return { ...teams, say, chat: personalChat(), touchpointId: tenant.id };
+    return { ...o, touchpointId: tenant.id };
   }
 
   return {
     ...client,
+    organization,
     install,
     fake: () => fake,
     server: () => server,
