@@ -103,3 +103,21 @@ export interface NudgeAction {
 /** A nudge's item, as its actions are keyed. */
 export const nudgeItemKey = (item: { readonly mentionId: string } | { readonly contactId: string }) =>
   "mentionId" in item ? `mention:${item.mentionId}` : `contact:${item.contactId}`;
+
+/** The nudge's buttons, by the ids every platform gives them (Slack's action_id, a Teams card's `action`). */
+export const NUDGE_REPLIED = "nudge_replied";
+export const NUDGE_SNOOZE_DAY = "nudge_snooze_day";
+export const NUDGE_SNOOZE_WEEK = "nudge_snooze_week";
+export const NUDGE_ASSIGN = "nudge_assign";
+/** Log touch on a going-cold contact, Add as contact on a new voice: each asks for more first. */
+export const NUDGE_LOG_TOUCH = "nudge_log_touch";
+export const NUDGE_ADD_CONTACT = "nudge_add_contact";
+export const NUDGE_BUTTONS = [
+  NUDGE_REPLIED,
+  NUDGE_SNOOZE_DAY,
+  NUDGE_SNOOZE_WEEK,
+  NUDGE_ASSIGN,
+  NUDGE_LOG_TOUCH,
+  NUDGE_ADD_CONTACT,
+] as const;
+export type NudgeButton = (typeof NUDGE_BUTTONS)[number];

@@ -5,7 +5,7 @@ import {
   NUDGE_REPLIED,
   NUDGE_SNOOZE_DAY,
   NUDGE_SNOOZE_WEEK,
-} from "../cards/digest.js";
+} from "@touchpoint/core";
 import { replaceWith, replyWith } from "../cards/send.js";
 import { problem } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";

@@ -8,8 +8,15 @@ import {
   describeReach,
   describeSkippedBots,
   describeStats,
+  NUDGE_ADD_CONTACT,
+  NUDGE_ASSIGN,
   NUDGE_KINDS,
+  NUDGE_LOG_TOUCH,
+  NUDGE_REPLIED,
+  NUDGE_SNOOZE_DAY,
+  NUDGE_SNOOZE_WEEK,
   type NudgeAction,
+  type NudgeButton,
   type NudgeRef,
   nudgeItemKey,
 } from "@touchpoint/core";
@@ -33,30 +40,13 @@ import {
   truncate,
 } from "./card.js";
 
-/** What a nudge button's `data.action` says (the same names as Slack's action ids). */
-export const NUDGE_REPLIED = "nudge_replied";
-export const NUDGE_SNOOZE_DAY = "nudge_snooze_day";
-export const NUDGE_SNOOZE_WEEK = "nudge_snooze_week";
-export const NUDGE_ASSIGN = "nudge_assign";
-export const NUDGE_LOG_TOUCH = "nudge_log_touch";
-export const NUDGE_ADD_CONTACT = "nudge_add_contact";
-export const NUDGE_ACTIONS = [
-  NUDGE_REPLIED,
-  NUDGE_SNOOZE_DAY,
-  NUDGE_SNOOZE_WEEK,
-  NUDGE_ASSIGN,
-  NUDGE_LOG_TOUCH,
-  NUDGE_ADD_CONTACT,
-] as const;
-export type NudgeActionId = (typeof NUDGE_ACTIONS)[number];
-
 /**
  * What a nudge button carries (it comes back as the activity's `value`): the day's nudge (the
  * card-level tenant_id and local_date, and which view of it), and the item, keyed as core keys
  * what was done with it (`mention:<id>`, `contact:<id>`); Log touch also the contact's name.
  */
 export interface NudgeButtonData {
-  readonly action: NudgeActionId;
+  readonly action: NudgeButton;
   readonly tenant_id: string;
   readonly local_date: string;
   readonly kind: NudgeRef["kind"];
@@ -141,7 +131,7 @@ function render(digest: Digest, options: DigestCardOptions, shown: Shown): Adapt
     kind: digest.kind,
     ...(digest.owner !== null && { owner: digest.owner }),
   };
-  const button = (title: string, action: NudgeActionId, item: string, extra: { name?: string } = {}): SubmitAction =>
+  const button = (title: string, action: NudgeButton, item: string, extra: { name?: string } = {}): SubmitAction =>
     submit(title, { action, ...nudge, item, ...extra } satisfies NudgeButtonData);
 
   function doneLine(done: NudgeAction): CardElement {

@@ -19,6 +19,7 @@ import {
 } from "@touchpoint/core";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
+import { contact, NOW, touch } from "../testing/fixtures.js";
 import { type AdaptiveCard, CARD_VERSION, MESSAGE_MAX_BYTES, messageBytes } from "./card.js";
 import * as contactCards from "./contact.js";
 import { contactCard, contactSaved, contactsFound, lookupProblem, nudgesInPersonalChat } from "./contact.js";
@@ -168,46 +169,9 @@ const sentBytes = (card: AdaptiveCard) => Buffer.byteLength(JSON.stringify(cardA
 // ---------------------------------------------------------------------------------------------
 // Every card
 
-const NOW = new Date("2026-03-10T15:00:00Z");
 const LONG = "x".repeat(10_000);
 /** Text at its worst for size and rendering: emoji (4 UTF-8 bytes), quotes and controls (escaped in JSON), markdown. */
 const NASTY = `${'🎉"\u0001\\'.repeat(2_000)} **[click](https://evil.example)** <b>`;
-
-function contact(name: string, overrides: Partial<Contact> = {}): Contact {
-  return {
-    id: `c-${name}`,
-    tenantId: "t",
-    name,
-    segment: null,
-    tags: [],
-    owner: null,
-    cadenceDays: null,
-    notes: null,
-    archived: false,
-    identities: [],
-    createdAt: NOW,
-    updatedAt: NOW,
-    ...overrides,
-  };
-}
-
-function touch(overrides: Partial<Touchpoint> = {}): Touchpoint {
-  return {
-    id: "tp-1",
-    tenantId: "t",
-    contactId: "c-Jane Doe",
-    occurredAt: NOW,
-    channel: "call",
-    direction: "outbound",
-    note: "called about the gala",
-    loggedBy: "aad-1",
-    source: "teams",
-    sourceRef: "teams:x:1",
-    createdAt: NOW,
-    undoneAt: null,
-    ...overrides,
-  };
-}
 
 const jane = contact("Jane Doe", {
   segment: "major donor",

@@ -1,45 +1,8 @@
-import type { Contact, LoggedTouch, Touchpoint } from "@touchpoint/core";
+import type { LoggedTouch } from "@touchpoint/core";
 import { describe, expect, it } from "vitest";
+import { contact, NOW, touch } from "../testing/fixtures.js";
 import { CARD_SCHEMA, CARD_VERSION } from "./card.js";
 import { chooseContact, commandProblem, touchLogged, withoutSlash } from "./touch.js";
-
-const NOW = new Date("2026-03-10T15:00:00Z");
-
-function contact(name: string, overrides: Partial<Contact> = {}): Contact {
-  return {
-    id: `c-${name}`,
-    tenantId: "t",
-    name,
-    segment: null,
-    tags: [],
-    owner: null,
-    cadenceDays: null,
-    notes: null,
-    archived: false,
-    identities: [],
-    createdAt: NOW,
-    updatedAt: NOW,
-    ...overrides,
-  };
-}
-
-function touch(overrides: Partial<Touchpoint> = {}): Touchpoint {
-  return {
-    id: "tp-1",
-    tenantId: "t",
-    contactId: "c-Jane Doe",
-    occurredAt: NOW,
-    channel: "call",
-    direction: "outbound",
-    note: "called about the gala",
-    loggedBy: "aad-1",
-    source: "teams",
-    sourceRef: "teams:x:1",
-    createdAt: NOW,
-    undoneAt: null,
-    ...overrides,
-  };
-}
 
 describe("withoutSlash", () => {
   it("drops the slash before Touchpoint's commands only", () => {
