@@ -6,7 +6,11 @@
  * - `POST /v3/conversations/{conversationId}/activities` — a new message (proactive, or a turn's
  *   reply when botbuilder has no activity to answer);
  * - `POST /v3/conversations/{conversationId}/activities/{activityId}` — a reply to that activity;
- * - `PUT  /v3/conversations/{conversationId}/activities/{activityId}` — replaces a message sent before.
+ * - `PUT  /v3/conversations/{conversationId}/activities/{activityId}` — replaces a message sent before;
+ * - `POST /v3/conversations` — creates a conversation (Create Conversation: the bot's 1:1 chat with a
+ *   member, for a proactive message to a person). Body `{ bot, members, isGroup, tenantId,
+ *   channelData }`; answered `201 {"id": "a:…", "serviceUrl", "activityId"}`, the same id again for
+ *   the same member, as Teams does for a 1:1 chat that exists. See `created`.
  *
  * Ids in the path are percent-encoded (Teams conversation ids hold `:`, `@` and `;`). Each
  * accepted activity is answered `200 {"id": "..."}` with a Teams-like message id; bad requests get
@@ -49,16 +53,41 @@ export interface SentActivity {
   readonly [field: string]: unknown;
 }
 
+/** A Create Conversation request, as the fake answered it. */
+export interface CreatedConversation {
+  /** The request body as sent. */
+  readonly parameters: {
+    readonly bot?: { readonly id?: string; readonly name?: string };
+    readonly members?: readonly { readonly id?: string; readonly [field: string]: unknown }[];
+    readonly isGroup?: boolean;
+    readonly tenantId?: string;
+    readonly channelData?: { readonly tenant?: { readonly id?: string }; readonly [field: string]: unknown };
+    readonly [field: string]: unknown;
+  };
+  readonly authorization: string | undefined;
+  readonly status: number;
+  /** The conversation's id (`a:…`); undefined when refused. */
+  readonly id: string | undefined;
+  readonly at: Date;
+}
+
 export interface FakeTeamsConnector {
   /** `http://127.0.0.1:<port>/`: the `serviceUrl` to put in activities sent to the bot. */
   readonly serviceUrl: string;
   readonly calls: readonly ConnectorCall[];
+  /** The Create Conversation requests (`POST /v3/conversations`), in order; not in `calls`. */
+  readonly created: readonly CreatedConversation[];
   /** The message with this id as it stands now (a PUT replaces it), if the fake accepted it. */
   message(conversationId: string, id: string): SentActivity | undefined;
   /** The first call matching `predicate`, already made or still to come. */
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
+  /** The first Create Conversation request matching `predicate`, already made or still to come. */
+  waitForCreated(
+    predicate: (created: CreatedConversation) => boolean,
+    timeoutMs?: number,
+  ): Promise<CreatedConversation>;
   /**
-   * The next `count` POSTs are answered `status` (with these headers), as the connector answers
+   * The next `count` POSTs (Create Conversation too) are answered `status` (with these headers), as the connector answers
    * when Teams throttles (429 with Retry-After, 412) or is down (502, 504); nothing is stored.
    */
   failNext(count: number, status: number, headers?: Readonly<Record<string, string>>): void;
@@ -98,10 +127,31 @@ function activityProblem(activity: unknown): string | undefined {
   return undefined;
 }
 
+/** What the connector (or Teams behind it) refuses in Create Conversation's parameters, or undefined. */
+function conversationProblem(parameters: unknown): string | undefined {
+  if (!isRecord(parameters)) return "The request body is not conversation parameters";
+  if (!isRecord(parameters.bot) || typeof parameters.bot.id !== "string") return "bot.id is required";
+  const members = parameters.members;
+  if (!Array.isArray(members) || members.length === 0) return "members are required";
+  if (!members.every((member) => isRecord(member) && typeof member.id === "string" && member.id)) {
+    return "every member needs an id";
+  }
+  if (parameters.isGroup !== true && members.length !== 1) return "a 1:1 conversation has exactly one member";
+  const channelData = isRecord(parameters.channelData) ? parameters.channelData : {};
+  const tenant = isRecord(channelData.tenant) ? channelData.tenant.id : undefined;
+  if (typeof parameters.tenantId !== "string" && typeof tenant !== "string") return "Tenant Id is required";
+  return undefined;
+}
+
+const CREATE_ROUTE = /^\/v3\/conversations\/?$/;
 const ROUTE = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
 
 class FakeConnector implements FakeTeamsConnector {
   readonly calls: ConnectorCall[] = [];
+  readonly created: CreatedConversation[] = [];
+  private readonly createdListeners = new Set<(created: CreatedConversation) => void>();
+  /** 1:1 conversations by member id: Teams answers the same chat for the same person. */
+  private readonly personal = new Map<string, string>();
   private readonly server: Server;
   private readonly messages = new Map<string, SentActivity>();
   private readonly listeners = new Set<(call: ConnectorCall) => void>();
@@ -159,6 +209,24 @@ class FakeConnector implements FakeTeamsConnector {
     });
   }
 
+  waitForCreated(predicate: (created: CreatedConversation) => boolean, timeoutMs = 5000): Promise<CreatedConversation> {
+    const seen = this.created.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const listener = (created: CreatedConversation) => {
+        if (!predicate(created)) return;
+        clearTimeout(timer);
+        this.createdListeners.delete(listener);
+        resolve(created);
+      };
+      const timer = setTimeout(() => {
+        this.createdListeners.delete(listener);
+        reject(new Error(`waitForCreated: no matching Create Conversation within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.createdListeners.add(listener);
+    });
+  }
+
   close(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
@@ -187,6 +255,9 @@ class FakeConnector implements FakeTeamsConnector {
         .writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
         .end(JSON.stringify(body));
     };
+    if (req.method === "POST" && CREATE_ROUTE.test(url.pathname)) {
+      return this.createConversation(req, Buffer.concat(chunks), answer);
+    }
     if (!route?.[1] || !method || (method === "PUT" && !route[2])) {
       return answer(404, { error: { code: "NotFound", message: `no connector route ${req.method} ${url.pathname}` } });
     }
@@ -235,5 +306,48 @@ class FakeConnector implements FakeTeamsConnector {
     };
     this.calls.push(call);
     for (const listener of [...this.listeners]) listener(call);
+  }
+
+  private createConversation(
+    req: IncomingMessage,
+    body: Buffer,
+    answer: (status: number, body: unknown, headers?: Readonly<Record<string, string>>) => void,
+  ): void {
+    let parameters: unknown;
+    try {
+      parameters = JSON.parse(body.toString("utf8"));
+    } catch {
+      parameters = undefined;
+    }
+    let status = 201;
+    let id: string | undefined;
+    const problem = conversationProblem(parameters);
+    const failure = problem ? undefined : this.failures.shift();
+    if (failure) {
+      status = failure.status;
+      answer(
+        status,
+        { error: { code: status === 429 ? "Throttled" : "ServiceError", message: `HTTP ${status}` } },
+        failure.headers,
+      );
+    } else if (problem) {
+      status = 400;
+      answer(status, { error: { code: "BadArgument", message: problem } });
+    } else {
+      const p = parameters as { members: { id: string }[]; isGroup?: boolean };
+      const member = p.isGroup === true ? undefined : p.members[0]?.id;
+      id = (member && this.personal.get(member)) ?? `a:${Buffer.from(`chat-${this.nextId()}`).toString("base64url")}`;
+      if (member) this.personal.set(member, id);
+      answer(status, { id, serviceUrl: this.serviceUrl, activityId: this.nextId() });
+    }
+    const created: CreatedConversation = {
+      parameters: (isRecord(parameters) ? parameters : {}) as CreatedConversation["parameters"],
+      authorization: req.headers.authorization,
+      status,
+      id,
+      at: new Date(),
+    };
+    this.created.push(created);
+    for (const listener of [...this.createdListeners]) listener(created);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failureOf } from "./notifier.js";
+import { failureOf, isPersonTarget } from "./notifier.js";
 
 /** A connector error as botbuilder throws it: the HTTP status, and the response's headers. */
 function connectorError(statusCode: number, headers: Record<string, string> = {}) {
@@ -30,5 +30,18 @@ describe("failureOf (what a Bot Framework connector error means for a nudge deli
       kind: "rejected",
       detail: expect.stringContaining("HTTP 403"),
     });
+  });
+});
+
+describe("isPersonTarget (an owner's own nudge, rather than a conversation's)", () => {
+  it("takes Teams user ids and Entra object ids for people", () => {
+    expect(isPersonTarget("29:1AbCdEf-GhIjK_lmn")).toBe(true);
+    expect(isPersonTarget("6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b")).toBe(true);
+  });
+
+  it("leaves channels, group chats and personal chats to the stored reference", () => {
+    expect(isPersonTarget("19:abc123@thread.tacv2")).toBe(false);
+    expect(isPersonTarget("19:meeting_xyz@thread.v2")).toBe(false);
+    expect(isPersonTarget("a:1XyZ-personal-chat")).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateChannelId, validateTimeZone } from "./tenant.js";
+import { isChatUserId, validateChannelId, validateTimeZone } from "./tenant.js";
 
 describe("time zones", () => {
   it("are stored by their canonical place name", () => {
@@ -30,5 +30,16 @@ describe("channel ids", () => {
     expect(validateChannelId("  ")).toEqual({ ok: true, value: null });
     expect(validateChannelId(null)).toEqual({ ok: true, value: null });
     expect(validateChannelId("#general channel").ok).toBe(false);
+  });
+});
+
+describe("isChatUserId", () => {
+  it("knows who a direct message can reach, and not what an import brought in", () => {
+    expect(isChatUserId("slack", "U024BE7LH")).toBe(true);
+    expect(isChatUserId("slack", "Maria")).toBe(false);
+    expect(isChatUserId("teams", "29:1abcDEF")).toBe(true);
+    expect(isChatUserId("teams", "0f8fad5b-d9cb-469f-a165-70867728950e")).toBe(true);
+    expect(isChatUserId("teams", "development")).toBe(false);
+    expect(isChatUserId("teams", "U024BE7LH")).toBe(false);
   });
 });

@@ -117,5 +117,7 @@ export function validatePlatform(input: string): Result<Platform, string> {
  * rather than text an import brought in ("Maria", "development"), which no DM can reach.
  */
 export function isChatUserId(platform: Platform, id: string): boolean {
-  return platform === "slack" ? /^[UW][A-Z0-9]{2,}$/.test(id) : /^29:\S+$/.test(id);
+  if (platform === "slack") return /^[UW][A-Z0-9]{2,}$/.test(id);
+  // Teams: the bot's id for a user (29:…), or the Microsoft Entra object id Touchpoint keeps people by.
+  return /^29:\S+$/.test(id) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 }
