@@ -150,11 +150,12 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
     expect((await touchesIn(riverside.touchpointId)).length).toBe(before);
   });
 
-  it("answers help, and says which commands are not in Teams yet", async () => {
+  it("answers help, listing every command including connect-x and import", async () => {
     const help = await ask(riverside.say.personal(riverside.chat, "help"));
     expect(help.text).toContain("touch <who> [note]");
-    const notYet = await ask(riverside.say.channel("touchpoint connect-x"));
-    expect(notYet.text).toContain("connect-x is not available in Teams yet");
+    expect(help.text).toContain("connect-x");
+    expect(help.text).toContain("import");
+    expect(help.text).not.toContain("coming to Teams");
   });
 
   it("undoes a touch in place; a second Undo changes nothing", async () => {

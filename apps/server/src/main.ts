@@ -53,13 +53,10 @@ export async function startServer(
     const metrics = createMetrics();
     const deps = { storage: database.storage, clock: options.clock ?? systemClock, logger };
     // A modal waits 3 s for its answer, so chat checks X with a short timeout; the poller waits longer.
-    const slack = slackFromEnv(
-      env,
-      { ...deps, openXSource: createXSource({ apiUrl: env.X_API_URL, timeoutMs: CHAT_X_TIMEOUT_MS }) },
-      { webApiRetries: options.slackWebApiRetries },
-    );
+    const chatDeps = { ...deps, openXSource: createXSource({ apiUrl: env.X_API_URL, timeoutMs: CHAT_X_TIMEOUT_MS }) };
+    const slack = slackFromEnv(env, chatDeps, { webApiRetries: options.slackWebApiRetries });
     await slack?.start();
-    const teams = teamsFromEnv(env, deps);
+    const teams = teamsFromEnv(env, chatDeps);
     const routes = new Map([
       ...operationsRoutes({ database: database.handle, metrics, logger }),
       ...(slack?.routes ?? []),

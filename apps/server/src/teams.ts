@@ -1,4 +1,4 @@
-import type { Clock, Logger, NudgeNotifier, Storage } from "@touchpoint/core";
+import type { Clock, Logger, NudgeNotifier, OpenMentionSource, Storage } from "@touchpoint/core";
 import { createTeamsApp, createTeamsNotifier, type TeamsApp, type TeamsCredentials } from "@touchpoint/teams";
 import type { Env } from "./env.js";
 
@@ -20,7 +20,13 @@ function teamsCredentials(env: Env): TeamsCredentials | undefined {
 /** Teams, when the environment turns it on: the bot's routes and the nudge's notifier. */
 export function teamsFromEnv(
   env: Env,
-  deps: { readonly storage: Storage; readonly clock: Clock; readonly logger: Logger },
+  deps: {
+    readonly storage: Storage;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    /** X, for connect-x to check a handle and token while the person waits. */
+    readonly openXSource: OpenMentionSource;
+  },
 ): { readonly app: TeamsApp; readonly notifier: NudgeNotifier } | undefined {
   const credentials = teamsCredentials(env);
   if (!credentials) return undefined;

@@ -1,4 +1,4 @@
-import type { Clock, Logger, Storage } from "@touchpoint/core";
+import type { Clock, Logger, OpenMentionSource, Storage } from "@touchpoint/core";
 import { type Activity, teamsGetTenant } from "botbuilder";
 
 /** What every handler needs: the core's ports. Handlers parse, call one use case, render a card. */
@@ -6,6 +6,8 @@ export interface TeamsDeps {
   readonly storage: Storage;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** X, asked by connect-x to check a handle and bearer token; without it connect-x says X is not set up. */
+  readonly openXSource?: OpenMentionSource;
 }
 
 /** The Teams tenant (Microsoft Entra organization) an activity came from: one Touchpoint tenant each. */

@@ -13,3 +13,5 @@ export const NUDGE_ADD_CONTACT_SAVE = "nudge_add_contact_save";
 export const SETTINGS_SAVE = "settings_save";
 /** Edit on the saved settings: the form again. */
 export const SETTINGS_EDIT = "settings_edit";
+/** The connect-x form submitted (admins only). */
+export const CONNECT_X_SAVE = "connect_x_save";

@@ -12,6 +12,7 @@ import type { TeamsDeps } from "../deps.js";
 import type { Turn } from "../turn.js";
 import {
   CHOOSE_CONTACT,
+  CONNECT_X_SAVE,
   CREATE_CONTACT,
   NUDGE_ADD_CONTACT_SAVE,
   NUDGE_LOG_TOUCH_SAVE,
@@ -20,6 +21,7 @@ import {
   UNDO_TOUCH,
 } from "./action-ids.js";
 import { chooseContactAction } from "./choose-contact.js";
+import { connectXSaveAction } from "./connect-x.js";
 import { createContactAction } from "./create-contact.js";
 import {
   nudgeAddContactAction,
@@ -51,6 +53,7 @@ const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   [NUDGE_ADD_CONTACT_SAVE]: nudgeAddContactSaveAction,
   [SETTINGS_SAVE]: settingsSaveAction,
   [SETTINGS_EDIT]: settingsEditAction,
+  [CONNECT_X_SAVE]: connectXSaveAction,
 };
 
 export async function cardAction(deps: TeamsDeps, turn: Turn, value: CardActionValue): Promise<void> {

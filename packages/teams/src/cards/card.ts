@@ -60,6 +60,8 @@ export interface TextInput {
   readonly isRequired?: true;
   readonly errorMessage?: string;
   readonly maxLength?: number;
+  /** "Password" masks what is typed (Adaptive Cards 1.5). */
+  readonly style?: "Text" | "Password";
   /** Hidden: not shown, but sent back with every Action.Submit on the card like any input. */
   readonly isVisible?: false;
 }

@@ -22,13 +22,14 @@ export function help(): AdaptiveCard {
     text(`- ${withoutSlash(USAGE.contactCadence)}`),
     text(`- ${withoutSlash(USAGE.nudges)} (in our personal chat)`),
     text("- settings — the nudge's channel, time, time zone and cadences (admins)"),
+    text("- connect-x — connect the organization's X account, so mentions of your contacts come in (admins)"),
+    text("- import — how to import your contact list from a CSV file"),
     text("- help — this card"),
-    subtle("connect-x and import are coming to Teams."),
   ]);
 }
 
 /** A command the shared grammar knows that Teams does not answer yet. */
 export function notInTeamsYet(command: string): AdaptiveCard {
-  const line = `${command} is not available in Teams yet; for now Teams answers touch, contact, nudges, settings and help.`;
+  const line = `${command} is not available in Teams yet; for now Teams answers touch, contact, nudges, settings, connect-x, import and help.`;
   return card(line, [text(`ℹ️ ${line}`), subtle(withoutSlash(USAGE.touch))]);
 }

@@ -14,6 +14,7 @@ import {
   type NudgeAction,
   type RelationshipDetail,
   type SettingsView,
+  type SocialAccount,
   type Touchpoint,
   UnknownContact,
 } from "@touchpoint/core";
@@ -21,6 +22,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
 import { contact, NOW, touch } from "../testing/fixtures.js";
 import { type AdaptiveCard, CARD_VERSION, MESSAGE_MAX_BYTES, messageBytes } from "./card.js";
+import * as connectXCards from "./connect-x.js";
+import { connectXAdminsOnly, connectXForm, importHelp, xConnected } from "./connect-x.js";
 import * as contactCards from "./contact.js";
 import { contactCard, contactSaved, contactsFound, lookupProblem, nudgesInPersonalChat } from "./contact.js";
 import * as digestCards from "./digest.js";
@@ -401,6 +404,36 @@ const SETTINGS_CASES: readonly (readonly [builder: string, name: string, card: (
   ["settingsAdminsOnly", "no admins", () => settingsAdminsOnly([])],
 ];
 
+const xAccount = (overrides: Partial<SocialAccount> = {}): SocialAccount => ({
+  tenantId: "tenant-1",
+  id: "sa-1",
+  platform: "x",
+  handle: "riversidefood",
+  externalUserId: "7700112233",
+  status: "active",
+  createdAt: NOW,
+  ...overrides,
+});
+
+const CONNECT_X_CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
+  ["connectXForm", "nothing connected yet", () => connectXForm(undefined, "tenant-1")],
+  ["connectXForm", "connected now", () => connectXForm(xAccount(), "tenant-1")],
+  [
+    "connectXForm",
+    "paused, after X refused a token, the text at its worst",
+    () =>
+      connectXForm(xAccount({ status: "paused", handle: NASTY }), "tenant-1", {
+        handle: NASTY,
+        problem: "X refused that bearer token; copy it again from the X developer portal.",
+      }),
+  ],
+  ["xConnected", "connected", () => xConnected(xAccount(), "Riverside Food Bank")],
+  ["xConnected", "connected, names at their worst", () => xConnected(xAccount({ handle: NASTY }), NASTY)],
+  ["connectXAdminsOnly", "not an admin", () => connectXAdminsOnly(settingsView().admins)],
+  ["connectXAdminsOnly", "no admins", () => connectXAdminsOnly([])],
+  ["importHelp", "import explained", () => importHelp("72f988bf-86f1-41af-91ab-2d7cd011db47")],
+];
+
 const NUDGE_FORM_CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
   ["logTouchForm", "log touch on a going-cold contact", () => logTouchForm("Maria Chen", formData)],
   ["logTouchForm", "log touch, the name at its worst", () => logTouchForm(NASTY, formData)],
@@ -540,6 +573,7 @@ const CASES: readonly (readonly [builder: string, name: string, card: () => Adap
   ["nudgesInPersonalChat", "nudges asked in a channel", () => nudgesInPersonalChat()],
   ...NUDGE_FORM_CASES,
   ...SETTINGS_CASES,
+  ...CONNECT_X_CASES,
 ];
 
 /** Exports of the card modules that are not cards. */
@@ -563,6 +597,7 @@ describe("every Teams card against the Adaptive Cards 1.5 schema", () => {
       ...nudgeCards,
       ...contactCards,
       ...settingsCards,
+      ...connectXCards,
     })
       .filter(([name, value]) => typeof value === "function" && !NOT_CARDS.has(name))
       .map(([name]) => name)

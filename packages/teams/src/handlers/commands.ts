@@ -3,6 +3,7 @@ import type { AdaptiveCard } from "../cards/card.js";
 import { help } from "../cards/help.js";
 import type { TeamsDeps } from "../deps.js";
 import type { Turn } from "../turn.js";
+import { connectX, importContacts } from "./connect-x.js";
 import { contactAdd, contactFind, contactShow, contactUpdate } from "./contact.js";
 import { nudges } from "./nudges.js";
 import { settings } from "./settings.js";
@@ -26,6 +27,8 @@ export const COMMANDS: { readonly [K in Kind]?: CommandHandler<K> } = {
   contact_cadence: contactUpdate,
   nudges,
   settings,
+  connect_x: connectX,
+  import: importContacts,
   help: async () => help(),
 };
 
