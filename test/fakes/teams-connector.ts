@@ -144,6 +144,41 @@ function conversationProblem(parameters: unknown): string | undefined {
 }
 
 const CREATE_ROUTE = /^\/v3\/conversations\/?$/;
+/**
+ * The first of `seen` matching `predicate`, or the next one announced to `listeners`; rejected with
+ * `failure()` after `timeoutMs`. A predicate that throws (reading a part a call lacks) doesn't match.
+ */
+function awaitOne<T>(
+  seen: readonly T[],
+  listeners: Set<(item: T) => void>,
+  predicate: (item: T) => boolean,
+  timeoutMs: number,
+  failure: () => string,
+): Promise<T> {
+  const matches = (item: T) => {
+    try {
+      return predicate(item);
+    } catch {
+      return false;
+    }
+  };
+  const found = seen.find(matches);
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve, reject) => {
+    const listener = (item: T) => {
+      if (!matches(item)) return;
+      clearTimeout(timer);
+      listeners.delete(listener);
+      resolve(item);
+    };
+    const timer = setTimeout(() => {
+      listeners.delete(listener);
+      reject(new Error(failure()));
+    }, timeoutMs);
+    listeners.add(listener);
+  });
+}
+
 const ROUTE = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
 
 class FakeConnector implements FakeTeamsConnector {
@@ -182,49 +217,20 @@ class FakeConnector implements FakeTeamsConnector {
   }
 
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs = 5000): Promise<ConnectorCall> {
-    const matches = (call: ConnectorCall) => {
-      try {
-        return predicate(call);
-      } catch {
-        return false;
-      }
-    };
-    const seen = this.calls.find(matches);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const listener = (call: ConnectorCall) => {
-        if (!matches(call)) return;
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        resolve(call);
-      };
-      const timer = setTimeout(() => {
-        this.listeners.delete(listener);
-        const made = this.calls.map((c) => `${c.method} ${c.path}`).slice(-10);
-        reject(
-          new Error(`waitFor: no matching connector call within ${timeoutMs} ms; last calls: [${made.join(", ")}]`),
-        );
-      }, timeoutMs);
-      this.listeners.add(listener);
+    return awaitOne(this.calls, this.listeners, predicate, timeoutMs, () => {
+      const made = this.calls.map((c) => `${c.method} ${c.path}`).slice(-10);
+      return `waitFor: no matching connector call within ${timeoutMs} ms; last calls: [${made.join(", ")}]`;
     });
   }
 
   waitForCreated(predicate: (created: CreatedConversation) => boolean, timeoutMs = 5000): Promise<CreatedConversation> {
-    const seen = this.created.find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const listener = (created: CreatedConversation) => {
-        if (!predicate(created)) return;
-        clearTimeout(timer);
-        this.createdListeners.delete(listener);
-        resolve(created);
-      };
-      const timer = setTimeout(() => {
-        this.createdListeners.delete(listener);
-        reject(new Error(`waitForCreated: no matching Create Conversation within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.createdListeners.add(listener);
-    });
+    return awaitOne(
+      this.created,
+      this.createdListeners,
+      predicate,
+      timeoutMs,
+      () => `waitForCreated: no matching Create Conversation within ${timeoutMs} ms`,
+    );
   }
 
   close(): Promise<void> {

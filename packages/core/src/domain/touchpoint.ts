@@ -98,6 +98,11 @@ const CHANNEL_LABELS: Readonly<Record<TouchChannel, string>> = {
   note: "note",
 };
 
+/** The channels a person logs by hand (X mentions, replies and quotes are logged from X itself). */
+export const HAND_LOGGED_CHANNELS: readonly TouchChannel[] = TOUCH_CHANNELS.filter(
+  (channel) => !channel.startsWith("x_") || channel === "x_dm",
+);
+
 export function channelLabel(channel: TouchChannel): string {
   return CHANNEL_LABELS[channel];
 }

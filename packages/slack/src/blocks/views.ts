@@ -3,12 +3,13 @@ import {
   channelLabel,
   DEFAULT_CADENCE_BY_SEGMENT,
   describeDay,
+  HAND_LOGGED_CHANNELS,
   type Mention,
   type OpenMentions,
   type RelationshipOverview,
   type SettingsView,
   type SocialAccount,
-  TOUCH_CHANNELS,
+  type TouchChannel,
 } from "@touchpoint/core";
 import { EDIT_SETTINGS } from "../listeners/actions/action-ids.js";
 import {
@@ -246,12 +247,9 @@ export function homeView(input: {
   return { type: "home", blocks: blocks.slice(0, LIMITS.viewBlocks) };
 }
 
-/** The channels a person logs by hand (X's own come from X). */
-const LOGGED_CHANNELS = TOUCH_CHANNELS.filter((channel) => !channel.startsWith("x_") || channel === "x_dm");
-
 /** Log touch from the nudge: how they were in touch, and a note. */
 export function logTouchModal(contactName: string, privateMetadata: string): types.ModalView {
-  const option = (channel: (typeof LOGGED_CHANNELS)[number]) => ({
+  const option = (channel: TouchChannel) => ({
     text: { type: "plain_text" as const, text: channelLabel(channel) },
     value: channel,
   });
@@ -266,7 +264,7 @@ export function logTouchModal(contactName: string, privateMetadata: string): typ
       input("channel", "How", {
         type: "static_select",
         action_id: "value",
-        options: LOGGED_CHANNELS.map(option),
+        options: HAND_LOGGED_CHANNELS.map(option),
         initial_option: option("call"),
       }),
       input(

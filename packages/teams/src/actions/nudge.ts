@@ -1,6 +1,7 @@
 import {
   actOnMention,
   addContactFromMention,
+  HAND_LOGGED_CHANNELS,
   logTouchFromNudge,
   type MentionAct,
   mentionFor,
@@ -8,7 +9,6 @@ import {
   type NudgeRef,
   type NudgeView,
   normalizeEmail,
-  TOUCH_CHANNELS,
   type TouchChannel,
 } from "@touchpoint/core";
 import type { AdaptiveCard } from "../cards/card.js";
@@ -85,8 +85,14 @@ function idIn(item: string, kind: "mention" | "contact"): string {
   return item.startsWith(`${kind}:`) ? item.slice(kind.length + 1) : "";
 }
 
-function nudgeView(deps: TeamsDeps, tenantId: string, ref: NudgeRef): Promise<NudgeView | undefined> {
-  return deps.storage.withTenant(tenantId, (r) => r.nudges.get(ref));
+/** The nudge as it stands, and what someone already did with the pressed item, if anything. */
+async function doneOn(
+  deps: TeamsDeps,
+  turn: Turn,
+  pressed: Pressed,
+): Promise<{ readonly view: NudgeView | undefined; readonly done: NudgeAction | undefined }> {
+  const view = await deps.storage.withTenant(turn.tenantId, (r) => r.nudges.get(pressed.ref));
+  return { view, done: view?.actions[pressed.item] };
 }
 
 /** Replaces the nudge card (the message `activityId`) with the nudge as it now stands. */
@@ -145,13 +151,10 @@ export const nudgeLogTouchAction: ActionHandler = async (deps, turn, value) => {
   const pressed = pressedOn(deps, turn, value);
   if ("refused" in pressed) return pressed.refused;
   if (!idIn(pressed.item, "contact")) return { reply: problem("That button no longer works.") };
-  const view = await nudgeView(deps, turn.tenantId, pressed.ref);
-  const done = view?.actions[pressed.item];
+  const { view, done } = await doneOn(deps, turn, pressed);
   if (done) return stale(turn, done, view, true);
   return { reply: logTouchForm(pressed.name ?? "this contact", formData(NUDGE_LOG_TOUCH_SAVE, pressed, turn)) };
 };
-
-const LOGGED_CHANNELS: readonly string[] = TOUCH_CHANNELS.filter((c) => !c.startsWith("x_") || c === "x_dm");
 
 /** The Log touch form submitted: the touch, as `touch` logs it, noted on the nudge, which is updated in place. */
 export const nudgeLogTouchSaveAction: ActionHandler = async (deps, turn, value) => {
@@ -160,10 +163,10 @@ export const nudgeLogTouchSaveAction: ActionHandler = async (deps, turn, value) 
   const contactId = idIn(pressed.item, "contact");
   if (!contactId) return { reply: problem("That form no longer works.") };
   const channel = field(value, "channel");
-  if (!LOGGED_CHANNELS.includes(channel)) return { reply: problem("Choose how you were in touch; nothing was saved.") };
+  if (!HAND_LOGGED_CHANNELS.includes(channel as TouchChannel))
+    return { reply: problem("Choose how you were in touch; nothing was saved.") };
   const nudgeActivity = field(value, "nudge_activity");
-  const view = await nudgeView(deps, turn.tenantId, pressed.ref);
-  const done = view?.actions[pressed.item];
+  const { view, done } = await doneOn(deps, turn, pressed);
   if (done) {
     await updateNudge(turn, nudgeActivity, view);
     return stale(turn, done, view, false);
@@ -192,8 +195,7 @@ export const nudgeAddContactAction: ActionHandler = async (deps, turn, value) =>
   const mentionId = idIn(pressed.item, "mention");
   const mention = mentionId ? await mentionFor(deps, { tenantId: turn.tenantId, mentionId }) : undefined;
   if (!mention) return { reply: problem("That mention is no longer here.") };
-  const view = await nudgeView(deps, turn.tenantId, pressed.ref);
-  const done = view?.actions[pressed.item];
+  const { view, done } = await doneOn(deps, turn, pressed);
   if (done) return stale(turn, done, view, true);
   if (mention.contactId !== null) {
     return { reply: problem(`@${mention.author.handle} is a contact already; nothing was done twice.`) };
@@ -208,8 +210,7 @@ export const nudgeAddContactSaveAction: ActionHandler = async (deps, turn, value
   const mentionId = idIn(pressed.item, "mention");
   if (!mentionId) return { reply: problem("That form no longer works.") };
   const nudgeActivity = field(value, "nudge_activity");
-  const view = await nudgeView(deps, turn.tenantId, pressed.ref);
-  const done = view?.actions[pressed.item];
+  const { view, done } = await doneOn(deps, turn, pressed);
   if (done) {
     await updateNudge(turn, nudgeActivity, view);
     return stale(turn, done, view, false);

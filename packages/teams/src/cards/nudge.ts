@@ -1,4 +1,4 @@
-import { type Contact, channelLabel, type Mention, type NudgeAction, TOUCH_CHANNELS } from "@touchpoint/core";
+import { type Contact, channelLabel, HAND_LOGGED_CHANNELS, type Mention, type NudgeAction } from "@touchpoint/core";
 import {
   type AdaptiveCard,
   type CardElement,
@@ -13,9 +13,6 @@ import {
   textInput,
   truncate,
 } from "./card.js";
-
-/** The channels a person logs by hand (X mentions, replies and quotes are logged from X itself). */
-const LOGGED_CHANNELS = TOUCH_CHANNELS.filter((channel) => !channel.startsWith("x_") || channel === "x_dm");
 
 const NAME_MAX = 100;
 const plain = (value: string, max = NAME_MAX) => truncate(oneLine(value), max);
@@ -43,7 +40,7 @@ export function logTouchForm(contactName: string, data: SubmitAction["data"]): A
         value: "call",
         isRequired: true,
         errorMessage: "Choose how you were in touch",
-        choices: LOGGED_CHANNELS.map((channel) => ({ title: channelLabel(channel), value: channel })),
+        choices: HAND_LOGGED_CHANNELS.map((channel) => ({ title: channelLabel(channel), value: channel })),
       }),
       textInput({ id: "note", label: "Note", placeholder: "What you talked about", maxLength: 2000 }),
     ],
