@@ -1,11 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { App, HTTPReceiver, type Installation, type LogLevel, SocketModeReceiver } from "@slack/bolt";
+import { App, type Context, HTTPReceiver, type Installation, type LogLevel, SocketModeReceiver } from "@slack/bolt";
 import { installApp } from "@touchpoint/core";
 import { getStarted } from "./blocks/get-started.js";
 import { escapeMrkdwn, message, section } from "./blocks/text.js";
 import { installationKey, type SlackDeps } from "./deps.js";
 import { slackInstallationStore, type TenantCache } from "./installation-store.js";
-import { registerListeners } from "./listeners/index.js";
+import { touchpointListeners } from "./listeners/index.js";
 import { boltLogger } from "./logger.js";
 
 /** Exactly the bot scopes the listeners use; the manifest asks for these and no more. */
@@ -146,20 +146,18 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }
   }
 
-  // Every listener runs for one tenant: the one this workspace's installation belongs to.
-  app.use(async ({ context, next }) => {
+  /** The tenant a workspace's (or Grid organization's) installation belongs to; every listener runs for one. */
+  async function tenantFor(context: Context): Promise<string | undefined> {
     const key = installationKey(context);
-    if (key) {
-      let tenantId = tenants.get(key);
-      if (!tenantId) {
-        tenantId = (await deps.storage.installations.find("slack", key))?.tenantId;
-        if (tenantId) tenants.set(key, tenantId);
-      }
-      context.tenantId = tenantId;
+    if (!key) return undefined;
+    let tenantId = tenants.get(key);
+    if (!tenantId) {
+      tenantId = (await deps.storage.installations.find("slack", key))?.tenantId;
+      if (tenantId) tenants.set(key, tenantId);
     }
-    await next();
-  });
-  registerListeners(app, deps);
+    return tenantId;
+  }
+  app.use(touchpointListeners(deps, tenantFor));
   app.error(async (error) => {
     deps.logger.error({ err: error.original ?? error, code: error.code }, "a Slack listener failed");
   });

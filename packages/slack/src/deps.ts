@@ -15,7 +15,7 @@ export function installationKey(context: Context): string | undefined {
   return context.isEnterpriseInstall ? context.enterpriseId : context.teamId;
 }
 
-/** The tenant set by the tenant middleware; every listener but uninstall events has one. */
+/** The tenant set before every listener runs (listeners/index.ts); every listener but uninstall events has one. */
 export function tenantOf(context: Context): string {
   const tenantId = context.tenantId as string | undefined;
   if (!tenantId) throw new Error(`no Touchpoint tenant for Slack installation ${installationKey(context)}`);

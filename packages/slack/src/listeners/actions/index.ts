@@ -1,6 +1,6 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
-import { routes } from "../route.js";
+import { type Routes, routes } from "../route.js";
 import {
   CHOOSE_CONTACT,
   CREATE_CONTACT,
@@ -20,9 +20,13 @@ import { nudgeMentionAction } from "./nudge-mention.js";
 import { nudgeAddContactAction, nudgeLogTouchAction } from "./nudge-modals.js";
 import { undoTouchAction } from "./undo-touch.js";
 
-export function registerActions(app: App, deps: SlackDeps): void {
+/** Every action id Touchpoint renders is a button's. */
+export type ActionListener = (args: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => Promise<void>;
+
+/** The buttons, by action id. */
+export function actionListeners(deps: SlackDeps): Routes<ActionListener> {
   const mention = nudgeMentionAction(deps);
-  const actions = routes(
+  return routes<ActionListener>(
     {
       [UNDO_TOUCH]: undoTouchAction(deps),
       [CHOOSE_CONTACT]: chooseContactAction(deps),
@@ -37,5 +41,4 @@ export function registerActions(app: App, deps: SlackDeps): void {
     },
     [CHOOSE_CONTACT],
   );
-  app.action<BlockButtonAction>(actions.pattern, (args) => actions.handler(args.action.action_id)(args));
 }

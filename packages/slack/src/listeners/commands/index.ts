@@ -1,17 +1,19 @@
-import type { App } from "@slack/bolt";
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
-import { routes } from "../route.js";
+import { type Routes, routes } from "../route.js";
 import { contactCommand } from "./contact.js";
 import { nudgesCommand } from "./nudges.js";
 import { touchCommand } from "./touch.js";
 import { touchpointCommand } from "./touchpoint.js";
 
-export function registerCommands(app: App, deps: SlackDeps): void {
-  const commands = routes({
+export type CommandListener = (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => Promise<void>;
+
+/** The slash commands, by name. */
+export function commandListeners(deps: SlackDeps): Routes<CommandListener> {
+  return routes<CommandListener>({
     "/touch": touchCommand(deps),
     "/contact": contactCommand(deps),
     "/nudges": nudgesCommand(deps),
     "/touchpoint": touchpointCommand(deps),
   });
-  app.command(commands.pattern, (args) => commands.handler(args.command.command)(args));
 }

@@ -1,6 +1,6 @@
-import type { App, ViewSubmitAction } from "@slack/bolt";
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import type { SlackDeps } from "../../deps.js";
-import { routes } from "../route.js";
+import { type Routes, routes } from "../route.js";
 import {
   CONNECT_X_VIEW,
   CREATE_CONTACT_VIEW,
@@ -13,13 +13,15 @@ import { createContactSubmitted } from "./create-contact.js";
 import { nudgeContactSubmitted, nudgeTouchSubmitted } from "./nudge.js";
 import { settingsSubmitted } from "./settings.js";
 
-export function registerViews(app: App, deps: SlackDeps): void {
-  const views = routes({
+export type ViewListener = (args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => Promise<void>;
+
+/** The modals' submissions, by callback id. */
+export function viewListeners(deps: SlackDeps): Routes<ViewListener> {
+  return routes<ViewListener>({
     [CREATE_CONTACT_VIEW]: createContactSubmitted(deps),
     [SETTINGS_VIEW]: settingsSubmitted(deps),
     [CONNECT_X_VIEW]: connectXSubmitted(deps),
     [NUDGE_TOUCH_VIEW]: nudgeTouchSubmitted(deps),
     [NUDGE_CONTACT_VIEW]: nudgeContactSubmitted(deps),
   });
-  app.view<ViewSubmitAction>(views.pattern, (args) => views.handler(args.view.callback_id)(args));
 }
