@@ -22,6 +22,7 @@ import { toTenant } from "./repositories/rows.js";
 import { socialAccountRepository } from "./repositories/social-accounts.js";
 import { tenantRepository } from "./repositories/tenant.js";
 import { touchpointRepository } from "./repositories/touchpoints.js";
+import { createTurn } from "./repositories/turn.js";
 import { members, tenants } from "./schema.js";
 import { asSystem, inTenant } from "./scopes.js";
 
@@ -82,12 +83,13 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
 
   const withTenant: Storage["withTenant"] = (tenantId, work) =>
     inTenant(db, tenantId, (tx) => {
+      const turn = createTurn();
       const repos: TenantRepositories = {
         tenantId,
         tenant: tenantRepository(tx, tenantId),
         members: memberRepository(tx, tenantId),
-        contacts: contactRepository(tx, tenantId),
-        touchpoints: touchpointRepository(tx, tenantId),
+        contacts: contactRepository(tx, tenantId, turn),
+        touchpoints: touchpointRepository(tx, tenantId, turn),
         socialAccounts: socialAccountRepository(tx, tenantId, options.secrets),
         mentions: mentionRepository(tx, tenantId),
         ownPosts: ownPostRepository(tx, tenantId),

@@ -269,6 +269,38 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
       });
 
+      it("answers look-ups made together each with its own contact", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, async (r) => {
+          const jane = await r.contacts.create({ name: "Jane Doe", identities: [x("jane_d", "42")] });
+          const newcomer = await r.contacts.create({ name: "New Janedoe", identities: [x("janedoe", "77")] });
+          const sam = await r.contacts.create({ name: "Sam Lee", identities: [email("sam@example.org")] });
+          // Sent at once (shared transactions coalesce them): repeats, misses, platforms, both keys.
+          const found = await Promise.all([
+            r.contacts.findByIdentity("x", { handle: "janedoe" }),
+            r.contacts.findByIdentity("x", { handle: "janedoe", externalUserId: "42" }),
+            r.contacts.findByIdentity("x", { handle: "janedoe", externalUserId: "999" }),
+            r.contacts.findByIdentity("x", { externalUserId: "42" }),
+            r.contacts.findByIdentity("x", { handle: "nobody" }),
+            r.contacts.findByIdentity("email", { handle: "sam@example.org" }),
+            r.contacts.findByIdentity("x", { handle: "sam@example.org" }),
+            r.contacts.findByIdentity("x", { handle: "janedoe" }),
+          ]);
+          expect(found.map((c) => c?.id)).toEqual([
+            newcomer.id,
+            jane.id,
+            newcomer.id,
+            jane.id,
+            undefined,
+            sam.id,
+            undefined,
+            newcomer.id,
+          ]);
+          expect(found[5]).toEqual(sam);
+        });
+      });
+
       it("creates many at once", async () => {
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);

@@ -1,4 +1,5 @@
 import {
+  type Contact,
   type ContactRepository,
   compareContacts,
   type Direction,
@@ -11,6 +12,7 @@ import { queryRows, type Transaction } from "../client.js";
 import { contactIdentities, contacts } from "../schema.js";
 import { columnOf, insertContacts } from "./bulk-insert.js";
 import { CONTACT_COLUMNS, type ContactRow, contactColumns, toContact, toDate } from "./rows.js";
+import type { Turn } from "./turn.js";
 
 /** The latest touch kept on each contact, for hand-written SQL over `contacts`. */
 const LAST_TOUCH_COLUMNS = sql.raw(
@@ -33,7 +35,7 @@ function lastTouchOf(row: LastTouchColumns): LastTouch | null {
     : null;
 }
 
-export function contactRepository(tx: Transaction, tenantId: string): ContactRepository {
+export function contactRepository(tx: Transaction, tenantId: string, turn: Turn): ContactRepository {
   const mine = eq(contacts.tenantId, tenantId);
   const active = and(mine, eq(contacts.archived, false));
 
@@ -43,16 +45,40 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
     return rows.map(toContact).sort(compareContacts);
   };
 
-  /** The contact holding an identity: one query, the identity lookup as a subquery. */
-  const holder = async (platform: Identity["platform"], match: SQL) => {
-    const [contact] = await select(
-      sql`contacts.tenant_id = ${tenantId} and contacts.id = (
-            select contact_id from contact_identities
-            where tenant_id = ${tenantId} and platform = ${platform} and ${match}
-            limit 1)`,
-    );
-    return contact;
+  /**
+   * The contacts holding identities, one look-up per distinct key in one statement (lookups made
+   * together in a turn, see turn.ts, share it): by the platform's user id, else by handle.
+   */
+  type IdentityKey = {
+    readonly platform: Identity["platform"];
+    readonly handle?: string;
+    readonly externalUserId?: string;
   };
+  const holders = async (keys: readonly IdentityKey[]): Promise<(Contact | undefined)[]> => {
+    const distinct = new Map(keys.map((k) => [identityKeyOf(k), k]));
+    const column = <T>(pick: (k: IdentityKey) => T) => columnOf([...distinct.values()], pick);
+    const rows = await queryRows<ContactRow & { key: number }>(
+      tx,
+      sql`select w.key, c.* from unnest(
+            ${column((k) => k.platform)}::text[], ${column((k) => k.externalUserId ?? null)}::text[],
+            ${column((k) => k.handle ?? null)}::text[]
+          ) with ordinality as w(platform, external_user_id, handle, key)
+          cross join lateral (
+            select ${CONTACT_COLUMNS} from contacts
+            where contacts.tenant_id = ${tenantId} and contacts.id = coalesce(
+              (select contact_id from contact_identities i
+               where i.tenant_id = ${tenantId} and i.platform = w.platform and i.external_user_id = w.external_user_id
+               limit 1),
+              (select contact_id from contact_identities i
+               where i.tenant_id = ${tenantId} and i.platform = w.platform and i.handle = w.handle
+               limit 1))
+          ) c`,
+    );
+    const ids = [...distinct.keys()];
+    const found = new Map(rows.map((row) => [ids[Number(row.key) - 1], toContact(row)]));
+    return keys.map((k) => found.get(identityKeyOf(k)));
+  };
+  const holderOf = turn.coalesce(holders);
 
   const identityValues = (contactId: string, identities: readonly Identity[]) =>
     identities.map((identity) => ({
@@ -102,13 +128,8 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
       return contact;
     },
 
-    async findByIdentity(platform, key) {
-      // The platform's user id outlives handle changes, so it decides when both are known.
-      return (
-        (key.externalUserId !== undefined
-          ? await holder(platform, sql`external_user_id = ${key.externalUserId}`)
-          : undefined) ?? (key.handle !== undefined ? await holder(platform, sql`handle = ${key.handle}`) : undefined)
-      );
+    findByIdentity(platform, key) {
+      return holderOf({ platform, ...key });
     },
 
     async identityHolders(platform, keys) {
@@ -230,4 +251,9 @@ export function contactRepository(tx: Transaction, tenantId: string): ContactRep
       return { relationships, total: rows[0]?.total ?? 0 };
     },
   };
+}
+
+/** One string per distinct identity look-up. */
+function identityKeyOf(key: { readonly platform: string; readonly handle?: string; readonly externalUserId?: string }) {
+  return JSON.stringify([key.platform, key.externalUserId ?? null, key.handle ?? null]);
 }

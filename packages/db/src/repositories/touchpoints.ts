@@ -3,12 +3,13 @@ import { type SQL, sql } from "drizzle-orm";
 import { queryRows, type Transaction } from "../client.js";
 import { columnOf } from "./bulk-insert.js";
 import { TOUCHPOINT_COLUMNS, type TouchpointRow, toTouchpoint } from "./rows.js";
+import type { Turn } from "./turn.js";
 
 /**
  * Touchpoints in hand-written SQL: every /touch reads and writes here, and these statements are
  * cheap to build where drizzle's query builder was not (see TOUCHPOINT_COLUMNS).
  */
-export function touchpointRepository(tx: Transaction, tenantId: string): TouchpointRepository {
+export function touchpointRepository(tx: Transaction, tenantId: string, turn: Turn): TouchpointRepository {
   const rows = async (query: SQL) => (await queryRows<TouchpointRow>(tx, query)).map(toTouchpoint);
   const first = async (query: SQL) => (await rows(query))[0];
   const active = (contactId: string) =>
@@ -33,44 +34,16 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
   };
 
   /**
-   * Calls made in the same turn of the event loop (touches sharing a transaction, see core's
-   * groupCommit) go out as one statement each: every `latest` of the turn, then every `record`.
-   * The insert's index updates and last-touch trigger run once per batch instead of once per
-   * touch, and a touch's "previous" is still read before it is written.
+   * Within a turn (touches sharing a transaction, see turn.ts), every `latest` goes out as one
+   * statement, then every `record`: the insert's index updates and last-touch trigger run once
+   * per batch instead of once per touch, and a touch's "previous" is still read before it is written.
    */
   type Recorded = Awaited<ReturnType<TouchpointRepository["record"]>>;
-  interface Waiting<K, V> {
-    readonly key: K;
-    readonly resolve: (value: V) => void;
-    readonly reject: (reason: unknown) => void;
-  }
-  let toRead: Waiting<string, Touchpoint | undefined>[] = [];
-  let toRecord: Waiting<NewTouchpoint, Recorded>[] = [];
-  const soon = () => {
-    if (toRead.length + toRecord.length === 1) setImmediate(flush);
-  };
-  function flush(): void {
-    const reads = toRead;
-    const records = toRecord;
-    toRead = [];
-    toRecord = [];
-    // Both are sent now, in this order; neither waits for the other.
-    if (reads.length > 0) settle(reads, latestOf(reads.map((r) => r.key)));
-    if (records.length > 0) settle(records, recordAll(records.map((r) => r.key)));
-  }
-  function settle<K, V>(batch: readonly Waiting<K, V>[], answers: Promise<readonly Promise<V>[]>): void {
-    answers.then(
-      (each) => {
-        for (const [i, { resolve, reject }] of batch.entries()) (each[i] as Promise<V>).then(resolve, reject);
-      },
-      (error) => {
-        for (const { reject } of batch) reject(error);
-      },
-    );
-  }
+  const latestOne = turn.coalesce(latestOf);
+  const recordOne = turn.coalesce(recordAll);
 
   /** The latest active touch of each contact, one index probe per distinct contact. */
-  async function latestOf(contactIds: readonly string[]): Promise<Promise<Touchpoint | undefined>[]> {
+  async function latestOf(contactIds: readonly string[]): Promise<(Touchpoint | undefined)[]> {
     const found = await rows(sql`
       select ${TOUCHPOINT_COLUMNS} from unnest(${sql.param([...new Set(contactIds)])}::uuid[]) as w(wanted)
       cross join lateral (
@@ -80,7 +53,7 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
         limit 1
       ) t`);
     const byContact = new Map(found.map((t) => [t.contactId, t]));
-    return contactIds.map((id) => Promise.resolve(byContact.get(id)));
+    return contactIds.map((id) => byContact.get(id));
   }
 
   async function recordAll(touches: readonly NewTouchpoint[]): Promise<Promise<Recorded>[]> {
@@ -102,11 +75,7 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
   }
 
   return {
-    record: (touch) =>
-      new Promise((resolve, reject) => {
-        toRecord.push({ key: touch, resolve, reject });
-        soon();
-      }),
+    record: recordOne,
 
     async recordMany(touches) {
       if (touches.length === 0) return 0;
@@ -128,10 +97,7 @@ export function touchpointRepository(tx: Transaction, tenantId: string): Touchpo
           order by occurred_at desc, created_at desc
           limit 1`);
       }
-      return new Promise((resolve, reject) => {
-        toRead.push({ key: contactId, resolve, reject });
-        soon();
-      });
+      return latestOne(contactId);
     },
 
     undo(id, at) {
