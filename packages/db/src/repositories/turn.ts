@@ -1,8 +1,12 @@
 /**
- * Statements coalesced within one transaction. Calls made in the same turn of the event loop (the
- * works sharing a transaction, see core's groupCommit) wait for the turn to end and go out as one
- * statement per kind, the kinds in the order they were first called in the turn. So a batch of
- * touches costs a statement per step, not per touch, and still runs its steps in order.
+ * Statements coalesced within one transaction. Calls made in the same turn (the works sharing a
+ * transaction, see core's groupCommit, reach each step together) wait for the turn to end and go
+ * out as one statement per kind, the kinds in the order they were first called in the turn. So a
+ * batch of touches costs a statement per step, not per touch, and still runs its steps in order.
+ *
+ * A turn ends when the promise callbacks queued with it have run (process.nextTick), not at the
+ * next setImmediate: that would wait behind every HTTP request the event loop has ready, and a
+ * batch's steps are what every request in it is waiting for.
  */
 export interface Turn {
   /**
@@ -45,7 +49,7 @@ export function createTurn(): Turn {
         new Promise<V>((resolve, reject) => {
           waiting.push({ key, resolve, reject });
           if (waiting.length > 1) return;
-          if (due.length === 0) setImmediate(endOfTurn);
+          if (due.length === 0) process.nextTick(endOfTurn);
           due.push(send);
         });
     },
