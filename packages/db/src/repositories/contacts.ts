@@ -57,7 +57,7 @@ export function contactRepository(tx: Transaction, tenantId: string, turn: Turn)
   const holders = async (keys: readonly IdentityKey[]): Promise<(Contact | undefined)[]> => {
     const distinct = new Map(keys.map((k) => [identityKeyOf(k), k]));
     const column = <T>(pick: (k: IdentityKey) => T) => columnOf([...distinct.values()], pick);
-    const rows = await queryRows<ContactRow & { key: number }>(
+    const rows = await queryRows<ContactRow & { key: number | string }>(
       tx,
       sql`select w.key, c.* from unnest(
             ${column((k) => k.platform)}::text[], ${column((k) => k.externalUserId ?? null)}::text[],

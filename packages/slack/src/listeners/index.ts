@@ -21,7 +21,10 @@ export function touchpointListeners(
   const views = viewListeners(deps);
   const events = eventListeners(deps);
 
-  /** Bolt's own matchers, for the kinds Touchpoint takes: a button, a modal submitted, an event. */
+  /**
+   * A command by its name, a button by its action id, a submitted modal by its callback id, an
+   * event by its type: what Bolt's app.command, app.action, app.view and app.event matched.
+   */
   function listenerFor(args: Parameters<Middleware<AnyMiddlewareArgs>>[0]): (() => Promise<void>) | undefined {
     if ("command" in args) {
       const listener = commands.find(args.command.command);
