@@ -14,7 +14,7 @@ const CONNECTIONS = 50;
  * The load alternates between the two apps in this many rounds, so that whatever else this machine
  * does meanwhile (its speed swings by a third from minute to minute) falls on both alike.
  */
-const ROUNDS = 3;
+const ROUNDS = 6;
 
 export interface LoadFigures {
   readonly label: string;
@@ -161,8 +161,8 @@ export async function benchSlackTouch(env: { appUrl: string; adminUrl: string; k
 
     const text = "@janedoe called about the gala";
     // Warm-up: both apps' code compiled and connections open before anything counts.
-    await load(server.url, 2, text);
-    await load(bare.url, 2, text);
+    await load(server.url, 5, text);
+    await load(bare.url, 5, text);
     const touch: Round[] = [];
     const baseline: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
