@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createDb, createSecretBox, createStorage } from "@touchpoint/db";
 import autocannon from "autocannon";
@@ -26,9 +27,12 @@ export interface LoadFigures {
   readonly non2xx: number;
   /** Each round's requests/s, in order. */
   readonly rounds: readonly number[];
+  /** CPU seconds this (virtual) machine lost to others while this app was loaded, where Linux says. */
+  readonly stolenSeconds: number | undefined;
 }
 
 interface Round {
+  readonly stolenSeconds: number | undefined;
   readonly p50: number;
   readonly p99: number;
   readonly requests: number;
@@ -37,8 +41,20 @@ interface Round {
   readonly non2xx: number;
 }
 
+/** CPU time the hypervisor gave other machines so far (/proc/stat's steal), in seconds; undefined off Linux. */
+function stolen(): number | undefined {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]?.trim().split(/\s+/);
+    const ticks = Number(cpu?.[8]);
+    return Number.isFinite(ticks) ? ticks / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** 50 connections for `seconds`, each request a freshly signed /touch with its own trigger id. */
 async function load(url: string, seconds: number, text: string): Promise<Round> {
+  const stolenBefore = stolen();
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -70,7 +86,9 @@ async function load(url: string, seconds: number, text: string): Promise<Round> 
       },
     ],
   });
+  const stolenAfter = stolen();
   return {
+    stolenSeconds: stolenBefore === undefined || stolenAfter === undefined ? undefined : stolenAfter - stolenBefore,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
@@ -91,6 +109,7 @@ function figures(label: string, rounds: readonly Round[]): LoadFigures {
     errors: sum((r) => r.errors),
     non2xx: sum((r) => r.non2xx),
     rounds: rounds.map((r) => r.requests / r.seconds),
+    stolenSeconds: rounds.some((r) => r.stolenSeconds === undefined) ? undefined : sum((r) => r.stolenSeconds ?? 0),
   };
 }
 
