@@ -184,10 +184,10 @@ export async function benchSlackTouch(env: { appUrl: string; adminUrl: string; k
     await load(bare.url, 5, text);
     const touch: Round[] = [];
     const baseline: Round[] = [];
+    const perRound = Math.max(1, Math.round(seconds / ROUNDS));
     for (let round = 0; round < ROUNDS; round++) {
-      const share = Math.max(1, Math.round(seconds / ROUNDS));
-      touch.push(await load(server.url, share, text));
-      baseline.push(await load(bare.url, share, text));
+      touch.push(await load(server.url, perRound, text));
+      baseline.push(await load(bare.url, perRound, text));
     }
     return { touch: figures("Touchpoint /touch", touch), baseline: figures("bare Bolt app (ack only)", baseline) };
   } finally {

@@ -36,7 +36,8 @@ export function createTurn(): Turn {
       const send = () => {
         const batch = waiting;
         waiting = [];
-        run(batch.map((w) => w.key)).then(
+        // A run that throws at once fails its batch, as one that rejects does (not the whole turn).
+        new Promise<readonly (V | Promise<V>)[]>((answer) => answer(run(batch.map((w) => w.key)))).then(
           (answers) => {
             for (const [i, { resolve }] of batch.entries()) resolve(answers[i] as V | Promise<V>);
           },
