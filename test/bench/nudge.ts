@@ -85,7 +85,10 @@ const plannedTenants = (planned: readonly Planned[]) =>
              ${sql.param(planned.map((p) => p.touchpoints))}::int[], ${sql.param(planned.map((p) => p.mentions))}::int[])
         as bt(tenant_id, contacts, touchpoints, mentions)`;
 
-/** Tenants straight into the table; external ids unique to this run, so a reused database is fine. */
+/**
+ * Installed tenants straight into the tables (the scheduler passes over uninstalled ones); external
+ * ids unique to this run, so a reused database is fine.
+ */
 async function createTenants(
   owner: Database,
   prefix: string,
@@ -94,11 +97,17 @@ async function createTenants(
 ): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
     owner,
-    sql`insert into tenants (platform, external_id, name, time_zone, nudge_time, nudge_channel)
-        select 'slack', ${prefix} || g, 'Bench Nonprofit ' || g,
-               coalesce(${options.zone}::text, (${sql.param(ZONES)}::text[])[1 + g % ${ZONES.length}]), '00:00', ${options.nudgeChannel}::text
-        from generate_series(1, ${n}::int) g
-        returning id`,
+    sql`with created as (
+          insert into tenants (platform, external_id, name, time_zone, nudge_time, nudge_channel)
+          select 'slack', ${prefix} || g, 'Bench Nonprofit ' || g,
+                 coalesce(${options.zone}::text, (${sql.param(ZONES)}::text[])[1 + g % ${ZONES.length}]), '00:00', ${options.nudgeChannel}::text
+          from generate_series(1, ${n}::int) g
+          returning id, external_id
+        ), installed as (
+          insert into installations (tenant_id, platform, key, team_id, secret)
+          select id, 'slack', external_id, external_id, 'not read by the scheduler' from created
+        )
+        select id from created`,
   );
   return rows.map((row) => row.id);
 }

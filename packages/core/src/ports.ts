@@ -46,7 +46,10 @@ export interface Storage {
  * composing and sending run on the tenant path.
  */
 export interface NudgeDirectory {
-  /** Every tenant with a nudge channel, with the local date of its latest morning nudge. */
+  /**
+   * Every installed tenant with a nudge channel, with the local date of its latest morning nudge
+   * (an uninstalled tenant keeps its data, but has nowhere to post).
+   */
   candidates(): Promise<readonly NudgeCandidate[]>;
   /**
    * Leases up to `limit` pending deliveries due by `now` whose lease is free or expired, counting

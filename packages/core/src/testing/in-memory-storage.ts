@@ -203,7 +203,11 @@ export class InMemoryStorage implements Storage {
   readonly nudges: NudgeDirectory = {
     candidates: async () =>
       [...this.state.tenants.values()]
-        .filter((tenant) => tenant.nudgeChannel !== null)
+        .filter(
+          (tenant) =>
+            tenant.nudgeChannel !== null &&
+            [...this.state.installations.values()].some((installation) => installation.tenantId === tenant.id),
+        )
         .map((tenant) => ({
           tenantId: tenant.id,
           timeZone: tenant.timeZone,

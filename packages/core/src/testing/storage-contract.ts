@@ -976,6 +976,10 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         if (!created.ok) throw new Error(created.error.message);
         const tenantId = created.value.id;
         const candidate = async () => (await storage.nudges.candidates()).find((c) => c.tenantId === tenantId);
+        // Not installed (never, or uninstalled since): there is nowhere to post its nudge.
+        expect(await candidate()).toBeUndefined();
+        const key = uniqueExternalId("T");
+        await storage.installations.save({ ...slackInstall(key, "{}"), tenantId });
         expect(await candidate()).toEqual({
           tenantId,
           timeZone: "America/New_York",
@@ -1038,6 +1042,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           r.nudges.claim({ ...sampleDigest(tenantId, "2026-11-05"), kind: "welcome" }, [], now),
         );
         expect((await candidate())?.lastLocalDate).toBe("2026-11-04");
+        // Uninstalled: no more nudges (a reinstall saves the installation again).
+        await storage.installations.remove("slack", key);
+        expect(await candidate()).toBeUndefined();
       });
 
       it("keeps what people did with a nudge's buttons beside its message", async () => {

@@ -3,8 +3,10 @@ import type { DeliveryFailure, NudgeDelivery } from "../domain/nudge.js";
 import type { Logger, NudgeNotifier } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
 import { daysAgo, NOW, seedContact, seedTouch, type World, world } from "../testing/builders.js";
+import { slackInstall } from "../testing/storage-contract.js";
 import { DEFAULT_DELIVERY_SETTINGS, deliverNudge } from "./deliver-nudge.js";
 import { queueWelcomeNudge, scheduleNudges } from "./schedule-nudges.js";
+import { uninstallApp } from "./uninstall-app.js";
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 type Answer = Result<{ ref: string }, DeliveryFailure>;
@@ -31,6 +33,7 @@ beforeEach(async () => {
   // NOW is 15:00 UTC: past a 09:00 nudge in UTC.
   w = await world();
   await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ nudgeChannel: "C0NUDGES" }));
+  await w.storage.installations.save({ ...slackInstall("T0NUDGES"), tenantId: w.tenantId });
 });
 
 const schedule = () => scheduleNudges({ storage: w.storage, clock: w.clock, logger: silent });
@@ -53,6 +56,12 @@ async function sendRound(notifier: NudgeNotifier) {
 const later = (seconds: number) => w.clock.set(new Date(w.clock.now().getTime() + seconds * 1000));
 
 describe("scheduleNudges", () => {
+  it("composes nothing for a tenant that uninstalled the app: its data stays, with nowhere to post", async () => {
+    await uninstallApp(w, { platform: "slack", key: "T0NUDGES" });
+    expect(await schedule()).toEqual({ due: 0, claimed: 0, silent: 0, failed: 0 });
+    expect(await deliveries()).toEqual([]);
+  });
+
   it("composes and queues a due tenant's nudge once, however often it ticks", async () => {
     await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ settings: { whenNothingToSay: "all_caught_up" } }));
     expect(await schedule()).toEqual({ due: 1, claimed: 1, silent: 0, failed: 0 });

@@ -171,7 +171,8 @@ export function nudgeDirectory(db: Database): NudgeDirectory {
                    (select max(n.local_date)::text from nudges n where n.tenant_id = t.id and n.kind = 'daily')
                      as last_local_date
             from tenants t
-            where t.nudge_channel is not null`,
+            where t.nudge_channel is not null
+              and exists (select 1 from installations i where i.tenant_id = t.id)`,
         );
         return rows.map((row) => ({
           tenantId: row.id,
