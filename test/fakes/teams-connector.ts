@@ -269,12 +269,7 @@ class FakeConnector implements FakeTeamsConnector {
     }
     const conversationId = decodeURIComponent(route[1]);
     const activityId = route[2] === undefined ? undefined : decodeURIComponent(route[2]);
-    let activity: unknown;
-    try {
-      activity = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    } catch {
-      activity = undefined;
-    }
+    const activity = jsonOrUndefined(Buffer.concat(chunks));
 
     let status = 200;
     let id: string | undefined;
@@ -282,11 +277,7 @@ class FakeConnector implements FakeTeamsConnector {
     const failure = method === "POST" && !problem ? this.failures.shift() : undefined;
     if (failure) {
       status = failure.status;
-      answer(
-        status,
-        { error: { code: status === 429 ? "Throttled" : "ServiceError", message: `HTTP ${status}` } },
-        failure.headers,
-      );
+      answerFailure(answer, failure);
     } else if (problem) {
       status = 400;
       answer(status, { error: { code: "BadArgument", message: problem } });
@@ -319,23 +310,14 @@ class FakeConnector implements FakeTeamsConnector {
     body: Buffer,
     answer: (status: number, body: unknown, headers?: Readonly<Record<string, string>>) => void,
   ): void {
-    let parameters: unknown;
-    try {
-      parameters = JSON.parse(body.toString("utf8"));
-    } catch {
-      parameters = undefined;
-    }
+    const parameters = jsonOrUndefined(body);
     let status = 201;
     let id: string | undefined;
     const problem = conversationProblem(parameters);
     const failure = problem ? undefined : this.failures.shift();
     if (failure) {
       status = failure.status;
-      answer(
-        status,
-        { error: { code: status === 429 ? "Throttled" : "ServiceError", message: `HTTP ${status}` } },
-        failure.headers,
-      );
+      answerFailure(answer, failure);
     } else if (problem) {
       status = 400;
       answer(status, { error: { code: "BadArgument", message: problem } });
@@ -356,4 +338,21 @@ class FakeConnector implements FakeTeamsConnector {
     this.created.push(created);
     for (const listener of [...this.createdListeners]) listener(created);
   }
+}
+
+function jsonOrUndefined(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A failure it was told to give, as the Bot Framework words it. */
+function answerFailure(
+  answer: (status: number, body: unknown, headers?: Readonly<Record<string, string>>) => void,
+  failure: { readonly status: number; readonly headers?: Readonly<Record<string, string>> },
+): void {
+  const code = failure.status === 429 ? "Throttled" : "ServiceError";
+  answer(failure.status, { error: { code, message: `HTTP ${failure.status}` } }, failure.headers);
 }

@@ -13,6 +13,7 @@ import {
   textInput,
   truncate,
 } from "./card.js";
+import { contactNameInput } from "./touch.js";
 
 const NAME_MAX = 100;
 const plain = (value: string, max = NAME_MAX) => truncate(oneLine(value), max);
@@ -59,15 +60,7 @@ export function addContactForm(mention: Mention, data: SubmitAction["data"]): Ad
         linkRun(`@${handle}`, `https://x.com/${encodeURIComponent(author.handle)}`),
         run(" on X, with their mentions so far."),
       ]),
-      textInput({
-        id: "name",
-        label: "Name",
-        placeholder: "Jane Doe",
-        isRequired: true,
-        errorMessage: "A name, please",
-        maxLength: 200,
-        value: truncate(author.name?.trim() || author.handle, 200),
-      }),
+      contactNameInput(author.name?.trim() || author.handle),
       textInput({ id: "segment", label: "Segment", placeholder: "major donor, board, influencer…" }),
       textInput({ id: "email", label: "Email", placeholder: "jane@example.org" }),
     ],

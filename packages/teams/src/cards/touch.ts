@@ -6,6 +6,7 @@ import {
   describeContact,
   describeDay,
   type LoggedTouch,
+  MAX_NAME_LENGTH,
   normalizeXHandle,
   type Touchpoint,
   type WhoRef,
@@ -20,6 +21,7 @@ import {
   quoteNote,
   submit,
   subtle,
+  type TextInput,
   text,
   textInput,
   truncate,
@@ -95,6 +97,19 @@ function draftFrom(who: WhoRef): { name?: string; xHandle?: string; email?: stri
   }
 }
 
+/** A new contact's name, required (and prefilled when there is a guess): the create-contact forms share it. */
+export function contactNameInput(value?: string): TextInput {
+  return textInput({
+    id: "name",
+    label: "Name",
+    placeholder: "Jane Doe",
+    isRequired: true,
+    errorMessage: "A name, please",
+    maxLength: MAX_NAME_LENGTH,
+    ...(value && { value: truncate(value, MAX_NAME_LENGTH) }),
+  });
+}
+
 /** Nobody matches: a prefilled form that creates the contact and logs the waiting touch with it. */
 export function unknownContact(who: WhoRef, pendingId: string): AdaptiveCard {
   const draft = draftFrom(who);
@@ -103,15 +118,7 @@ export function unknownContact(who: WhoRef, pendingId: string): AdaptiveCard {
     `No contact matches ${who.raw}.`,
     [
       text(`No contact matches ${shown}. Create one and log this touch with it?`),
-      textInput({
-        id: "name",
-        label: "Name",
-        placeholder: "Jane Doe",
-        isRequired: true,
-        errorMessage: "A name, please",
-        maxLength: 200,
-        ...(draft.name && { value: draft.name }),
-      }),
+      contactNameInput(draft.name),
       textInput({
         id: "x_handle",
         label: "X handle",
