@@ -36,6 +36,7 @@ describe("migrations on PostgreSQL", () => {
     expect(tables.map((t) => t.tablename)).toEqual([
       "contact_identities",
       "contacts",
+      "install_scopes",
       "installations",
       "members",
       "mentions",
@@ -44,6 +45,7 @@ describe("migrations on PostgreSQL", () => {
       "own_posts",
       "pending_actions",
       "request_budgets",
+      "sealing_keys",
       "social_accounts",
       "tenants",
       "touchpoints",

@@ -301,6 +301,45 @@ export const installations = pgTable(
   ],
 );
 
+const INSTALL_SCOPES = ["team", "groupChat", "personal"] as const;
+
+/**
+ * Where in an organization the app is installed (Teams: each team, group chat and personal scope
+ * it was added to), with the conversation reference proactive messages start from. The
+ * organization stays installed while one of these does (see core's uninstallApp); a removed scope
+ * keeps its row, marked, so "did it ever have a team install?" has an answer.
+ */
+export const installScopes = pgTable(
+  "install_scopes",
+  {
+    tenantId: tenantId(),
+    /** The conversation the app was added in: a team's id, a group chat's or a personal chat's. */
+    conversationId: text("conversation_id").notNull(),
+    scope: text("scope", { enum: INSTALL_SCOPES }).notNull(),
+    /** AES-256-GCM envelope of the platform's conversation reference (see crypto.ts). */
+    reference: text("reference").notNull(),
+    installedBy: text("installed_by"),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.conversationId] }),
+    check("install_scopes_scope_check", inList("scope", INSTALL_SCOPES)),
+  ],
+);
+
+/**
+ * The keys stored secrets are sealed with, by key id (a hash of the key, never the key): start-up
+ * checks its key against these, so a wrong key stops the server with one line rather than failing
+ * the first request that opens a token. Not tenant data.
+ */
+export const sealingKeys = pgTable("sealing_keys", {
+  keyId: text("key_id").primaryKey(),
+  /** A known value sealed with the key: opening it proves the key, not just its id. */
+  sealedProbe: text("sealed_probe").notNull(),
+  createdAt: timestamps.createdAt,
+});
+
 /** Half-done chat replies waiting for a button press ("which Jane?", "Create contact"). */
 export const pendingActions = pgTable(
   "pending_actions",
@@ -381,7 +420,7 @@ export const nudges = pgTable(
   ],
 );
 
-const DELIVERY_STATUSES = ["pending", "sent", "dead"] as const satisfies readonly DeliveryStatus[];
+const DELIVERY_STATUSES = ["pending", "sent", "dead", "unknown"] as const satisfies readonly DeliveryStatus[];
 
 /**
  * The transactional outbox: a nudge's deliveries (to the channel, or to an owner by direct
@@ -419,6 +458,7 @@ export const nudgeDeliveries = pgTable(
     }).onDelete("cascade"),
     index("nudge_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index("nudge_deliveries_dead_idx").on(t.tenantId).where(sql`${t.status} = 'dead'`),
+    index("nudge_deliveries_unknown_idx").on(t.tenantId).where(sql`${t.status} = 'unknown'`),
     check("nudge_deliveries_status_check", inList("status", DELIVERY_STATUSES)),
   ],
 );

@@ -67,7 +67,12 @@ export interface NudgeDelivery {
   readonly message: Digest;
 }
 
-export const DELIVERY_STATUSES = ["pending", "sent", "dead"] as const;
+/**
+ * `unknown`: an attempt whose outcome nobody can tell (a timeout, a 5xx after the platform may have
+ * taken it) where the platform gives no way to look for the message: not posted again, so never
+ * twice, but kept visible (and counted) rather than called sent.
+ */
+export const DELIVERY_STATUSES = ["pending", "sent", "dead", "unknown"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Why a platform did not take a message. */

@@ -18,6 +18,7 @@ const TENANT_TABLES = [
   "own_posts",
   "nudges",
   "nudge_deliveries",
+  "install_scopes",
 ];
 const APP_READABLE = TENANT_TABLES.filter((table) => table !== "installations");
 
