@@ -2,7 +2,7 @@ import type { Contact, ContactPatch, NewContact } from "./domain/contact.js";
 import type { Digest, DigestContact, MentionActivity } from "./domain/digest.js";
 import type { LastTouch, RelationshipSummary, TouchCounts } from "./domain/health.js";
 import type { IdentityPlatform } from "./domain/identity.js";
-import type { Installation } from "./domain/installation.js";
+import type { Installation, InstallScope, NewInstallScope } from "./domain/installation.js";
 import type { Mention, NewMention, OwnPost } from "./domain/mention.js";
 import type {
   DeliveryFailure,
@@ -123,6 +123,17 @@ export interface TenantRepositories {
   readonly ownPosts: OwnPostRepository;
   readonly pendingActions: PendingActionRepository;
   readonly nudges: NudgeRepository;
+  readonly installScopes: InstallScopeRepository;
+}
+
+/** The places in the organization the app was added (Teams scopes), removed ones kept and marked. */
+export interface InstallScopeRepository {
+  /** Records the app added in this conversation; one added before (or removed) is installed again, its reference replaced. */
+  add(scope: NewInstallScope): Promise<void>;
+  /** Marks it removed; false when the app was not installed there. */
+  remove(conversationId: string, at: Date): Promise<boolean>;
+  /** Every scope recorded, removed ones included (with `removedAt`), oldest first. */
+  list(): Promise<InstallScope[]>;
 }
 
 /** The tenant's daily nudges and their deliveries (the transactional outbox). */

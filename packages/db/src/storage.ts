@@ -12,6 +12,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "./client.js";
 import type { SecretBox } from "./crypto.js";
 import { contactRepository } from "./repositories/contacts.js";
+import { installScopeRepository } from "./repositories/install-scopes.js";
 import { installationDirectory } from "./repositories/installations.js";
 import { memberRepository } from "./repositories/members.js";
 import { mentionRepository, ownPostRepository } from "./repositories/mentions.js";
@@ -95,6 +96,7 @@ export function createStorage(db: Database, options: { readonly secrets: SecretB
         ownPosts: ownPostRepository(tx, tenantId),
         pendingActions: pendingActionRepository(tx, tenantId),
         nudges: nudgeRepository(tx, tenantId),
+        installScopes: installScopeRepository(tx, tenantId, options.secrets),
       };
       return work(repos);
     });

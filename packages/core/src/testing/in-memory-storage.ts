@@ -1,7 +1,7 @@
 import { type Contact, compareContacts, type NewContact } from "../domain/contact.js";
 import type { Digest } from "../domain/digest.js";
 import { assessRelationship, type LastTouch, type RelationshipSummary } from "../domain/health.js";
-import type { Installation } from "../domain/installation.js";
+import type { Installation, InstallScope } from "../domain/installation.js";
 import { type Mention, OPEN_MENTION_STATUSES, type OwnPost } from "../domain/mention.js";
 import type { DeliveryStatus, NudgeAction, NudgeDelivery, NudgeKind } from "../domain/nudge.js";
 import type { RateLimit } from "../domain/post.js";
@@ -13,6 +13,7 @@ import { groupCommit } from "../group-commit.js";
 import type {
   ContactRepository,
   InstallationDirectory,
+  InstallScopeRepository,
   MemberRepository,
   MentionRepository,
   NudgeDirectory,
@@ -34,6 +35,7 @@ import { randomId } from "./ids.js";
 interface State {
   tenants: Map<string, Tenant>;
   installations: Map<string, Installation>;
+  installScopes: Map<string, InstallScope & { tenantId: string }>;
   pending: Map<string, { tenantId: string; kind: string; payload: unknown; expiresAt: Date }>;
   members: Map<string, Member>;
   contacts: Map<string, Contact>;
@@ -84,6 +86,7 @@ const NO_PROGRESS: StreamProgress = { sinceId: null, nextToken: null, pendingNew
 const cloneState = (s: State): State => ({
   tenants: new Map(s.tenants),
   installations: new Map(s.installations),
+  installScopes: new Map(s.installScopes),
   pending: new Map(s.pending),
   members: new Map(s.members),
   contacts: new Map(s.contacts),
@@ -104,6 +107,7 @@ export class InMemoryStorage implements Storage {
   private state: State = {
     tenants: new Map(),
     installations: new Map(),
+    installScopes: new Map(),
     pending: new Map(),
     members: new Map(),
     contacts: new Map(),
@@ -865,6 +869,26 @@ export class InMemoryStorage implements Storage {
       },
     };
 
+    const scopeKey = (conversationId: string) => `${tenantId}:${conversationId}`;
+    const installScopes: InstallScopeRepository = {
+      add: async (scope) => {
+        const key = scopeKey(scope.conversationId);
+        const createdAt = s().installScopes.get(key)?.createdAt ?? new Date();
+        s().installScopes.set(key, { ...scope, tenantId, removedAt: null, createdAt });
+      },
+      remove: async (conversationId, at) => {
+        const key = scopeKey(conversationId);
+        const found = s().installScopes.get(key);
+        if (!found || found.removedAt !== null) return false;
+        s().installScopes.set(key, { ...found, removedAt: at });
+        return true;
+      },
+      list: async () =>
+        own(s().installScopes)
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+          .map(({ tenantId: _, ...scope }) => scope),
+    };
+
     return {
       tenantId,
       tenant,
@@ -876,6 +900,7 @@ export class InMemoryStorage implements Storage {
       ownPosts,
       pendingActions,
       nudges,
+      installScopes,
     };
   }
 }

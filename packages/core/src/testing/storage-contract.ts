@@ -549,6 +549,61 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       });
     });
 
+    describe("install scopes", () => {
+      it("records each scope once, marks a removed one and brings it back, sealed references read back whole", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const other = await newTenant(storage);
+        const reference = (id: string) => JSON.stringify({ conversation: { id }, serviceUrl: "https://smba.example/" });
+        await storage.withTenant(tenantId, async (r) => {
+          await r.installScopes.add({
+            conversationId: "19:team@thread.tacv2",
+            scope: "team",
+            reference: reference("19:team@thread.tacv2"),
+            installedBy: "aad-amy",
+          });
+          await r.installScopes.add({
+            conversationId: "a:personal-ben",
+            scope: "personal",
+            reference: reference("a:personal-ben"),
+            installedBy: "aad-ben",
+          });
+        });
+        await storage.withTenant(other, (r) =>
+          r.installScopes.add({ conversationId: "19:other", scope: "groupChat", reference: "{}", installedBy: null }),
+        );
+
+        const listed = await storage.withTenant(tenantId, (r) => r.installScopes.list());
+        expect(listed.map((s) => [s.conversationId, s.scope, s.installedBy, s.removedAt])).toEqual([
+          ["19:team@thread.tacv2", "team", "aad-amy", null],
+          ["a:personal-ben", "personal", "aad-ben", null],
+        ]);
+        expect(JSON.parse(listed[1]?.reference ?? "{}")).toEqual(JSON.parse(reference("a:personal-ben")));
+
+        const at = new Date("2026-11-30T10:00:00Z");
+        expect(await storage.withTenant(tenantId, (r) => r.installScopes.remove("a:personal-ben", at))).toBe(true);
+        expect(await storage.withTenant(tenantId, (r) => r.installScopes.remove("a:personal-ben", at))).toBe(false);
+        expect(await storage.withTenant(tenantId, (r) => r.installScopes.remove("19:other", at))).toBe(false);
+        const afterRemove = await storage.withTenant(tenantId, (r) => r.installScopes.list());
+        expect(afterRemove.find((s) => s.conversationId === "a:personal-ben")?.removedAt).toEqual(at);
+
+        await storage.withTenant(tenantId, (r) =>
+          r.installScopes.add({
+            conversationId: "a:personal-ben",
+            scope: "personal",
+            reference: reference("a:personal-ben-again"),
+            installedBy: "aad-ben",
+          }),
+        );
+        const back = await storage.withTenant(tenantId, (r) => r.installScopes.list());
+        expect(back.map((s) => s.removedAt)).toEqual([null, null]);
+        expect(back[1]?.reference).toContain("a:personal-ben-again");
+        expect((await storage.withTenant(other, (r) => r.installScopes.list())).map((s) => s.conversationId)).toEqual([
+          "19:other",
+        ]);
+      });
+    });
+
     describe("pending actions", () => {
       it("hands a pending action back once, to its own tenant, of its own kind, before it expires", async () => {
         const storage = await makeStorage();
