@@ -6,6 +6,7 @@ import type { Installation, InstallScope, NewInstallScope } from "./domain/insta
 import type { Mention, NewMention, OwnPost } from "./domain/mention.js";
 import type {
   DeliveryFailure,
+  LookupFailure,
   NudgeAction,
   NudgeCandidate,
   NudgeDelivery,
@@ -53,16 +54,28 @@ export interface NudgeDirectory {
   candidates(): Promise<readonly NudgeCandidate[]>;
   /**
    * Leases up to `limit` pending deliveries due by `now` whose lease is free or expired, counting
-   * the attempt as it starts (so an attempt a crash cut short still counts).
+   * the attempt as it starts (so an attempt a crash cut short still counts). `interrupted`: the
+   * attempt before this one was leased and never recorded how it went (its replica crashed, or
+   * lost its lease), so it may have posted.
    */
   claimDeliveries(input: {
     readonly owner: string;
     readonly now: Date;
     readonly leaseSeconds: number;
     readonly limit: number;
-  }): Promise<readonly { readonly tenantId: string; readonly id: string }[]>;
+  }): Promise<readonly ClaimedDelivery[]>;
   /** Dead deliveries per tenant (only tenants that have any). */
   deadLetters(): Promise<ReadonlyMap<string, number>>;
+  /** Deliveries whose outcome nobody can tell, per tenant (only tenants that have any). */
+  unknownOutcomes(): Promise<ReadonlyMap<string, number>>;
+}
+
+/** A delivery leased for one attempt. */
+export interface ClaimedDelivery {
+  readonly tenantId: string;
+  readonly id: string;
+  /** The attempt before this one never recorded how it went: it may have posted. */
+  readonly interrupted: boolean;
 }
 
 /**
@@ -163,6 +176,11 @@ export interface NudgeRepository {
   ): Promise<void>;
   /** Gives a pending delivery up: it stays, visible, with why. */
   markDead(id: string, error: string): Promise<void>;
+  /**
+   * Ends a pending delivery whose outcome cannot be told (it may have been posted, and there is no
+   * way to look): not attempted again, kept visible with why.
+   */
+  markUnknown(id: string, error: string): Promise<void>;
   /** The day's deliveries, for the operator and the tests. */
   deliveries(localDate: string): Promise<readonly NudgeDelivery[]>;
 }
@@ -174,7 +192,7 @@ export interface NudgeNotifier {
    * The message an earlier attempt of this delivery posted, found by the metadata it carries;
    * null when there is none. Asked before re-sending an attempt whose outcome is unknown.
    */
-  findPosted(delivery: NudgeDelivery): Promise<Result<{ readonly ref: string } | null, DeliveryFailure>>;
+  findPosted(delivery: NudgeDelivery): Promise<Result<{ readonly ref: string } | null, LookupFailure>>;
 }
 
 /**

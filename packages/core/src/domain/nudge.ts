@@ -77,12 +77,51 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Why a platform did not take a message. */
 export type DeliveryFailure =
-  /** Asked to wait (HTTP 429): not the message's fault, so not counted against it. */
+  /** Asked to wait (HTTP 429): nothing was posted, and it is not counted against the message. */
   | { readonly kind: "rate_limited"; readonly retryAfterSeconds: number }
+  /**
+   * Not taken, and said so (Teams' 412; a connection refused before the request went out): nothing
+   * was posted, so the next attempt posts without having to look for an earlier one.
+   */
+  | { readonly kind: "not_taken"; readonly detail: string }
   /** A 5xx, a timeout, a dropped connection: the message may or may not have been posted. */
   | { readonly kind: "unavailable"; readonly detail: string }
   /** Refused for good (no such channel, not a member, uninstalled): retrying will not help. */
   | { readonly kind: "rejected"; readonly detail: string };
+
+/**
+ * Why a look for an earlier attempt's message found nothing to go by: a failure like a post's, or
+ * `unverifiable`: there is no way to look there at all (a Teams personal chat, a conversation whose
+ * consent was not granted, no Microsoft Graph configured), so an unknown outcome stays unknown.
+ */
+export type LookupFailure = DeliveryFailure | { readonly kind: "unverifiable"; readonly detail: string };
+
+/** How a failure is kept in a delivery's `lastError`: its kind first, so the next attempt can read it back. */
+export function describeFailure(failure: DeliveryFailure): string {
+  const detail = failure.kind === "rate_limited" ? `rate limited for ${failure.retryAfterSeconds} s` : failure.detail;
+  return `${failure.kind}: ${detail}`;
+}
+
+/**
+ * Whether an earlier attempt of this delivery may have posted its message: every attempt after the
+ * first unless the one before it finished saying nothing was posted (a 429 or a `not_taken`, as
+ * `describeFailure` kept it). One that never finished (`interrupted`: a crash, a lost lease) may
+ * have posted; so may one that timed out or got a 5xx.
+ */
+export function mayHavePosted(delivery: Pick<NudgeDelivery, "attempts" | "lastError">, interrupted: boolean): boolean {
+  if (delivery.attempts <= 1) return false;
+  if (interrupted) return true;
+  const kind = delivery.lastError?.slice(0, delivery.lastError.indexOf(":"));
+  return kind !== "rate_limited" && kind !== "not_taken";
+}
+
+/**
+ * A failed look for an earlier post, as kept in `lastError`: marked as the look-up's, so it never
+ * reads back as "nothing was posted" (the post before it may still have been).
+ */
+export function describeLookupFailure(failure: DeliveryFailure): string {
+  return `look-up ${describeFailure(failure)}`;
+}
 
 /** Dates in a stored message come back as strings; these are the fields that hold them. */
 const DATE_FIELDS = new Set(["asOf", "postedAt", "occurredAt"]);

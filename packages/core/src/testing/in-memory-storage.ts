@@ -241,16 +241,20 @@ export class InMemoryStorage implements Storage {
           leaseExpiresAt: new Date(now.getTime() + leaseSeconds * 1000),
         });
       }
-      return due.map((row) => ({ tenantId: row.tenantId, id: row.id }));
+      // A lease still owned is one whose attempt never recorded how it went.
+      return due.map((row) => ({ tenantId: row.tenantId, id: row.id, interrupted: row.leaseOwner !== null }));
     },
-    deadLetters: async () => {
-      const dead = new Map<string, number>();
-      for (const row of this.state.deliveries.values()) {
-        if (row.status === "dead") dead.set(row.tenantId, (dead.get(row.tenantId) ?? 0) + 1);
-      }
-      return dead;
-    },
+    deadLetters: async () => this.countByTenant("dead"),
+    unknownOutcomes: async () => this.countByTenant("unknown"),
   };
+
+  private countByTenant(status: DeliveryStatus): ReadonlyMap<string, number> {
+    const counts = new Map<string, number>();
+    for (const row of this.state.deliveries.values()) {
+      if (row.status === status) counts.set(row.tenantId, (counts.get(row.tenantId) ?? 0) + 1);
+    }
+    return counts;
+  }
 
   withTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T> {
     const run = async () => {
@@ -858,6 +862,11 @@ export class InMemoryStorage implements Storage {
       markDead: async (id, error) => {
         update(id, (row) =>
           row.status === "pending" ? { status: "dead", lastError: error, leaseExpiresAt: null } : null,
+        );
+      },
+      markUnknown: async (id, error) => {
+        update(id, (row) =>
+          row.status === "pending" ? { status: "unknown", lastError: error, leaseExpiresAt: null } : null,
         );
       },
       deliveries: async (localDate) => {

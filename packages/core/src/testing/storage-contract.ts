@@ -1157,7 +1157,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           });
         });
         expect(await claimFor(storage, tenantId, new Date(now.getTime() + 29_000))).toEqual([]);
-        expect(await claimFor(storage, tenantId, new Date(now.getTime() + 30_000))).toEqual([{ tenantId, id: two.id }]);
+        expect(await claimFor(storage, tenantId, new Date(now.getTime() + 30_000))).toEqual([
+          { tenantId, id: two.id, interrupted: false },
+        ]);
         await storage.withTenant(tenantId, async (r) => {
           expect((await r.nudges.delivery(two.id))?.attempts).toBe(1);
           await r.nudges.markDead(two.id, "rejected: channel_not_found");
@@ -1170,6 +1172,47 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(await claimFor(storage, tenantId, new Date(now.getTime() + 3_600_000))).toEqual([]);
         expect((await storage.nudges.deadLetters()).get(tenantId)).toBe(1);
         expect((await storage.nudges.deadLetters()).has(other)).toBe(false);
+      });
+
+      it("says which attempts were cut short, and keeps an unknown outcome apart from sent and dead", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        await storage.withTenant(tenantId, (r) =>
+          r.nudges.claim(sampleDigest(tenantId, "2026-11-02"), [{ target: "C0ONE" }, { target: "C0TWO" }], now),
+        );
+        const first = await claimFor(storage, tenantId);
+        expect(first.map((c) => c.interrupted)).toEqual([false, false]);
+        const [one, two] = await storage.withTenant(tenantId, (r) => r.nudges.deliveries("2026-11-02"));
+        if (!one || !two) throw new Error("two deliveries");
+        // One attempt finishes with a retry; the other's replica dies holding its lease.
+        await storage.withTenant(tenantId, (r) =>
+          r.nudges.retryLater(one.id, { at: now, error: "not_taken: HTTP 412", countsAsAttempt: true }),
+        );
+        const afterLease = new Date(now.getTime() + 61_000);
+        const second = await claimFor(storage, tenantId, afterLease);
+        expect(second.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+          [
+            { tenantId, id: one.id, interrupted: false },
+            { tenantId, id: two.id, interrupted: true },
+          ].sort((a, b) => a.id.localeCompare(b.id)),
+        );
+        await storage.withTenant(tenantId, async (r) => {
+          await r.nudges.markUnknown(two.id, "unknown: unavailable: HTTP 502; no way to look");
+          expect(await r.nudges.delivery(two.id)).toMatchObject({
+            status: "unknown",
+            attempts: 2,
+            lastError: "unknown: unavailable: HTTP 502; no way to look",
+          });
+          // Only a pending delivery can end unknown.
+          expect(await r.nudges.markSent(one.id, { ref: "C0ONE/1", at: now })).toBe(true);
+          await r.nudges.markUnknown(one.id, "unknown: too late");
+          expect(await r.nudges.delivery(one.id)).toMatchObject({ status: "sent", ref: "C0ONE/1" });
+          expect(await r.nudges.markSent(two.id, { ref: "C0TWO/1", at: now })).toBe(false);
+        });
+        // Not attempted again, and counted apart from the dead.
+        expect(await claimFor(storage, tenantId, new Date(now.getTime() + 3_600_000))).toEqual([]);
+        expect((await storage.nudges.unknownOutcomes()).get(tenantId)).toBe(1);
+        expect((await storage.nudges.deadLetters()).has(tenantId)).toBe(false);
       });
     });
   });

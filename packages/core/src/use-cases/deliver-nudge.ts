@@ -1,4 +1,4 @@
-import type { DeliveryFailure } from "../domain/nudge.js";
+import { type DeliveryFailure, describeFailure, describeLookupFailure, mayHavePosted } from "../domain/nudge.js";
 import type { Clock, Logger, NudgeNotifier, Storage } from "../ports.js";
 
 export interface DeliverySettings {
@@ -17,15 +17,18 @@ export type DeliveryOutcome =
   | { readonly kind: "sent"; readonly ref: string; readonly alreadyPosted: boolean }
   | { readonly kind: "retry"; readonly at: Date; readonly failure: DeliveryFailure }
   | { readonly kind: "dead"; readonly failure: DeliveryFailure }
+  /** It may have been posted, and there is no way to look: not attempted again, never twice. */
+  | { readonly kind: "unknown"; readonly detail: string }
   /** Not pending any more (sent or given up by another attempt), or gone. */
   | { readonly kind: "gone" };
 
 /**
- * One attempt at one delivery (leased by the caller, its attempt already counted). An attempt after
- * the first may follow one whose outcome is unknown (a crash between the post and its bookkeeping,
- * a timeout), so it first looks for the message by its metadata: found, it is marked sent and not
- * posted twice. A 429 waits the time the platform asked, and does not count against the message;
- * other failures back off, doubling, until the delivery is given up.
+ * One attempt at one delivery (leased by the caller, its attempt already counted). An attempt that
+ * follows one which may have posted (a crash or a lost lease between the post and its bookkeeping,
+ * a timeout, a 5xx) first looks for the message by what it carries: found, it is marked sent and
+ * not posted twice; where there is no way to look (a Teams personal chat, consent not granted), it
+ * is marked `unknown` and not posted again. A 429 waits the time the platform asked, and does not
+ * count against the message; other failures back off, doubling, until the delivery is given up.
  */
 export async function deliverNudge(
   deps: {
@@ -35,7 +38,12 @@ export async function deliverNudge(
     readonly logger: Logger;
     readonly settings: DeliverySettings;
   },
-  target: { readonly tenantId: string; readonly id: string },
+  target: {
+    readonly tenantId: string;
+    readonly id: string;
+    /** The attempt before this one never recorded how it went (ClaimedDelivery). */
+    readonly interrupted?: boolean;
+  },
   options: {
     /** Waits until a post to this tenant's target keeps the platform's pace (Slack: about one a second per channel). */
     readonly pace?: (delivery: { readonly tenantId: string; readonly target: string }) => Promise<void>;
@@ -52,10 +60,13 @@ export async function deliverNudge(
     return marked ? { kind: "sent", ref, alreadyPosted } : { kind: "gone" };
   };
 
-  const failed = async (failure: DeliveryFailure): Promise<DeliveryOutcome> => {
+  const failed = async (
+    failure: DeliveryFailure,
+    error: string = describeFailure(failure),
+  ): Promise<DeliveryOutcome> => {
     const detail = failure.kind === "rate_limited" ? `rate limited for ${failure.retryAfterSeconds} s` : failure.detail;
-    if (failure.kind === "rejected" || (failure.kind === "unavailable" && delivery.attempts >= settings.maxAttempts)) {
-      await inTenant((r) => r.nudges.markDead(delivery.id, `${failure.kind}: ${detail}`));
+    if (failure.kind === "rejected" || (failure.kind !== "rate_limited" && delivery.attempts >= settings.maxAttempts)) {
+      await inTenant((r) => r.nudges.markDead(delivery.id, error));
       logger.error({ ...log, attempts: delivery.attempts, failure: failure.kind, detail }, "nudge delivery given up");
       return { kind: "dead", failure };
     }
@@ -65,11 +76,7 @@ export async function deliverNudge(
         : Math.min(settings.maxRetrySeconds, settings.retrySeconds * 2 ** (delivery.attempts - 1));
     const at = new Date(clock.now().getTime() + waitSeconds * 1000);
     await inTenant((r) =>
-      r.nudges.retryLater(delivery.id, {
-        at,
-        error: `${failure.kind}: ${detail}`,
-        countsAsAttempt: failure.kind !== "rate_limited",
-      }),
+      r.nudges.retryLater(delivery.id, { at, error, countsAsAttempt: failure.kind !== "rate_limited" }),
     );
     logger.warn(
       { ...log, attempts: delivery.attempts, failure: failure.kind, detail, retryAt: at },
@@ -82,15 +89,28 @@ export async function deliverNudge(
   if (delivery.attempts > settings.maxAttempts) {
     return failed({ kind: "unavailable", detail: `${delivery.attempts - 1} attempts did not finish` });
   }
-  if (delivery.attempts > 1) {
+  if (mayHavePosted(delivery, target.interrupted ?? false)) {
     const found = await notifier.findPosted(delivery);
-    if (!found.ok) {
-      // The look-up itself refused (a scope not granted yet): post rather than lose the nudge.
-      if (found.error.kind !== "rejected") return failed(found.error);
-      logger.warn({ ...log, detail: found.error.detail }, "could not look for an earlier post; posting");
-    } else if (found.value) {
+    if (found.ok && found.value) {
       logger.info({ ...log, ref: found.value.ref }, "nudge was already posted; marked sent");
       return sent(found.value.ref, true);
+    }
+    if (!found.ok) {
+      const failure = found.error;
+      if (failure.kind === "unverifiable") {
+        // Posting again could post it twice; not posting could lose it. Twice is the worse.
+        const why = target.interrupted ? "an attempt did not finish" : (delivery.lastError ?? "an earlier attempt");
+        const detail = `${why}; ${failure.detail}`;
+        await inTenant((r) => r.nudges.markUnknown(delivery.id, `unknown: ${detail}`));
+        logger.warn(
+          { ...log, attempts: delivery.attempts, detail },
+          "nudge delivery outcome unknown; not posted again",
+        );
+        return { kind: "unknown", detail };
+      }
+      if (failure.kind !== "rejected") return failed(failure, describeLookupFailure(failure));
+      // The look-up itself refused (a Slack scope not granted yet): post rather than lose the nudge.
+      logger.warn({ ...log, detail: failure.detail }, "could not look for an earlier post; posting");
     }
   }
   await options.pace?.(delivery);

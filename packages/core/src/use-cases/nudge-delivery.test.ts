@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DeliveryFailure, NudgeDelivery } from "../domain/nudge.js";
+import type { DeliveryFailure, LookupFailure, NudgeDelivery } from "../domain/nudge.js";
 import type { Logger, NudgeNotifier } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
 import { daysAgo, NOW, seedContact, seedTouch, type World, world } from "../testing/builders.js";
@@ -11,22 +11,40 @@ import { uninstallApp } from "./uninstall-app.js";
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 type Answer = Result<{ ref: string }, DeliveryFailure>;
 
-/** A platform that answers posts from a script and remembers what it accepted. */
+/**
+ * A platform that answers posts from a script and remembers what it accepted; `acceptedAnyway`
+ * answers take the message and still fail (a 5xx after Teams took it). Look-ups answer from their
+ * own script, else from what was accepted.
+ */
 class ScriptedNotifier implements NudgeNotifier {
   readonly posted: NudgeDelivery[] = [];
+  readonly calls: string[] = [];
   lookups = 0;
-  constructor(private readonly answers: Answer[] = []) {}
-  async post(delivery: NudgeDelivery) {
+  constructor(
+    private readonly answers: (Answer | { acceptedAnyway: DeliveryFailure })[] = [],
+    private readonly lookupAnswers: LookupFailure[] = [],
+  ) {}
+  async post(delivery: NudgeDelivery): Promise<Answer> {
+    this.calls.push("post");
     const answer = this.answers.shift() ?? ok({ ref: `${delivery.target}/${this.posted.length + 1}` });
+    if ("acceptedAnyway" in answer) {
+      this.posted.push(delivery);
+      return err(answer.acceptedAnyway);
+    }
     if (answer.ok) this.posted.push(delivery);
     return answer;
   }
-  async findPosted(delivery: NudgeDelivery): Promise<Result<{ ref: string } | null, DeliveryFailure>> {
+  async findPosted(delivery: NudgeDelivery): Promise<Result<{ ref: string } | null, LookupFailure>> {
+    this.calls.push("look");
     this.lookups++;
+    const scripted = this.lookupAnswers.shift();
+    if (scripted) return err(scripted);
     const index = this.posted.findIndex((p) => p.id === delivery.id);
     return ok(index === -1 ? null : { ref: `${delivery.target}/${index + 1}` });
   }
 }
+
+const unverifiable: LookupFailure = { kind: "unverifiable", detail: "a personal chat cannot be looked in" };
 
 let w: World;
 beforeEach(async () => {
@@ -201,6 +219,68 @@ describe("deliverNudge", () => {
     expect(await deliveries()).toMatchObject([
       { status: "dead", lastError: "unavailable: 12 attempts did not finish" },
     ]);
+  });
+
+  it("after a 412 (nothing posted), posts again without looking, even where it could not look", async () => {
+    const notifier = new ScriptedNotifier([err({ kind: "not_taken", detail: "HTTP 412" })], [unverifiable]);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "retry", failure: { kind: "not_taken" } }]);
+    expect(await deliveries()).toMatchObject([{ status: "pending", attempts: 1, lastError: "not_taken: HTTP 412" }]);
+    later(5);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "sent", alreadyPosted: false }]);
+    expect(notifier.calls).toEqual(["post", "post"]);
+  });
+
+  it("after a 5xx where it cannot look (a personal chat), marks the delivery unknown and never posts again", async () => {
+    const notifier = new ScriptedNotifier(
+      [{ acceptedAnyway: { kind: "unavailable", detail: "HTTP 502" } }],
+      [unverifiable],
+    );
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "retry" }]);
+    later(5);
+    expect(await sendRound(notifier)).toEqual([
+      { kind: "unknown", detail: "unavailable: HTTP 502; a personal chat cannot be looked in" },
+    ]);
+    expect(notifier.calls).toEqual(["post", "look"]);
+    expect(await deliveries()).toMatchObject([
+      { status: "unknown", lastError: "unknown: unavailable: HTTP 502; a personal chat cannot be looked in" },
+    ]);
+    expect((await w.storage.nudges.unknownOutcomes()).get(w.tenantId)).toBe(1);
+    expect((await w.storage.nudges.deadLetters()).has(w.tenantId)).toBe(false);
+    later(3600);
+    expect(await sendRound(notifier)).toEqual([]);
+    expect(notifier.posted).toHaveLength(1);
+  });
+
+  it("after a crash between the post and its bookkeeping where it cannot look, marks it unknown", async () => {
+    const notifier = new ScriptedNotifier([], [unverifiable]);
+    // A 412 first: known not posted. Then an attempt that posted and never recorded it.
+    await sendRound(new ScriptedNotifier([err({ kind: "not_taken", detail: "HTTP 412" })]));
+    later(5);
+    const [target] = await claim();
+    expect(target?.interrupted).toBe(false);
+    const delivery = await w.storage.withTenant(w.tenantId, (r) => r.nudges.delivery(target?.id ?? ""));
+    if (!delivery) throw new Error("no delivery");
+    await notifier.post(delivery);
+    later(61); // the lease runs out
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "unknown" }]);
+    expect(notifier.posted).toHaveLength(1);
+  });
+
+  it("keeps looking after a look-up that was itself throttled: the post before it may still be out there", async () => {
+    const notifier = new ScriptedNotifier(
+      [{ acceptedAnyway: { kind: "unavailable", detail: "timed out after 10 s" } }],
+      [{ kind: "rate_limited", retryAfterSeconds: 7 }, unverifiable],
+    );
+    await sendRound(notifier);
+    later(5);
+    // The look-up's 429 gives its attempt back and waits, but says nothing about the post.
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "retry", failure: { kind: "rate_limited" } }]);
+    expect(await deliveries()).toMatchObject([
+      { attempts: 1, lastError: "look-up rate_limited: rate limited for 7 s" },
+    ]);
+    later(7);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "unknown" }]);
+    expect(notifier.calls).toEqual(["post", "look", "look"]);
   });
 
   it("gives up at once on a refusal that retrying cannot fix", async () => {

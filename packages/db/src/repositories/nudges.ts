@@ -142,6 +142,13 @@ export function nudgeRepository(tx: Transaction, tenantId: string): NudgeReposit
         .where(pending(id));
     },
 
+    async markUnknown(id, error) {
+      await tx
+        .update(nudgeDeliveries)
+        .set({ status: "unknown", lastError: error, leaseExpiresAt: null, updatedAt: sql`now()` })
+        .where(pending(id));
+    },
+
     async deliveries(localDate) {
       const rows = await select()
         .where(and(eq(nudgeDeliveries.tenantId, tenantId), eq(nudgeDeliveries.localDate, localDate)))
@@ -185,15 +192,17 @@ export function nudgeDirectory(db: Database): NudgeDirectory {
     claimDeliveries: ({ owner, now, leaseSeconds, limit }) =>
       asSystem(db, async (tx) => {
         const at = now.toISOString();
-        // SKIP LOCKED: replicas claiming at once take different deliveries, never one twice.
-        const rows = await queryRows<{ tenant_id: string; id: string }>(
+        // SKIP LOCKED: replicas claiming at once take different deliveries, never one twice. A
+        // lease still owned (every finished attempt lets go of it) is one whose attempt never said
+        // how it went.
+        const rows = await queryRows<{ tenant_id: string; id: string; interrupted: boolean }>(
           tx,
           sql`
             update nudge_deliveries d
             set attempts = d.attempts + 1, lease_owner = ${owner},
                 lease_expires_at = ${at}::timestamptz + make_interval(secs => ${leaseSeconds})
             from (
-              select tenant_id, id from nudge_deliveries
+              select tenant_id, id, lease_owner from nudge_deliveries
               where status = 'pending' and next_attempt_at <= ${at}::timestamptz
                 and (lease_expires_at is null or lease_expires_at <= ${at}::timestamptz)
               order by next_attempt_at
@@ -201,18 +210,27 @@ export function nudgeDirectory(db: Database): NudgeDirectory {
               for update skip locked
             ) due
             where d.tenant_id = due.tenant_id and d.id = due.id
-            returning d.tenant_id, d.id`,
+            returning d.tenant_id, d.id, due.lease_owner is not null as interrupted`,
         );
-        return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
+        return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id, interrupted: row.interrupted }));
       }),
 
-    deadLetters: () =>
-      asSystem(db, async (tx) => {
-        const rows = await queryRows<{ tenant_id: string; dead: number }>(
-          tx,
-          sql`select tenant_id, count(*)::int as dead from nudge_deliveries where status = 'dead' group by tenant_id`,
-        );
-        return new Map(rows.map((row) => [row.tenant_id, row.dead]));
-      }),
+    deadLetters: () => countByTenant(db, "dead"),
+    unknownOutcomes: () => countByTenant(db, "unknown"),
   };
+}
+
+/**
+ * Deliveries in one end state per tenant. The status is written into the statement, not bound, so
+ * the planner can use that status's partial index.
+ */
+function countByTenant(db: Database, status: "dead" | "unknown"): Promise<ReadonlyMap<string, number>> {
+  return asSystem(db, async (tx) => {
+    const rows = await queryRows<{ tenant_id: string; n: number }>(
+      tx,
+      sql`select tenant_id, count(*)::int as n from nudge_deliveries
+          where status = ${sql.raw(`'${status}'`)} group by tenant_id`,
+    );
+    return new Map(rows.map((row) => [row.tenant_id, row.n]));
+  });
 }
