@@ -84,26 +84,35 @@ describe("touchpoint CLI", () => {
     expect(JSON.parse(byId.stdout)).toMatchObject({ nudgeChannel: "C0123", timeZone: "Europe/London" });
   });
 
-  it("lists the nudge deliveries each organization gave up on", async () => {
+  it("lists the nudge deliveries each organization gave up on, and those whose outcome is unknown", async () => {
     const { id } = await createTenant("Dead Letter Trust");
     const { storage } = await sharedDatabase();
     const at = new Date("2026-11-02T14:00:00Z");
-    await storage.withTenant(id, (r) => r.nudges.claim(sampleDigest(id, "2026-11-02"), [{ target: "C0GONE" }], at));
-    const [claimed] = (
+    await storage.withTenant(id, (r) =>
+      r.nudges.claim(sampleDigest(id, "2026-11-02"), [{ target: "C0GONE" }, { target: "C0MAYBE" }], at),
+    );
+    const claimed = (
       await storage.nudges.claimDeliveries({ owner: "t", now: at, leaseSeconds: 60, limit: 1000 })
     ).filter((d) => d.tenantId === id);
-    await storage.withTenant(id, (r) => r.nudges.markDead(claimed?.id ?? "", "rejected: channel_not_found"));
+    const [gone, maybe] = await storage.withTenant(id, (r) => r.nudges.deliveries("2026-11-02"));
+    expect(claimed).toHaveLength(2);
+    await storage.withTenant(id, async (r) => {
+      await r.nudges.markDead(gone?.id ?? "", "rejected: channel_not_found");
+      await r.nudges.markUnknown(maybe?.id ?? "", "unknown: unavailable: HTTP 502; no consent");
+    });
 
     const list = await cli("tenants", "list", "--json");
     expect(
       (JSON.parse(list.stdout) as { id: string; deadDeliveries: number }[]).find((t) => t.id === id),
     ).toMatchObject({
       deadDeliveries: 1,
+      unknownDeliveries: 1,
     });
     const table = await cli("tenants", "list");
-    expect(table.stdout).toMatch(/CHANNEL\s+DEAD/);
-    expect(table.stdout.split("\n").find((line) => line.startsWith(id))).toMatch(/\s1$/);
+    expect(table.stdout).toMatch(/CHANNEL\s+DEAD\s+UNKNOWN/);
+    expect(table.stdout.split("\n").find((line) => line.startsWith(id))).toMatch(/\s1\s+1$/);
     expect(table.stdout).toMatch(/deliver(y was|ies were) given up \(DEAD\)/);
+    expect(table.stdout).toMatch(/deliver(y|ies) may or may not have arrived \(UNKNOWN\)/);
   });
 
   it("refuses a duplicate tenant and bad settings, changing nothing", async () => {

@@ -2,7 +2,7 @@ import { createTenant, type Tenant, type TenantPatch, updateTenantSettings, vali
 import { type Command, Option } from "commander";
 import { type CliContext, CliError, printJson, printTable, tenantOrFail, withDatabase } from "./context.js";
 
-function describeTenant(tenant: Tenant, deadDeliveries = 0): Record<string, unknown> {
+function describeTenant(tenant: Tenant, deadDeliveries = 0, unknownDeliveries = 0): Record<string, unknown> {
   return {
     id: tenant.id,
     platform: tenant.platform,
@@ -14,6 +14,7 @@ function describeTenant(tenant: Tenant, deadDeliveries = 0): Record<string, unkn
     settings: tenant.settings,
     createdAt: tenant.createdAt.toISOString(),
     deadDeliveries,
+    unknownDeliveries,
   };
 }
 
@@ -27,11 +28,15 @@ export function registerTenants(program: Command, context: () => CliContext): vo
     .action(async (options: { json?: boolean }) => {
       const ctx = context();
       await withDatabase(ctx, async (db) => {
-        const [all, dead] = await Promise.all([db.storage.tenants.list(), db.storage.nudges.deadLetters()]);
+        const [all, dead, unknown] = await Promise.all([
+          db.storage.tenants.list(),
+          db.storage.nudges.deadLetters(),
+          db.storage.nudges.unknownOutcomes(),
+        ]);
         if (options.json)
           return printJson(
             ctx.out,
-            all.map((t) => describeTenant(t, dead.get(t.id))),
+            all.map((t) => describeTenant(t, dead.get(t.id), unknown.get(t.id))),
           );
         if (all.length === 0) {
           ctx.out.print("No organizations yet. Create one with `touchpoint tenants create` or run `pnpm demo`.");
@@ -39,7 +44,7 @@ export function registerTenants(program: Command, context: () => CliContext): vo
         }
         printTable(
           ctx.out,
-          ["ID", "PLATFORM", "EXTERNAL ID", "NAME", "TIME ZONE", "NUDGE", "CHANNEL", "DEAD"],
+          ["ID", "PLATFORM", "EXTERNAL ID", "NAME", "TIME ZONE", "NUDGE", "CHANNEL", "DEAD", "UNKNOWN"],
           all.map((t) => [
             t.id,
             t.platform,
@@ -49,12 +54,19 @@ export function registerTenants(program: Command, context: () => CliContext): vo
             t.nudgeTime,
             t.nudgeChannel ?? "—",
             String(dead.get(t.id) ?? 0),
+            String(unknown.get(t.id) ?? 0),
           ]),
         );
         const undelivered = [...dead.values()].reduce((sum, n) => sum + n, 0);
         if (undelivered > 0) {
           ctx.out.print(
             `\n${undelivered} nudge ${undelivered === 1 ? "delivery was" : "deliveries were"} given up (DEAD): the server log says why ("nudge delivery given up").`,
+          );
+        }
+        const uncertain = [...unknown.values()].reduce((sum, n) => sum + n, 0);
+        if (uncertain > 0) {
+          ctx.out.print(
+            `\n${uncertain} nudge ${uncertain === 1 ? "delivery" : "deliveries"} may or may not have arrived (UNKNOWN): the post got no clear answer and Touchpoint could not look in that conversation, so it did not post again rather than risk a second copy ("nudge delivery outcome unknown" in the server log).`,
           );
         }
       });

@@ -4,7 +4,7 @@ export interface Metrics {
   readonly registry: Registry;
   readonly httpRequests: Counter<"route" | "method" | "status">;
   readonly httpDuration: Histogram<"route" | "method">;
-  /** Nudge delivery attempts by outcome: sent, retry, dead (given up), gone. */
+  /** Nudge delivery attempts by outcome: sent, retry, dead (given up), unknown (may have posted; not again), gone. */
   readonly nudgeDeliveries: Counter<"outcome">;
 }
 
@@ -29,7 +29,7 @@ export function createMetrics(): Metrics {
     }),
     nudgeDeliveries: new Counter({
       name: "touchpoint_nudge_deliveries_total",
-      help: "Nudge delivery attempts by outcome (dead: given up after its retries, kept for the operator)",
+      help: "Nudge delivery attempts by outcome (dead: given up after its retries; unknown: may have been posted, with no way to look, so not posted again; both kept for the operator)",
       labelNames: ["outcome"],
       registers: [registry],
     }),

@@ -36,7 +36,7 @@ describe("byPlatform", () => {
     const teams = await tenantOn(storage, "teams");
     expect(await notifier.post(delivery(teams))).toEqual({
       ok: false,
-      error: { kind: "unavailable", detail: "teams is off on this server" },
+      error: { kind: "not_taken", detail: "teams is off on this server" },
     });
     expect(await notifier.post(delivery("00000000-0000-4000-8000-000000000000"))).toEqual({
       ok: false,

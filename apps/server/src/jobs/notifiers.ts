@@ -8,8 +8,9 @@ export function byPlatform(storage: Storage, notifiers: Partial<Record<Platform,
   async function notifierOf(delivery: NudgeDelivery): Promise<NudgeNotifier | DeliveryFailure> {
     const tenant = await storage.tenants.get(delivery.tenantId);
     if (!tenant) return { kind: "rejected", detail: "the tenant no longer exists" };
-    // Perhaps on in another replica (a rollout of new settings): tried again later, not given up.
-    return notifiers[tenant.platform] ?? { kind: "unavailable", detail: `${tenant.platform} is off on this server` };
+    // Perhaps on in another replica (a rollout of new settings): tried again later, not given up;
+    // and nothing was posted from here.
+    return notifiers[tenant.platform] ?? { kind: "not_taken", detail: `${tenant.platform} is off on this server` };
   }
   const isNotifier = (found: NudgeNotifier | DeliveryFailure): found is NudgeNotifier => "post" in found;
   return {
