@@ -11,6 +11,11 @@
  *   member, for a proactive message to a person). Body `{ bot, members, isGroup, tenantId,
  *   channelData }`; answered `201 {"id": "a:…", "serviceUrl", "activityId"}`, the same id again for
  *   the same member, as Teams does for a 1:1 chat that exists. See `created`.
+ * - `GET  /v3/teams/{teamId}` — Get Team Details: `{ id, name, aadGroupId }` for a team `addTeam` named.
+ *
+ * Faults, for the sender's exactly-once tests: `failNext` refuses the next POSTs (nothing stored),
+ * `acceptThenFailNext` stores the message and still answers an error (a 5xx after Teams took it),
+ * and `hangNext` stores it and never answers (a connector that took it and went quiet).
  *
  * Ids in the path are percent-encoded (Teams conversation ids hold `:`, `@` and `;`). Each
  * accepted activity is answered `200 {"id": "..."}` with a Teams-like message id; bad requests get
@@ -37,10 +42,23 @@ export interface ConnectorCall {
   /** The activity as sent. */
   readonly activity: SentActivity;
   readonly authorization: string | undefined;
+  /** What the fake answered; 0 for a call it never answered (`hangNext`). */
   readonly status: number;
   /** The id the fake gave the message (for POST), or the id replaced (for PUT); undefined when refused. */
   readonly id: string | undefined;
   readonly at: Date;
+}
+
+/** A message the fake holds, as Teams keeps it: what Graph lists (test/fakes/graph.ts). */
+export interface StoredMessage {
+  readonly conversationId: string;
+  readonly id: string;
+  /** The message it replies to (a POST to …/activities/{id}); undefined for a new message. */
+  readonly replyToId: string | undefined;
+  /** The activity as it now stands (a PUT replaces it). */
+  readonly activity: SentActivity;
+  readonly createdAt: Date;
+  readonly modifiedAt: Date;
 }
 
 /** The parts of an outgoing activity the tests read. */
@@ -79,6 +97,10 @@ export interface FakeTeamsConnector {
   readonly created: readonly CreatedConversation[];
   /** The message with this id as it stands now (a PUT replaces it), if the fake accepted it. */
   message(conversationId: string, id: string): SentActivity | undefined;
+  /** Every message the fake holds in a conversation, oldest first. */
+  conversationMessages(conversationId: string): readonly StoredMessage[];
+  /** A team Get Team Details answers for: its Bot Framework id, name, and Graph id (Microsoft 365 group). */
+  addTeam(team: { readonly id: string; readonly name: string; readonly aadGroupId: string }): void;
   /** The first call matching `predicate`, already made or still to come. */
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
   /** The first Create Conversation request matching `predicate`, already made or still to come. */
@@ -91,6 +113,14 @@ export interface FakeTeamsConnector {
    * when Teams throttles (429 with Retry-After, 412) or is down (502, 504); nothing is stored.
    */
   failNext(count: number, status: number, headers?: Readonly<Record<string, string>>): void;
+  /**
+   * The next `count` new messages (POSTs of an activity; a Create Conversation before them is
+   * answered as usual) are stored, and answered `status` all the same: the 500 or 502 a connector
+   * can give after Teams took the message.
+   */
+  acceptThenFailNext(count: number, status: number): void;
+  /** The next `count` new messages are stored and never answered (the call stays open until close). */
+  hangNext(count: number): void;
   close(): Promise<void>;
 }
 
@@ -144,11 +174,12 @@ function conversationProblem(parameters: unknown): string | undefined {
 }
 
 const CREATE_ROUTE = /^\/v3\/conversations\/?$/;
+const TEAM_ROUTE = /^\/v3\/teams\/([^/]+)\/?$/;
 /**
  * The first of `seen` matching `predicate`, or the next one announced to `listeners`; rejected with
  * `failure()` after `timeoutMs`. A predicate that throws (reading a part a call lacks) doesn't match.
  */
-function awaitOne<T>(
+export function awaitOne<T>(
   seen: readonly T[],
   listeners: Set<(item: T) => void>,
   predicate: (item: T) => boolean,
@@ -188,11 +219,12 @@ class FakeConnector implements FakeTeamsConnector {
   /** 1:1 conversations by member id: Teams answers the same chat for the same person. */
   private readonly personal = new Map<string, string>();
   private readonly server: Server;
-  private readonly messages = new Map<string, SentActivity>();
+  private readonly messages = new Map<string, StoredMessage>();
+  private readonly teams = new Map<string, { id: string; name: string; aadGroupId: string }>();
   private readonly listeners = new Set<(call: ConnectorCall) => void>();
   private origin = "";
   private lastId = 0;
-  private readonly failures: { readonly status: number; readonly headers: Readonly<Record<string, string>> }[] = [];
+  private readonly failures: Fault[] = [];
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -213,7 +245,15 @@ class FakeConnector implements FakeTeamsConnector {
   }
 
   message(conversationId: string, id: string): SentActivity | undefined {
-    return this.messages.get(`${conversationId}\n${id}`);
+    return this.messages.get(`${conversationId}\n${id}`)?.activity;
+  }
+
+  conversationMessages(conversationId: string): readonly StoredMessage[] {
+    return [...this.messages.values()].filter((m) => m.conversationId === conversationId);
+  }
+
+  addTeam(team: { readonly id: string; readonly name: string; readonly aadGroupId: string }): void {
+    this.teams.set(team.id, { ...team });
   }
 
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs = 5000): Promise<ConnectorCall> {
@@ -241,7 +281,15 @@ class FakeConnector implements FakeTeamsConnector {
   }
 
   failNext(count: number, status: number, headers: Readonly<Record<string, string>> = {}): void {
-    for (let i = 0; i < count; i++) this.failures.push({ status, headers });
+    for (let i = 0; i < count; i++) this.failures.push({ kind: "refuse", status, headers });
+  }
+
+  acceptThenFailNext(count: number, status: number): void {
+    for (let i = 0; i < count; i++) this.failures.push({ kind: "accept", status, headers: {} });
+  }
+
+  hangNext(count: number): void {
+    for (let i = 0; i < count; i++) this.failures.push({ kind: "hang", status: 0, headers: {} });
   }
 
   /** Teams message ids are millisecond timestamps; these are too, unique and increasing. */
@@ -264,6 +312,8 @@ class FakeConnector implements FakeTeamsConnector {
     if (req.method === "POST" && CREATE_ROUTE.test(url.pathname)) {
       return this.createConversation(req, Buffer.concat(chunks), answer);
     }
+    const team = req.method === "GET" ? TEAM_ROUTE.exec(url.pathname)?.[1] : undefined;
+    if (team !== undefined) return this.teamDetails(decodeURIComponent(team), answer);
     if (!route?.[1] || !method || (method === "PUT" && !route[2])) {
       return answer(404, { error: { code: "NotFound", message: `no connector route ${req.method} ${url.pathname}` } });
     }
@@ -275,7 +325,13 @@ class FakeConnector implements FakeTeamsConnector {
     let id: string | undefined;
     const problem = activityProblem(activity);
     const failure = method === "POST" && !problem ? this.failures.shift() : undefined;
-    if (failure) {
+    if (failure && failure.kind !== "refuse") {
+      // Taken, as Teams takes it; then an error, or no answer at all.
+      id = this.nextId();
+      this.store(conversationId, id, activityId, activity as SentActivity);
+      status = failure.status;
+      if (failure.kind === "accept") answerFailure(answer, failure);
+    } else if (failure) {
       status = failure.status;
       answerFailure(answer, failure);
     } else if (problem) {
@@ -285,8 +341,9 @@ class FakeConnector implements FakeTeamsConnector {
       status = 404;
       answer(status, { error: { code: "NotFound", message: `no message ${activityId} in this conversation` } });
     } else {
-      id = method === "PUT" ? activityId : this.nextId();
-      this.messages.set(`${conversationId}\n${id}`, activity as SentActivity);
+      const stored = method === "PUT" && activityId ? activityId : this.nextId();
+      id = stored;
+      this.store(conversationId, stored, method === "POST" ? activityId : undefined, activity as SentActivity);
       answer(status, { id });
     }
     const call: ConnectorCall = {
@@ -305,6 +362,30 @@ class FakeConnector implements FakeTeamsConnector {
     for (const listener of [...this.listeners]) listener(call);
   }
 
+  /** Keeps a message; a PUT keeps when and what it first replied to. */
+  private store(conversationId: string, id: string, replyToId: string | undefined, activity: SentActivity): void {
+    const key = `${conversationId}\n${id}`;
+    const before = this.messages.get(key);
+    const now = new Date();
+    this.messages.set(key, {
+      conversationId,
+      id,
+      replyToId: before ? before.replyToId : replyToId,
+      activity,
+      createdAt: before?.createdAt ?? now,
+      modifiedAt: now,
+    });
+  }
+
+  private teamDetails(
+    teamId: string,
+    answer: (status: number, body: unknown, headers?: Readonly<Record<string, string>>) => void,
+  ): void {
+    const team = this.teams.get(teamId);
+    if (team) answer(200, { ...team, type: "standard", channelCount: 1, memberCount: 2 });
+    else answer(404, { error: { code: "NotFound", message: `no team ${teamId} for this bot` } });
+  }
+
   private createConversation(
     req: IncomingMessage,
     body: Buffer,
@@ -314,7 +395,8 @@ class FakeConnector implements FakeTeamsConnector {
     let status = 201;
     let id: string | undefined;
     const problem = conversationProblem(parameters);
-    const failure = problem ? undefined : this.failures.shift();
+    // Taking a message and failing are for messages: those faults wait for the card that follows.
+    const failure = problem || this.failures[0]?.kind !== "refuse" ? undefined : this.failures.shift();
     if (failure) {
       status = failure.status;
       answerFailure(answer, failure);
@@ -338,6 +420,13 @@ class FakeConnector implements FakeTeamsConnector {
     this.created.push(created);
     for (const listener of [...this.createdListeners]) listener(created);
   }
+}
+
+/** A fault the fake was told to give: refuse (nothing stored), accept and still fail, or accept and hang. */
+interface Fault {
+  readonly kind: "refuse" | "accept" | "hang";
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 function jsonOrUndefined(body: Buffer): unknown {

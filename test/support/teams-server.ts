@@ -7,6 +7,7 @@ import {
   startServer,
 } from "@touchpoint/server/testing";
 import { afterAll, beforeAll, expect } from "vitest";
+import { type FakeGraph, startFakeGraph } from "../fakes/graph.js";
 import { type FakeTeamsConnector, startFakeTeamsConnector } from "../fakes/teams-connector.js";
 import { personalChat, type TeamsOrg, teamsActivities, teamsClient, teamsOrg } from "./teams-activities.js";
 
@@ -25,27 +26,32 @@ export interface InstalledOrg extends TestOrg {
 /**
  * A Touchpoint server with Teams on (no credentials: the fake connector sends no token) and a
  * fake Bot Framework connector, started before the file's tests and stopped after, on the
- * worker's shared database. `env` adds to or overrides the server's settings.
+ * worker's shared database. `env` adds to or overrides the server's settings; with `graph`, a fake
+ * Microsoft Graph over the connector's messages too (TEAMS_GRAPH_URL).
  */
-export function useTeamsServer(env: Record<string, string> = {}) {
+export function useTeamsServer(env: Record<string, string> = {}, options: { readonly graph?: boolean } = {}) {
   let fake: FakeTeamsConnector;
+  let graph: FakeGraph | undefined;
   let server: RunningServer;
   let database: OpenDatabase;
 
   beforeAll(async () => {
     fake = await startFakeTeamsConnector();
+    if (options.graph) graph = await startFakeGraph(fake);
     database = await sharedDatabase();
     const settings = loadEnv({
       PORT: "0",
       HOST: "127.0.0.1",
       TEAMS_ALLOW_UNAUTHENTICATED: "true",
       TOUCHPOINT_SCHEDULER: "off",
+      ...(graph && { TEAMS_GRAPH_URL: graph.url }),
       ...env,
     });
     server = await startServer(settings, silentLogger, { database });
   });
   afterAll(async () => {
     await server?.stop();
+    await graph?.close();
     await fake?.close();
   });
 
@@ -78,6 +84,11 @@ export function useTeamsServer(env: Record<string, string> = {}) {
     organization,
     install,
     fake: () => fake,
+    /** The fake Graph (`options.graph`). */
+    graph: () => {
+      if (!graph) throw new Error("useTeamsServer was not asked for a fake Graph");
+      return graph;
+    },
     server: () => server,
     database: () => database,
   };
