@@ -64,6 +64,20 @@ describe("the Teams app manifest", () => {
     expect(manifest("https://example.org:8443/touchpoint").validDomains).toEqual(["example.org:8443"]);
   });
 
+  it("asks each team and group chat for consent to read its messages, as the bot's own Entra app", () => {
+    const built = manifest();
+    // The nudge's sender reads a conversation's recent messages to find a card it may have posted.
+    expect(built.webApplicationInfo).toEqual({ id: APP_ID, resource: "https://touchpoint.example.org" });
+    expect(built.authorization?.permissions?.resourceSpecific).toEqual([
+      { name: "ChannelMessage.Read.Group", type: "Application" },
+      { name: "ChatMessage.Read.Chat", type: "Application" },
+    ]);
+    const { webApplicationInfo: _app, ...withoutApp } = built;
+    expect(validate(schema, { ...withoutApp, webApplicationInfo: { resource: "x" } })).toEqual([
+      "$.webApplicationInfo: missing id",
+    ]);
+  });
+
   it("offers the shared chat grammar's commands, without the slash, in every scope", () => {
     const lists = manifest().bots[0]?.commandLists ?? [];
     expect(lists).toHaveLength(1);

@@ -96,6 +96,18 @@ export interface TeamsManifest {
     }[];
   }[];
   readonly validDomains?: readonly string[];
+  /** The bot's Entra app, which resource-specific consent (`authorization`) is granted to. */
+  readonly webApplicationInfo?: { readonly id: string; readonly resource?: string };
+  /**
+   * Resource-specific consent, granted by whoever adds the app to a team or group chat: reading that
+   * conversation's messages through Microsoft Graph, so the nudge's sender can look for a card it
+   * may already have posted before posting again.
+   */
+  readonly authorization?: {
+    readonly permissions?: {
+      readonly resourceSpecific?: readonly { readonly name: string; readonly type: "Application" | "Delegated" }[];
+    };
+  };
   readonly [field: string]: unknown;
 }
 
