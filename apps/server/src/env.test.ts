@@ -156,4 +156,14 @@ describe("environment", () => {
     expect(lines.join("\n")).not.toContain("hunter2");
     expect(lines).toContain('PORT: needs a port number (got "eighty")');
   });
+
+  it("takes TEAMS_GRAPH_URL, where the Teams sender reads Microsoft Graph, as an http(s) URL or none", () => {
+    expect(loadEnv({}).TEAMS_GRAPH_URL).toBeUndefined();
+    expect(loadEnv({ TEAMS_GRAPH_URL: "http://127.0.0.1:4000/v1.0" }).TEAMS_GRAPH_URL).toBe(
+      "http://127.0.0.1:4000/v1.0",
+    );
+    expect(problems({ TEAMS_GRAPH_URL: "graph.microsoft.com" })).toEqual([
+      'TEAMS_GRAPH_URL: needs an http:// or https:// URL (got "graph.microsoft.com")',
+    ]);
+  });
 });

@@ -67,6 +67,7 @@ const schema = z.object({
   TEAMS_APP_TENANT_ID: optionalText,
   TEAMS_APP_TYPE: oneOf(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
   TEAMS_ALLOW_UNAUTHENTICATED: flag(false),
+  TEAMS_GRAPH_URL: httpUrl.optional(),
   X_API_URL: httpUrl.default("https://api.x.com"),
   X_POLL_INTERVAL: z.coerce
     .number({ message: "a number of seconds" })
@@ -175,6 +176,7 @@ const SHOWN = new Set([
   "X_POLL_INTERVAL",
   "TEAMS_APP_TYPE",
   "TEAMS_ALLOW_UNAUTHENTICATED",
+  "TEAMS_GRAPH_URL",
   "TOUCHPOINT_SCHEDULER",
   "TOUCHPOINT_DELIVERY_RETRY_SECONDS",
   "LOG_LEVEL",

@@ -1,5 +1,14 @@
 import type { Clock, Logger, NudgeNotifier, OpenMentionSource, Storage } from "@touchpoint/core";
-import { createTeamsApp, createTeamsNotifier, type TeamsApp, type TeamsCredentials } from "@touchpoint/teams";
+import {
+  createGraphClient,
+  createTeamsApp,
+  createTeamsNotifier,
+  DEFAULT_GRAPH_URL,
+  type GraphClient,
+  graphToken,
+  type TeamsApp,
+  type TeamsCredentials,
+} from "@touchpoint/teams";
 import type { Env } from "./env.js";
 
 /** The Bot Framework credentials, or none (local use, tests); undefined when Teams is off. */
@@ -17,6 +26,16 @@ function teamsCredentials(env: Env): TeamsCredentials | undefined {
   return env.TEAMS_ALLOW_UNAUTHENTICATED ? { kind: "unauthenticated" } : undefined;
 }
 
+/**
+ * Microsoft Graph, where the nudge's sender looks for a card it may already have posted: the real
+ * one (or TEAMS_GRAPH_URL) with the bot's credentials; unauthenticated, only a TEAMS_GRAPH_URL given
+ * (a fake or a proxy), asked without a token. None: an unknown outcome stays unknown.
+ */
+function graphFromEnv(env: Env, credentials: TeamsCredentials): GraphClient | undefined {
+  const baseUrl = env.TEAMS_GRAPH_URL ?? (credentials.kind === "app" ? DEFAULT_GRAPH_URL : undefined);
+  return baseUrl ? createGraphClient({ baseUrl, token: graphToken(credentials) }) : undefined;
+}
+
 /** Teams, when the environment turns it on: the bot's routes and the nudge's notifier. */
 export function teamsFromEnv(
   env: Env,
@@ -32,6 +51,11 @@ export function teamsFromEnv(
   if (!credentials) return undefined;
   return {
     app: createTeamsApp({ credentials, deps }),
-    notifier: createTeamsNotifier({ storage: deps.storage, logger: deps.logger, credentials }),
+    notifier: createTeamsNotifier({
+      storage: deps.storage,
+      logger: deps.logger,
+      credentials,
+      graph: graphFromEnv(env, credentials),
+    }),
   };
 }

@@ -1,5 +1,7 @@
+import type { InstallScope } from "@touchpoint/core";
 import { describe, expect, it } from "vitest";
-import { failureOf, isPersonTarget } from "./notifier.js";
+import { ConnectorTimeout } from "./adapter.js";
+import { conversationKind, failureOf, isPersonTarget } from "./notifier.js";
 
 /** A connector error as botbuilder throws it: the HTTP status, and the response's headers. */
 function connectorError(statusCode: number, headers: Record<string, string> = {}) {
@@ -10,7 +12,7 @@ function connectorError(statusCode: number, headers: Record<string, string> = {}
 }
 
 describe("failureOf (what a Bot Framework connector error means for a nudge delivery)", () => {
-  it("waits out a 429 for its Retry-After, or 5 s when it names none", () => {
+  it("waits out a 429 for its Retry-After, or 5 s when it names none: nothing was posted", () => {
     expect(failureOf(connectorError(429, { "retry-after": "7" }))).toEqual({
       kind: "rate_limited",
       retryAfterSeconds: 7,
@@ -18,11 +20,27 @@ describe("failureOf (what a Bot Framework connector error means for a nudge deli
     expect(failureOf(connectorError(429))).toEqual({ kind: "rate_limited", retryAfterSeconds: 5 });
   });
 
-  it("tries 412, 502 and 504 again, and a dropped connection", () => {
-    for (const status of [412, 502, 504]) {
+  it("takes a 412, and a connection that never opened, for nothing posted", () => {
+    expect(failureOf(connectorError(412))).toEqual({ kind: "not_taken", detail: "HTTP 412" });
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    expect(failureOf(refused)).toMatchObject({ kind: "not_taken" });
+  });
+
+  it("takes a 5xx, a 408, a timeout and a dropped connection after the request went out for an unknown outcome", () => {
+    for (const status of [500, 502, 503, 504, 408]) {
       expect(failureOf(connectorError(status))).toEqual({ kind: "unavailable", detail: `HTTP ${status}` });
     }
-    expect(failureOf(new Error("socket hang up"))).toEqual({ kind: "unavailable", detail: "socket hang up" });
+    expect(failureOf(new ConnectorTimeout(10_000))).toEqual({
+      kind: "unavailable",
+      detail: "the Bot Framework connector did not answer within 10 s",
+    });
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    expect(failureOf(reset)).toEqual({ kind: "unavailable", detail: "socket hang up" });
+  });
+
+  it("takes any failure before the message went out (creating a person's chat) for nothing posted", () => {
+    expect(failureOf(connectorError(502), { sent: false })).toEqual({ kind: "not_taken", detail: "HTTP 502" });
+    expect(failureOf(new ConnectorTimeout(10_000), { sent: false })).toMatchObject({ kind: "not_taken" });
   });
 
   it("gives up on what retrying will not change (403: the bot was removed from the team)", () => {
@@ -30,6 +48,30 @@ describe("failureOf (what a Bot Framework connector error means for a nudge deli
       kind: "rejected",
       detail: expect.stringContaining("HTTP 403"),
     });
+    expect(failureOf(connectorError(403), { sent: false })).toMatchObject({ kind: "rejected" });
+  });
+});
+
+describe("conversationKind (where Graph may be asked for a conversation's messages)", () => {
+  const scope = (conversationId: string, kind: InstallScope["scope"]): InstallScope => ({
+    conversationId,
+    scope: kind,
+    reference: "{}",
+    installedBy: null,
+    removedAt: null,
+    createdAt: new Date(),
+  });
+
+  it("tells a team's channel, a group chat and a personal chat apart by their ids", () => {
+    expect(conversationKind("19:abc123@thread.tacv2", [])).toBe("channel");
+    expect(conversationKind("19:abc123@thread.skype", [])).toBe("channel");
+    expect(conversationKind("19:9f8e7d@thread.v2", [])).toBe("chat");
+    expect(conversationKind("a:1XyZ-personal-chat", [])).toBe("personal");
+  });
+
+  it("believes the scope the app was added in over the id's look", () => {
+    expect(conversationKind("19:odd@thread.tacv2", [scope("19:odd@thread.tacv2", "groupChat")])).toBe("chat");
+    expect(conversationKind("19:odd@thread.v2", [scope("19:odd@thread.v2", "personal")])).toBe("personal");
   });
 });
 

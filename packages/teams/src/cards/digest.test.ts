@@ -145,6 +145,21 @@ describe("the daily nudge as an Adaptive Card", () => {
     ]);
   });
 
+  it("carries the delivery it was posted for, when the sender posts it, beside which nudge it is", () => {
+    const deliveryId = "5b0e1c9a-3f2d-4e8b-9a71-2c6d8e4f0b13";
+    const posted = digestCard(day, { buttons: true, deliveryId });
+    expect(posted.body.slice(0, 3)).toEqual([
+      { type: "Input.Text", id: "tenant_id", value: TENANT, isVisible: false },
+      { type: "Input.Text", id: "local_date", value: "2026-11-21", isVisible: false },
+      { type: "Input.Text", id: "delivery_id", value: deliveryId, isVisible: false },
+    ]);
+    // The same lines and buttons as without it: it is not shown.
+    expect(lines(posted)).toEqual(lines(digestCard(day, { buttons: true })));
+    expect(buttons(posted)).toEqual(buttons(digestCard(day, { buttons: true })));
+    // `nudges` shows the day's nudge to one person: no delivery of it exists.
+    expect(JSON.stringify(digestCard(day))).not.toContain("delivery_id");
+  });
+
   it("heads the first nudge and an owner's own view as Slack does", () => {
     expect(lines(digestCard({ ...day, kind: "welcome" }))[0]).toBe(
       "Here is what you missed this week, Riverside Food Bank",

@@ -65,6 +65,12 @@ export interface NudgeButtonData {
  */
 export const DIGEST_FIELDS = ["tenant_id", "local_date"] as const;
 
+/**
+ * The delivery a posted card belongs to, in a hidden input beside DIGEST_FIELDS: what the sender
+ * looks for in a conversation's recent messages (through Microsoft Graph) before posting again.
+ */
+export const DELIVERY_FIELD = "delivery_id";
+
 /** A nudge button's data read back from an activity's `value` (whatever it holds), or undefined. */
 export function nudgeButtonOf(
   value: unknown,
@@ -94,6 +100,8 @@ const BOTS_MAX = 500;
 export interface DigestCardOptions {
   /** Buttons under every item, or what someone did with them (`actions`); without, the nudge alone. */
   readonly buttons?: boolean;
+  /** The delivery this card is posted for (DELIVERY_FIELD), when it is posted by the sender. */
+  readonly deliveryId?: string;
   readonly actions?: Readonly<Record<string, NudgeAction>>;
   /** A person's name for a platform user id (an owner, an assignee, whoever pressed); else the id as stored. */
   readonly nameOf?: (userId: string) => string | undefined;
@@ -212,6 +220,9 @@ function render(digest: Digest, options: DigestCardOptions, shown: Shown): Adapt
     ...DIGEST_FIELDS.map((id) =>
       textInput({ id, value: id === "tenant_id" ? digest.tenantId : digest.localDate, isVisible: false }),
     ),
+    ...(options.deliveryId === undefined
+      ? []
+      : [textInput({ id: DELIVERY_FIELD, value: options.deliveryId, isVisible: false })]),
     richText([run(headline, { weight: "Bolder", size: "Medium" })]),
   ];
   if (digest.empty) {

@@ -519,6 +519,11 @@ const CASES: readonly (readonly [builder: string, name: string, card: () => Adap
   ["digestCard", "the nudge, huge", () => digestCard(hugeDay, { buttons: true })],
   [
     "digestCard",
+    "the nudge, huge, as the sender posts it (its delivery id)",
+    () => digestCard(hugeDay, { buttons: true, deliveryId: "5b0e1c9a-3f2d-4e8b-9a71-2c6d8e4f0b13" }),
+  ],
+  [
+    "digestCard",
     "the nudge, huge, every item handled",
     () => digestCard(hugeDay, { buttons: true, actions: everyAction }),
   ],
