@@ -100,8 +100,9 @@ export function createGraphClient(options: {
         const body = (await response.json()) as { value?: GraphMessage[]; "@odata.nextLink"?: string };
         const value = body.value ?? [];
         messages.push(...value);
-        // Past `since`: what is older cannot be this delivery's.
-        if (value.length === 0 || value.every((message) => Date.parse(message.createdDateTime) < since.getTime())) {
+        // Newest first: once a page reaches back past `since`, the pages after it hold only older
+        // messages, which cannot be this delivery's.
+        if (value.length === 0 || value.some((message) => Date.parse(message.createdDateTime) < since.getTime())) {
           break;
         }
         url = body["@odata.nextLink"];
