@@ -23,12 +23,13 @@ export type DeliveryOutcome =
   | { readonly kind: "gone" };
 
 /**
- * One attempt at one delivery (leased by the caller, its attempt already counted). An attempt that
- * follows one which may have posted (a crash or a lost lease between the post and its bookkeeping,
- * a timeout, a 5xx) first looks for the message by what it carries: found, it is marked sent and
- * not posted twice; where there is no way to look (a Teams personal chat, consent not granted), it
- * is marked `unknown` and not posted again. A 429 waits the time the platform asked, and does not
- * count against the message; other failures back off, doubling, until the delivery is given up.
+ * One attempt at one delivery (leased by the caller, its attempt already counted). An attempt after
+ * the first looks for the message by what it carries, since the one before may have posted it (a
+ * crash or a lost lease between the post and its bookkeeping, a timeout, a 5xx): found, it is
+ * marked sent and not posted twice. Where there is no way to look (a Teams personal chat, consent
+ * not granted), one that may have posted is marked `unknown` and not posted again; one after a
+ * 412 or 429, which posted nothing, is posted. A 429 waits the time the platform asked, and does
+ * not count against the message; other failures back off, doubling, until the delivery is given up.
  */
 export async function deliverNudge(
   deps: {
@@ -89,7 +90,10 @@ export async function deliverNudge(
   if (delivery.attempts > settings.maxAttempts) {
     return failed({ kind: "unavailable", detail: `${delivery.attempts - 1} attempts did not finish` });
   }
-  if (mayHavePosted(delivery, target.interrupted ?? false)) {
+  // Every attempt after the first looks (a 412 before it says nothing was posted then, but the look
+  // is cheap, and it is what Slack's sender has always done); what may have posted decides only
+  // what an impossible look means.
+  if (delivery.attempts > 1) {
     const found = await notifier.findPosted(delivery);
     if (found.ok && found.value) {
       logger.info({ ...log, ref: found.value.ref }, "nudge was already posted; marked sent");
@@ -97,7 +101,9 @@ export async function deliverNudge(
     }
     if (!found.ok) {
       const failure = found.error;
-      if (failure.kind === "unverifiable") {
+      if (failure.kind === "unverifiable" && !mayHavePosted(delivery, target.interrupted ?? false)) {
+        logger.info({ ...log, detail: failure.detail }, "nothing was posted before; posting without a look");
+      } else if (failure.kind === "unverifiable") {
         // Posting again could post it twice; not posting could lose it. Twice is the worse.
         const why = target.interrupted ? "an attempt did not finish" : (delivery.lastError ?? "an earlier attempt");
         const detail = `${why}; ${failure.detail}`;
@@ -107,10 +113,12 @@ export async function deliverNudge(
           "nudge delivery outcome unknown; not posted again",
         );
         return { kind: "unknown", detail };
+      } else if (failure.kind !== "rejected") {
+        return failed(failure, describeLookupFailure(failure));
+      } else {
+        // The look-up itself refused (a Slack scope not granted yet): post rather than lose the nudge.
+        logger.warn({ ...log, detail: failure.detail }, "could not look for an earlier post; posting");
       }
-      if (failure.kind !== "rejected") return failed(failure, describeLookupFailure(failure));
-      // The look-up itself refused (a Slack scope not granted yet): post rather than lose the nudge.
-      logger.warn({ ...log, detail: failure.detail }, "could not look for an earlier post; posting");
     }
   }
   await options.pace?.(delivery);

@@ -221,13 +221,13 @@ describe("deliverNudge", () => {
     ]);
   });
 
-  it("after a 412 (nothing posted), posts again without looking, even where it could not look", async () => {
+  it("after a 412 (nothing posted), posts again even where it cannot look", async () => {
     const notifier = new ScriptedNotifier([err({ kind: "not_taken", detail: "HTTP 412" })], [unverifiable]);
     expect(await sendRound(notifier)).toMatchObject([{ kind: "retry", failure: { kind: "not_taken" } }]);
     expect(await deliveries()).toMatchObject([{ status: "pending", attempts: 1, lastError: "not_taken: HTTP 412" }]);
     later(5);
     expect(await sendRound(notifier)).toMatchObject([{ kind: "sent", alreadyPosted: false }]);
-    expect(notifier.calls).toEqual(["post", "post"]);
+    expect(notifier.calls).toEqual(["post", "look", "post"]);
   });
 
   it("after a 5xx where it cannot look (a personal chat), marks the delivery unknown and never posts again", async () => {
