@@ -17,6 +17,7 @@ import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone }
 import { replaceWith } from "../cards/send.js";
 import { problem, touchLogged } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
+import { teamsSourceRef } from "../handlers/touch.js";
 import type { Turn } from "../turn.js";
 import { NUDGE_ADD_CONTACT_SAVE, NUDGE_LOG_TOUCH_SAVE } from "./action-ids.js";
 import type { ActionAnswer, ActionHandler, CardActionValue } from "./value.js";
@@ -180,7 +181,7 @@ export const nudgeLogTouchSaveAction: ActionHandler = async (deps, turn, value) 
     nudge: pressed.ref,
     source: "teams",
     // The form's message: submitting the same form again logs nothing twice.
-    sourceRef: `teams:nudge:${turn.context.activity.replyToId ?? turn.context.activity.id}`,
+    sourceRef: teamsSourceRef(turn, turn.context.activity.replyToId ?? turn.context.activity.id, "nudge"),
   });
   if (!logged.ok) return { reply: problem(`${logged.error.message} Nothing was saved.`) };
   await updateNudge(turn, nudgeActivity, logged.value.nudge);

@@ -5,11 +5,22 @@ import type { TeamsDeps } from "../deps.js";
 import type { Turn } from "../turn.js";
 
 /**
+ * The idempotency key of something an activity writes: its Teams tenant, its conversation and its
+ * id. A Teams message id is a millisecond timestamp, unique only within its conversation: two
+ * chats can hold messages with the same id, while a redelivery repeats the conversation and id.
+ * `kind` sets apart different writes keyed by the same message (a form's message, say).
+ */
+export function teamsSourceRef(turn: Turn, activityId: string | undefined, kind?: string): string {
+  const { conversation } = turn.context.activity;
+  return ["teams", turn.teamsTenantId, conversation?.id ?? "", ...(kind ? [kind] : []), activityId ?? ""].join(":");
+}
+
+/**
  * `touch <who> [note]`. The touch is committed before the card is sent, so a confirmed touch is
- * never lost; the activity id makes a redelivered message log nothing twice.
+ * never lost; the conversation and activity id make a redelivered message log nothing twice.
  */
 export async function touch(deps: TeamsDeps, turn: Turn, command: TouchCommand): Promise<AdaptiveCard> {
-  const sourceRef = `teams:${turn.teamsTenantId}:${turn.context.activity.id}`;
+  const sourceRef = teamsSourceRef(turn, turn.context.activity.id);
   const logged = await logTouch(deps, {
     tenantId: turn.tenantId,
     ...command,
