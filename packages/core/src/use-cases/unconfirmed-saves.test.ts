@@ -5,6 +5,7 @@ import {
   describeUnconfirmed,
   keepUnconfirmedSaves,
   savedContact,
+  savedOnNudge,
   savedTouch,
   takeUnconfirmedSaves,
   UNCONFIRMED_FOR_MS,
@@ -53,5 +54,34 @@ describe("saves whose confirmation didn't arrive", () => {
 
     w.clock.set(new Date(w.clock.now().getTime() + UNCONFIRMED_FOR_MS + 1));
     expect(await takeUnconfirmedSaves(w.deps, { tenantId: w.tenantId, userId: "U2" })).toEqual([]);
+  });
+
+  it("hand back only those shown here; the rest stay kept, each expiring a week after it was kept", async () => {
+    const w = await world();
+    const inChannel = { said: "Your call with Jane Doe was saved", where: "19:general" };
+    const alsoInChannel = { said: "Your meeting with Jane Doe was saved", where: "19:general" };
+    const inChat = { said: "Omar Haddad was added as a contact", where: "a:chat" };
+    const later = { said: "Your email with Omar Haddad was saved", where: "a:chat" };
+    const start = w.clock.now().getTime();
+    const at = (ms: number) => w.clock.set(new Date(start + ms));
+    const keep = (...saved: (typeof inChat)[]) =>
+      keepUnconfirmedSaves(w.deps, { tenantId: w.tenantId, userId: "U1", saved });
+    const take = (shownHere?: (s: { said: string; where?: string }) => boolean) =>
+      takeUnconfirmedSaves(w.deps, { tenantId: w.tenantId, userId: "U1", ...(shownHere && { shownHere }) });
+    const inTheChat = (s: { where?: string }) => s.where === "a:chat";
+    const day = 86_400_000;
+
+    await keep(inChannel, alsoInChannel);
+    at(day);
+    await keep(inChat);
+    expect(await take(inTheChat)).toEqual([inChat]);
+    expect(await take(inTheChat)).toEqual([]);
+    at(2 * day);
+    await keep(later);
+    at(UNCONFIRMED_FOR_MS - 1);
+    expect(await take((s) => s.said === inChannel.said)).toEqual([inChannel]);
+    // Put back twice, and the list kept longer for a newer save: the channel's other still expires a week after it was kept.
+    at(UNCONFIRMED_FOR_MS + 1);
+    expect(await take()).toEqual([later]);
   });
 });

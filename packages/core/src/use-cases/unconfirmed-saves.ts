@@ -1,4 +1,5 @@
 import type { Contact } from "../domain/contact.js";
+import type { NudgeAction } from "../domain/nudge.js";
 import { channelLabel, type Touchpoint } from "../domain/touchpoint.js";
 import type { Clock, Storage } from "../ports.js";
 
@@ -13,6 +14,8 @@ export interface SavedWork {
   readonly said: string;
   /** The touch it logged, for an Undo beside the notice. */
   readonly touchpointId?: string;
+  /** Where it was asked for (a conversation), for a platform that shows a notice only where it belongs. */
+  readonly where?: string;
 }
 
 export function savedTouch(touchpoint: Pick<Touchpoint, "id" | "channel">, contact: Pick<Contact, "name">): SavedWork {
@@ -35,6 +38,19 @@ export function undoneTouch(
   return { said: `The ${channelLabel(touchpoint.channel)} with ${contact?.name ?? "that contact"} was undone` };
 }
 
+const ON_NUDGE: Readonly<Record<NudgeAction["kind"], string>> = {
+  replied: "The mention was marked replied",
+  snoozed: "The mention was snoozed",
+  assigned: "The mention was assigned to you",
+  touched: "Your touch from the nudge was saved",
+  added: "The contact from the nudge was added",
+};
+
+/** A button pressed on the nudge: "The mention was snoozed for a week". */
+export function savedOnNudge(action: Pick<NudgeAction, "kind" | "detail">): SavedWork {
+  return { said: `${ON_NUDGE[action.kind]}${action.detail ? ` ${action.detail}` : ""}` };
+}
+
 /** The notice of saves whose confirmations never arrived: a lead line, then one line each when there are several. */
 export function describeUnconfirmed(saved: readonly SavedWork[]): { readonly lead: string; readonly lines: string[] } {
   const [only] = saved;
@@ -55,6 +71,25 @@ const SHOWN_AT_MOST = 8;
 /** A week: someone away for a long weekend still hears of it, and it doesn't linger beyond that. */
 export const UNCONFIRMED_FOR_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** A save as kept: when, so each expires on its own however often the list is put back. */
+interface Kept extends SavedWork {
+  readonly keptAt: string;
+}
+
+function keptOf(entry: unknown): Kept | undefined {
+  if (typeof entry !== "object" || entry === null) return undefined;
+  const { said, touchpointId, where, keptAt } = entry as Record<string, unknown>;
+  if (typeof said !== "string" || typeof keptAt !== "string") return undefined;
+  return {
+    said,
+    keptAt,
+    ...(typeof touchpointId === "string" && { touchpointId }),
+    ...(typeof where === "string" && { where }),
+  };
+}
+
+const expiryOf = (from: Date) => new Date(from.getTime() + UNCONFIRMED_FOR_MS);
+
 /** Keeps saves whose confirmations (and apology) didn't reach this person, for their next reply. */
 export async function keepUnconfirmedSaves(
   deps: { readonly storage: Storage; readonly clock: Clock },
@@ -62,27 +97,41 @@ export async function keepUnconfirmedSaves(
 ): Promise<void> {
   if (input.saved.length === 0) return;
   const now = deps.clock.now();
-  const entries = input.saved.map(({ said, touchpointId }) => ({ said, ...(touchpointId && { touchpointId }) }));
+  const entries: Kept[] = input.saved.map(({ said, touchpointId, where }) => ({
+    said,
+    keptAt: now.toISOString(),
+    ...(touchpointId && { touchpointId }),
+    ...(where && { where }),
+  }));
   await deps.storage.withTenant(input.tenantId, (r) =>
-    r.pendingActions.append(UNCONFIRMED, input.userId, entries, {
-      now,
-      expiresAt: new Date(now.getTime() + UNCONFIRMED_FOR_MS),
-    }),
+    r.pendingActions.append(UNCONFIRMED, input.userId, entries, { now, expiresAt: expiryOf(now) }),
   );
 }
 
-/** The saves kept for this person, oldest first, taken (a second call finds none). */
+/**
+ * The saves kept for this person, oldest first, taken (a second call finds none). Only those
+ * `shownHere` accepts are taken (a notice belongs where it can be shown: the conversation it
+ * came from, say); the rest stay kept, in the same transaction.
+ */
 export async function takeUnconfirmedSaves(
   deps: { readonly storage: Storage; readonly clock: Clock },
-  input: { readonly tenantId: string; readonly userId: string },
+  input: {
+    readonly tenantId: string;
+    readonly userId: string;
+    readonly shownHere?: (saved: SavedWork) => boolean;
+  },
 ): Promise<SavedWork[]> {
-  const kept = await deps.storage.withTenant(input.tenantId, (r) =>
-    r.pendingActions.takeList(UNCONFIRMED, input.userId, deps.clock.now()),
-  );
-  return kept.flatMap((entry): SavedWork[] => {
-    if (typeof entry !== "object" || entry === null) return [];
-    const { said, touchpointId } = entry as { said?: unknown; touchpointId?: unknown };
-    if (typeof said !== "string") return [];
-    return [{ said, ...(typeof touchpointId === "string" && { touchpointId }) }];
+  const now = deps.clock.now();
+  return deps.storage.withTenant(input.tenantId, async (r) => {
+    const kept = (await r.pendingActions.takeList(UNCONFIRMED, input.userId, now))
+      .map(keptOf)
+      .filter((entry): entry is Kept => entry !== undefined && expiryOf(new Date(entry.keptAt)) > now);
+    const shown = input.shownHere ? kept.filter(input.shownHere) : kept;
+    const stay = kept.filter((entry) => !shown.includes(entry));
+    if (stay.length > 0) {
+      const last = stay.reduce((latest, entry) => (entry.keptAt > latest ? entry.keptAt : latest), "");
+      await r.pendingActions.append(UNCONFIRMED, input.userId, stay, { now, expiresAt: expiryOf(new Date(last)) });
+    }
+    return shown.map(({ keptAt: _, ...saved }) => saved);
   });
 }
