@@ -91,6 +91,8 @@ export interface FakeTeamsConnector {
    * when Teams throttles (429 with Retry-After, 412) or is down (502, 504); nothing is stored.
    */
   failNext(count: number, status: number, headers?: Readonly<Record<string, string>>): void;
+  /** The next `count` PUTs (a card replaced in place) are answered `status`; the message stays as it was. */
+  failNextUpdates(count: number, status: number): void;
   close(): Promise<void>;
 }
 
@@ -193,6 +195,7 @@ class FakeConnector implements FakeTeamsConnector {
   private origin = "";
   private lastId = 0;
   private readonly failures: { readonly status: number; readonly headers: Readonly<Record<string, string>> }[] = [];
+  private readonly updateFailures: { readonly status: number }[] = [];
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -244,6 +247,10 @@ class FakeConnector implements FakeTeamsConnector {
     for (let i = 0; i < count; i++) this.failures.push({ status, headers });
   }
 
+  failNextUpdates(count: number, status: number): void {
+    for (let i = 0; i < count; i++) this.updateFailures.push({ status });
+  }
+
   /** Teams message ids are millisecond timestamps; these are too, unique and increasing. */
   private nextId(): string {
     this.lastId = Math.max(Date.now(), this.lastId + 1);
@@ -274,7 +281,7 @@ class FakeConnector implements FakeTeamsConnector {
     let status = 200;
     let id: string | undefined;
     const problem = activityProblem(activity);
-    const failure = method === "POST" && !problem ? this.failures.shift() : undefined;
+    const failure = problem ? undefined : method === "POST" ? this.failures.shift() : this.updateFailures.shift();
     if (failure) {
       status = failure.status;
       answerFailure(answer, failure);

@@ -9,6 +9,8 @@ import {
   type Member,
   type Mention,
   type RelationshipDetail,
+  savedContact,
+  savedTouch,
 } from "@touchpoint/core";
 import { describe, expect, it } from "vitest";
 import { literalTexts, markdownTexts } from "../testing/card-text.js";
@@ -17,7 +19,15 @@ import type { AdaptiveCard } from "./card.js";
 import { connectXAdminsOnly, connectXForm, xConnected } from "./connect-x.js";
 import { contactCard, contactSaved, contactsFound, lookupProblem } from "./contact.js";
 import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
-import { chooseContact, commandProblem, problem, touchLogged, touchUndone, unknownContact } from "./touch.js";
+import {
+  chooseContact,
+  commandProblem,
+  problem,
+  touchLogged,
+  touchUndone,
+  unconfirmedSaves,
+  unknownContact,
+} from "./touch.js";
 
 const NAME = "*Jane* [x](http://evil)";
 const NOTE = "# heading\n- list\n**bold** _x_";
@@ -126,6 +136,16 @@ describe("Teams cards show what people typed as typed", () => {
       "several match the contact named",
       () => lookupProblem(new AmbiguousContact(`"${NAME}"`, [jane, contact(NAME)]), "/contact show <who>"),
       [`${NAME} · ${SEGMENT} · @jane_doe_`],
+    ],
+    [
+      "a save whose confirmation didn't arrive",
+      () => unconfirmedSaves([savedTouch(touch(), jane)]),
+      [`Your call with ${NAME} was saved, but its confirmation didn't reach you`],
+    ],
+    [
+      "saves whose confirmations didn't arrive",
+      () => unconfirmedSaves([savedTouch(touch(), jane), savedContact("added", jane)]),
+      [`Your call with ${NAME} was saved.`, `${NAME} was added as a contact.`],
     ],
     ["the nudge's Log touch form", () => logTouchForm(NAME, form), [NAME]],
     ["the nudge's Add as contact form", () => addContactForm(mention, form), ["@new_friend_"]],

@@ -5,9 +5,11 @@ import {
   channelLabel,
   describeContact,
   describeDay,
+  describeUnconfirmed,
   type LoggedTouch,
   MAX_NAME_LENGTH,
   normalizeXHandle,
+  type SavedWork,
   type Touchpoint,
   type WhoRef,
 } from "@touchpoint/core";
@@ -173,4 +175,35 @@ export function chooseContact(who: string, candidates: readonly Contact[], pendi
 
 export function alreadyHandled(): AdaptiveCard {
   return card("Someone already handled this.", [text("ℹ️ Someone already handled this; nothing was done twice.")]);
+}
+
+/** A save as a notice says it: long enough for any name, short enough that a list of them fits a message. */
+const SAVED_MAX = 400;
+
+/** On an Undo button: answer beside the card instead of in its place. */
+export const UNDO_BESIDE = "beside";
+
+/**
+ * Saves whose confirmation never reached the person (the connector refused it, or something
+ * failed after the save): said as saved, so nothing is sent twice, with an Undo for each touch.
+ * The Undo answers beside this card, which stays with the other Undos.
+ */
+export function unconfirmedSaves(saved: readonly SavedWork[]): AdaptiveCard {
+  const { lead, lines } = describeUnconfirmed(saved);
+  const shown = (line: string) => truncate(oneLine(line), SAVED_MAX);
+  const touches = saved.filter((s): s is SavedWork & { touchpointId: string } => Boolean(s.touchpointId));
+  return card(
+    shown(lead),
+    [
+      literal(`ℹ️ ${shown(lead)}`, { weight: "Bolder" }),
+      ...lines.map((line) => literal(`• ${shown(line)}`, { spacing: "None" })),
+    ],
+    touches.slice(-LIMITS.actions).map((s) =>
+      submit(touches.length === 1 ? "Undo" : `Undo: ${oneLine(s.said)}`, {
+        action: UNDO_TOUCH,
+        touchpointId: s.touchpointId,
+        [UNDO_BESIDE]: "true",
+      }),
+    ),
+  );
 }

@@ -1,7 +1,8 @@
-import { holdPendingTouch, logTouch, type TouchCommand, USAGE } from "@touchpoint/core";
+import { holdPendingTouch, logTouch, savedTouch, type TouchCommand, USAGE } from "@touchpoint/core";
 import type { AdaptiveCard } from "../cards/card.js";
 import { chooseContact, commandProblem, touchLogged, unknownContact } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
+import { recordSaved } from "../saved.js";
 import type { Turn } from "../turn.js";
 
 /**
@@ -28,7 +29,10 @@ export async function touch(deps: TeamsDeps, turn: Turn, command: TouchCommand):
     source: "teams",
     sourceRef,
   });
-  if (logged.ok) return touchLogged(logged.value, deps.clock.now(), logged.value.timeZone);
+  if (logged.ok) {
+    recordSaved(turn, savedTouch(logged.value.touchpoint, logged.value.contact));
+    return touchLogged(logged.value, deps.clock.now(), logged.value.timeZone);
+  }
   const error = logged.error;
   // A date in the future, a note too long: said with an example that works, like a parse error.
   if (error.kind === "validation") return commandProblem({ message: error.message, usage: USAGE.touch });
