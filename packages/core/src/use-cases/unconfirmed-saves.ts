@@ -122,7 +122,9 @@ export async function takeUnconfirmedSaves(
   },
 ): Promise<SavedWork[]> {
   const now = deps.clock.now();
-  return deps.storage.withTenant(input.tenantId, async (r) => {
+  // Asked on every message, mostly of nobody: a short transaction that may share the command's
+  // own (taking and putting back are rolled back together, so it is safe to run again alone).
+  return deps.storage.withTenantShared(input.tenantId, async (r) => {
     const kept = (await r.pendingActions.takeList(UNCONFIRMED, input.userId, now))
       .map(keptOf)
       .filter((entry): entry is Kept => entry !== undefined && expiryOf(new Date(entry.keptAt)) > now);
