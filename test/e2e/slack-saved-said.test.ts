@@ -83,7 +83,14 @@ describe("Slack: a confirmation that doesn't arrive never says nothing was saved
     const asked = await command(riverside, "/touch", '"Pat Kim" coffee about volunteering', {
       userId: riverside.member,
     });
-    const choice = buttonIn(asked.reply.blocks ?? [], "choose_contact_");
+    const pat = await database.storage.withTenant(riverside.tenantId, (r) =>
+      r.contacts.findByIdentity("email", { handle: "pat.kim@example.org" }),
+    );
+    // The button for this Pat Kim (the two are offered in no promised order).
+    const choice = (asked.reply.blocks as Blocks)
+      .flatMap((block) => block.elements ?? [])
+      .find((element) => element.action_id?.startsWith("choose_contact_") && element.value.endsWith(`|${pat?.id}`));
+    if (!choice?.action_id) throw new Error("no button for pat.kim@example.org");
 
     fake.failNext("response_url", { status: 500 });
     const since = log.lines.length;
@@ -91,7 +98,7 @@ describe("Slack: a confirmation that doesn't arrive never says nothing was saved
       buttonPress({
         teamId: riverside.teamId,
         userId: riverside.member,
-        actionId: "choose_contact_0",
+        actionId: choice.action_id,
         value: choice.value,
         responseUrl: asked.responseUrl,
       }),
