@@ -130,7 +130,7 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
     expect(again.text).toContain("Already logged from this message; nothing new was written.");
     const touches = (await touchesIn(riverside.touchpointId)).filter((t) => t.note?.includes("the budget"));
     expect(touches).toHaveLength(1);
-    expect(touches[0]?.sourceRef).toBe(`teams:${riverside.tenantId}:${activity.id}`);
+    expect(touches[0]?.sourceRef).toBe(`teams:${riverside.tenantId}:${riverside.chat.id}:${activity.id}`);
   });
 
   it("says what was wrong with bad input, with an example written the Teams way, and writes nothing", async () => {

@@ -121,6 +121,8 @@ export interface FakeTeamsConnector {
   acceptThenFailNext(count: number, status: number): void;
   /** The next `count` new messages are stored and never answered (the call stays open until close). */
   hangNext(count: number): void;
+  /** The next `count` PUTs (a card replaced in place) are answered `status`; the message stays as it was. */
+  failNextUpdates(count: number, status: number): void;
   close(): Promise<void>;
 }
 
@@ -225,6 +227,7 @@ class FakeConnector implements FakeTeamsConnector {
   private origin = "";
   private lastId = 0;
   private readonly failures: Fault[] = [];
+  private readonly updateFailures: { readonly status: number }[] = [];
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -292,6 +295,10 @@ class FakeConnector implements FakeTeamsConnector {
     for (let i = 0; i < count; i++) this.failures.push({ kind: "hang", status: 0, headers: {} });
   }
 
+  failNextUpdates(count: number, status: number): void {
+    for (let i = 0; i < count; i++) this.updateFailures.push({ status });
+  }
+
   /** Teams message ids are millisecond timestamps; these are too, unique and increasing. */
   private nextId(): string {
     this.lastId = Math.max(Date.now(), this.lastId + 1);
@@ -324,8 +331,8 @@ class FakeConnector implements FakeTeamsConnector {
     let status = 200;
     let id: string | undefined;
     const problem = activityProblem(activity);
-    const failure = method === "POST" && !problem ? this.failures.shift() : undefined;
-    if (failure && failure.kind !== "refuse") {
+    const failure = problem ? undefined : method === "POST" ? this.failures.shift() : this.updateFailures.shift();
+    if (failure && "kind" in failure && failure.kind !== "refuse") {
       // Taken, as Teams takes it; then an error, or no answer at all.
       id = this.nextId();
       this.store(conversationId, id, activityId, activity as SentActivity);

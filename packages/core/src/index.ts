@@ -39,6 +39,7 @@ export * from "./use-cases/resolve-contact.js";
 export * from "./use-cases/resolve-tenant.js";
 export * from "./use-cases/schedule-nudges.js";
 export * from "./use-cases/summarize-relationship.js";
+export * from "./use-cases/unconfirmed-saves.js";
 export * from "./use-cases/undo-touch.js";
 export * from "./use-cases/uninstall-app.js";
 export * from "./use-cases/update-contact.js";

@@ -204,6 +204,19 @@ export interface PendingActionRepository {
   put(kind: string, payload: unknown, expiresAt: Date): Promise<string>;
   /** Removes and returns it, once: a second press of the same button finds nothing. */
   take(id: string, kind: string, now: Date): Promise<unknown | undefined>;
+  /**
+   * Adds entries to the list kept under a key of the caller's choosing (one list per kind and
+   * key), kept until `expiresAt`; a list that had expired by `now` starts again. Callers at once
+   * all add theirs.
+   */
+  append(
+    kind: string,
+    key: string,
+    entries: readonly unknown[],
+    at: { readonly now: Date; readonly expiresAt: Date },
+  ): Promise<void>;
+  /** Removes and returns the list kept under the key, once; [] when there is none or it expired. */
+  takeList(kind: string, key: string, now: Date): Promise<unknown[]>;
 }
 
 /** The cross-tenant path: finding and creating tenants. Everything else is tenant-scoped. */

@@ -1,10 +1,9 @@
 import type { Activity, TurnContext } from "botbuilder";
 import { createAdapter, type TeamsCredentials } from "./adapter.js";
 import { TouchpointBot } from "./bot.js";
-import { replyWith } from "./cards/send.js";
-import { problem } from "./cards/touch.js";
 import type { TeamsDeps } from "./deps.js";
 import { messagesRoute, type RouteHandler } from "./http.js";
+import { apologize } from "./saved.js";
 
 export const MESSAGES_PATH = "/api/messages";
 
@@ -27,16 +26,14 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   const adapter = createAdapter(options.credentials);
   const bot = new TouchpointBot(deps);
 
-  // A handler that throws is logged and the person told; each use case commits whole or not at all.
+  // A turn that throws (a handler, or a reply the connector refused) is logged and the person
+  // told what it saved, if anything (saved.ts): each use case commits whole or not at all, and
+  // a save whose confirmation failed is said as saved, so nobody sends it again.
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const activity: Partial<Activity> = context.activity;
     deps.logger.error({ err: error, activityType: activity.type, activityId: activity.id }, "a Teams handler failed");
     if (activity.type !== "message") return;
-    try {
-      await replyWith(context, problem("Something went wrong and nothing was saved; please try again in a minute."));
-    } catch (replyError) {
-      deps.logger.warn({ err: replyError }, "could not tell a Teams user their message failed");
-    }
+    await apologize(deps, context);
   };
 
   const route = messagesRoute(

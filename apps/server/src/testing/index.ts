@@ -14,6 +14,48 @@ export async function sharedDatabase(): Promise<OpenDatabase> {
 
 export const silentLogger = createLogger({ level: "silent", destination: "stderr", pretty: false });
 
+/** A log line as the server wrote it (pino's JSON): `msg` and the details beside it. */
+export type LogLine = Readonly<Record<string, unknown>> & { readonly msg?: string };
+
+/**
+ * A logger that keeps every line, for a test that awaits what the server says it did (work a
+ * listener finishes after Slack has its ack), or checks what a log line may not carry.
+ */
+export function recordingLogger(level = "info") {
+  const lines: LogLine[] = [];
+  const listeners = new Set<(line: LogLine) => void>();
+  const logger = createLogger({
+    level,
+    pretty: false,
+    destination: {
+      write(raw: string) {
+        const line = JSON.parse(raw) as LogLine;
+        lines.push(line);
+        for (const listener of [...listeners]) listener(line);
+      },
+    },
+  });
+  /** The first line with this message (after `since` lines), already written or still to come. */
+  function waitFor(message: string, since = 0, timeoutMs = 5000): Promise<LogLine> {
+    const seen = lines.slice(since).find((line) => line.msg === message);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const listener = (line: LogLine) => {
+        if (line.msg !== message) return;
+        clearTimeout(timer);
+        listeners.delete(listener);
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(listener);
+        reject(new Error(`no log line "${message}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      listeners.add(listener);
+    });
+  }
+  return { logger, lines: lines as readonly LogLine[], waitFor };
+}
+
 export interface CliRun {
   readonly code: number;
   readonly stdout: string;

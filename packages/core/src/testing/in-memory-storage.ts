@@ -768,6 +768,19 @@ export class InMemoryStorage implements Storage {
         s().pending.delete(id);
         return found.expiresAt > now ? found.payload : undefined;
       },
+      append: async (kind, key, entries, at) => {
+        const id = `${tenantId}\n${kind}\n${key}`;
+        const found = s().pending.get(id);
+        const kept = found && found.expiresAt > at.now ? (found.payload as unknown[]) : [];
+        s().pending.set(id, { tenantId, kind, payload: [...kept, ...entries], expiresAt: at.expiresAt });
+      },
+      takeList: async (kind, key, now) => {
+        const id = `${tenantId}\n${kind}\n${key}`;
+        const found = s().pending.get(id);
+        if (!found) return [];
+        s().pending.delete(id);
+        return found.expiresAt > now ? (found.payload as unknown[]) : [];
+      },
     };
 
     const delivery = (id: string) => {

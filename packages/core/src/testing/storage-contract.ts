@@ -621,6 +621,55 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const stale = await storage.withTenant(tenantId, (r) => r.pendingActions.put("touch", payload, now));
         expect(await storage.withTenant(tenantId, (r) => r.pendingActions.take(stale, "touch", later))).toBeUndefined();
       });
+
+      it("keeps a list under a key: appended to by callers at once, handed back once, per tenant, kind and key", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const other = await newTenant(storage);
+        const now = new Date("2026-11-01T12:00:00Z");
+        const at = { now, expiresAt: new Date("2026-11-08T12:00:00Z") };
+        const append = (tenant: string, kind: string, key: string, entries: unknown[]) =>
+          storage.withTenant(tenant, (r) => r.pendingActions.append(kind, key, entries, at));
+        const takeList = (tenant: string, kind: string, key: string, when = now) =>
+          storage.withTenant(tenant, (r) => r.pendingActions.takeList(kind, key, when));
+
+        await append(tenantId, "notice", "user-1", [{ n: 1 }]);
+        await Promise.all([2, 3, 4].map((n) => append(tenantId, "notice", "user-1", [{ n }])));
+        await append(tenantId, "notice", "user-2", [{ n: 5 }]);
+        await append(tenantId, "other", "user-1", [{ n: 6 }]);
+        await append(other, "notice", "user-1", [{ n: 7 }]);
+
+        const mine = (await takeList(tenantId, "notice", "user-1")) as { n: number }[];
+        expect(mine[0]).toEqual({ n: 1 });
+        expect(mine.map((e) => e.n).sort()).toEqual([1, 2, 3, 4]);
+        expect(await takeList(tenantId, "notice", "user-1")).toEqual([]);
+        expect(await takeList(tenantId, "notice", "user-2")).toEqual([{ n: 5 }]);
+        expect(await takeList(tenantId, "other", "user-1")).toEqual([{ n: 6 }]);
+        expect(await takeList(other, "notice", "user-1")).toEqual([{ n: 7 }]);
+        expect(await takeList(tenantId, "notice", "nobody")).toEqual([]);
+      });
+
+      it("lets a kept list expire: it is not handed back, and an append after its expiry starts it again", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const day = (d: number) => new Date(`2026-11-${String(d).padStart(2, "0")}T12:00:00Z`);
+        const append = (entries: unknown[], now: Date) =>
+          storage.withTenant(tenantId, (r) =>
+            r.pendingActions.append("notice", "user-1", entries, {
+              now,
+              expiresAt: new Date(now.getTime() + 86_400_000),
+            }),
+          );
+        await append(["old"], day(1));
+        expect(
+          await storage.withTenant(tenantId, (r) => r.pendingActions.takeList("notice", "user-1", day(3))),
+        ).toEqual([]);
+        await append(["stale"], day(1));
+        await append(["fresh"], day(5));
+        expect(
+          await storage.withTenant(tenantId, (r) => r.pendingActions.takeList("notice", "user-1", day(5))),
+        ).toEqual(["fresh"]);
+      });
     });
 
     describe("social accounts", () => {

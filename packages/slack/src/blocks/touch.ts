@@ -5,14 +5,17 @@ import {
   channelLabel,
   describeContact,
   describeDay,
+  describeUnconfirmed,
   type LoggedTouch,
   normalizeXHandle,
+  type SavedWork,
   type Touchpoint,
   type WhoRef,
 } from "@touchpoint/core";
 import { CHOOSE_CONTACT, CREATE_CONTACT, UNDO_TOUCH } from "../listeners/actions/action-ids.js";
 import {
   actions,
+  type Block,
   button,
   context,
   escapeMrkdwn,
@@ -125,4 +128,42 @@ export function alreadyHandled(): SlackMessage {
   return message("Someone already handled this.", [
     section(":information_source: Someone already handled this; nothing was done twice."),
   ]);
+}
+
+/** The block_ids of a notice's Undo buttons start so: an Undo there answers beside the message, which keeps the rest. */
+export const UNCONFIRMED_SAVES_BLOCK = "unconfirmed_saves";
+
+/**
+ * Saves whose confirmation never reached the person (Slack refused it, or something failed after
+ * the save): said as saved, so nothing is sent twice, with an Undo for each touch. Blocks that
+ * lead another message (the next answer), or a message of their own.
+ */
+export function unconfirmedSavesBlocks(saved: readonly SavedWork[]): Block[] {
+  if (saved.length === 0) return [];
+  const { lead, lines } = describeUnconfirmed(saved);
+  const touches = saved.filter((s): s is SavedWork & { touchpointId: string } => Boolean(s.touchpointId));
+  const list = lines.map((line) => `• ${escapeMrkdwn(truncate(line, 300))}`).join("\n");
+  return [
+    section(`:information_source: ${escapeMrkdwn(truncate(lead, 500))}${list ? `\n${list}` : ""}`),
+    // A block each (ids unique within a message), so every Undo is the one action id Touchpoint routes.
+    ...touches
+      .slice(-5)
+      .map((s, i) =>
+        actions(
+          [button(UNDO_TOUCH, touches.length === 1 ? "Undo" : `Undo: ${s.said}`, s.touchpointId)],
+          `${UNCONFIRMED_SAVES_BLOCK}_${i}`,
+        ),
+      ),
+  ];
+}
+
+/** The notice of saves as a message of its own. */
+export function unconfirmedSaves(saved: readonly SavedWork[]): SlackMessage {
+  return message(describeUnconfirmed(saved).lead, unconfirmedSavesBlocks(saved));
+}
+
+/** An answer led by the notice of earlier saves, when there are any. */
+export function ledBy(saved: readonly SavedWork[], reply: SlackMessage): SlackMessage {
+  if (saved.length === 0) return reply;
+  return message(reply.text, [...unconfirmedSavesBlocks(saved), { type: "divider" }, ...reply.blocks]);
 }

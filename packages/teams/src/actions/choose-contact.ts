@@ -1,5 +1,6 @@
-import { completePendingTouch } from "@touchpoint/core";
+import { completePendingTouch, savedTouch } from "@touchpoint/core";
 import { alreadyHandled, problem, touchLogged } from "../cards/touch.js";
+import { recordSaved } from "../saved.js";
 import { type ActionHandler, field } from "./value.js";
 
 /** One of the "which Jane?" buttons: logs the waiting touch with that contact, once. */
@@ -13,6 +14,7 @@ export const chooseContactAction: ActionHandler = async (deps, turn, value) => {
   });
   if (done.ok) {
     const { logged } = done.value;
+    recordSaved(turn, savedTouch(logged.touchpoint, logged.contact));
     return { replace: touchLogged(logged, deps.clock.now(), logged.timeZone) };
   }
   // The card already shows what was logged (with its Undo): say so beside it, don't replace it.

@@ -2,6 +2,7 @@ import { connectXAccount, viewSettings } from "@touchpoint/core";
 import { CONNECT_X_INPUTS, connectXAdminsOnly, connectXForm, xConnected } from "../cards/connect-x.js";
 import { problem } from "../cards/touch.js";
 import { X_NOT_SET_UP } from "../handlers/connect-x.js";
+import { recordSaved } from "../saved.js";
 import type { ActionHandler } from "./value.js";
 import { field } from "./value.js";
 
@@ -35,6 +36,7 @@ export const connectXSaveAction: ActionHandler = async (deps, turn, value) => {
       ),
     };
   }
+  recordSaved(turn, { said: `@${connected.value.handle} was connected` });
   const tenant = await deps.storage.tenants.get(turn.tenantId);
   deps.logger.info(
     { tenantId: turn.tenantId, handle: connected.value.handle, by: turn.userId },

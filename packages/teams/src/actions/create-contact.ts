@@ -1,5 +1,13 @@
-import { completePendingTouch, type Identity, normalizeEmail, normalizeXHandle } from "@touchpoint/core";
+import {
+  completePendingTouch,
+  type Identity,
+  normalizeEmail,
+  normalizeXHandle,
+  savedContact,
+  savedTouch,
+} from "@touchpoint/core";
 import { alreadyHandled, problem, touchLogged } from "../cards/touch.js";
+import { recordSaved } from "../saved.js";
 import { type ActionHandler, field } from "./value.js";
 
 /**
@@ -36,6 +44,7 @@ export const createContactAction: ActionHandler = async (deps, turn, value) => {
   });
   if (done.ok) {
     const { logged } = done.value;
+    recordSaved(turn, savedContact("added", logged.contact), savedTouch(logged.touchpoint, logged.contact));
     return { replace: touchLogged(logged, deps.clock.now(), logged.timeZone) };
   }
   if (done.error.kind === "already_handled") return { reply: alreadyHandled() };

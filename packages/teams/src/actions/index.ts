@@ -6,9 +6,9 @@ import {
   NUDGE_SNOOZE_DAY,
   NUDGE_SNOOZE_WEEK,
 } from "@touchpoint/core";
-import { replaceWith, replyWith } from "../cards/send.js";
 import { problem } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
+import type { TurnAnswer } from "../saved.js";
 import type { Turn } from "../turn.js";
 import {
   CHOOSE_CONTACT,
@@ -56,18 +56,18 @@ const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   [CONNECT_X_SAVE]: connectXSaveAction,
 };
 
-export async function cardAction(deps: TeamsDeps, turn: Turn, value: CardActionValue): Promise<void> {
+/** The answer to a button pressed: in place of the pressed card where Teams says which, else beside it. */
+export async function cardAction(deps: TeamsDeps, turn: Turn, value: CardActionValue): Promise<TurnAnswer> {
   const handler = ACTIONS[value.action];
   if (!handler) {
     deps.logger.warn({ action: value.action }, "a Teams card sent an action Touchpoint does not know");
-    return replyWith(turn.context, problem("That button no longer does anything."));
+    return { replies: [problem("That button no longer does anything.")] };
   }
   const answer = await handler(deps, turn, value);
   // The pressed card's message id; a card in a message Teams didn't say which gets a new reply.
   const pressed = turn.context.activity.replyToId;
-  if ("replace" in answer) {
-    if (pressed) await replaceWith(turn.context, pressed, answer.replace);
-    else await replyWith(turn.context, answer.replace);
-  }
-  if (answer.reply) await replyWith(turn.context, answer.reply);
+  const beside = answer.reply ? [answer.reply] : [];
+  if (!("replace" in answer)) return { replies: beside };
+  if (!pressed) return { replies: [answer.replace, ...beside] };
+  return { replace: { activityId: pressed, card: answer.replace }, replies: beside };
 }

@@ -9,6 +9,9 @@ import {
   type NudgeRef,
   type NudgeView,
   normalizeEmail,
+  savedContact,
+  savedOnNudge,
+  savedTouch,
   type TouchChannel,
 } from "@touchpoint/core";
 import type { AdaptiveCard } from "../cards/card.js";
@@ -17,6 +20,8 @@ import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone }
 import { replaceWith } from "../cards/send.js";
 import { problem, touchLogged } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
+import { teamsSourceRef } from "../handlers/touch.js";
+import { recordSaved } from "../saved.js";
 import type { Turn } from "../turn.js";
 import { NUDGE_ADD_CONTACT_SAVE, NUDGE_LOG_TOUCH_SAVE } from "./action-ids.js";
 import type { ActionAnswer, ActionHandler, CardActionValue } from "./value.js";
@@ -137,6 +142,7 @@ function mentionAction(act: MentionAct): ActionHandler {
     if (!acted.ok) return { reply: problem(acted.error.message) };
     const { nudge, done, action } = acted.value;
     if (!done) return stale(turn, action, nudge, true);
+    recordSaved(turn, savedOnNudge(action));
     return nudge ? { replace: nudgeCard(nudge) } : { reply: problem("That nudge is no longer here.") };
   };
 }
@@ -180,11 +186,12 @@ export const nudgeLogTouchSaveAction: ActionHandler = async (deps, turn, value) 
     nudge: pressed.ref,
     source: "teams",
     // The form's message: submitting the same form again logs nothing twice.
-    sourceRef: `teams:nudge:${turn.context.activity.replyToId ?? turn.context.activity.id}`,
+    sourceRef: teamsSourceRef(turn, turn.context.activity.replyToId ?? turn.context.activity.id, "nudge"),
   });
   if (!logged.ok) return { reply: problem(`${logged.error.message} Nothing was saved.`) };
-  await updateNudge(turn, nudgeActivity, logged.value.nudge);
   const touch = logged.value.logged;
+  recordSaved(turn, savedTouch(touch.touchpoint, touch.contact));
+  await updateNudge(turn, nudgeActivity, logged.value.nudge);
   return { replace: touchLogged(touch, deps.clock.now(), touch.timeZone) };
 };
 
@@ -232,6 +239,7 @@ export const nudgeAddContactSaveAction: ActionHandler = async (deps, turn, value
   if (!added.ok) {
     return { reply: problem(`${added.error.message} Nothing was saved; correct it and press Add contact again.`) };
   }
+  recordSaved(turn, savedContact("added", added.value.contact));
   await updateNudge(turn, nudgeActivity, added.value.nudge);
   return { replace: contactAddedFromNudge(added.value.contact, added.value.mentions) };
 };

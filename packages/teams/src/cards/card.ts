@@ -36,6 +36,7 @@ export interface TextRun {
   readonly size?: "Medium" | "Large";
   readonly italic?: true;
   readonly isSubtle?: true;
+  readonly color?: "Attention" | "Good" | "Warning";
   readonly selectAction?: OpenUrlAction;
 }
 
@@ -258,6 +259,45 @@ export function richText(
   style: Omit<RichTextBlock, "type" | "inlines"> = {},
 ): RichTextBlock {
   return { type: "RichTextBlock", inlines: inlines.filter((inline) => inline.text !== ""), ...style };
+}
+
+/** How a line of literal text looks: a TextBlock's styles, worn by its one run. */
+export type LiteralStyle = Omit<TextRun, "type" | "text" | "selectAction"> & Omit<RichTextBlock, "type" | "inlines">;
+
+/**
+ * A line that holds what someone typed (a name, a note, a command read back): one TextRun, which
+ * Teams never reads as markdown, so `*Jane*`, `# heading` and `[x](http://…)` show as typed. It
+ * looks as text() would with the same styles.
+ */
+export function literal(value: string, style: LiteralStyle = {}): RichTextBlock {
+  const { spacing, separator, ...runStyle } = style;
+  return richText([run(value, runStyle)], { ...(spacing && { spacing }), ...(separator && { separator }) });
+}
+
+export function literalHeading(value: string): RichTextBlock {
+  return literal(value, { weight: "Bolder", size: "Medium" });
+}
+
+export function literalSubtle(value: string): RichTextBlock {
+  return literal(value, { isSubtle: true, spacing: "Small" });
+}
+
+/**
+ * Facts that hold what people typed (names, segments, notes, tags): a FactSet reads its values as
+ * markdown, so each is a line of runs, "Title: value", instead. Empty values are left out, as in
+ * facts(); undefined when none is left.
+ */
+export function literalFacts(
+  entries: readonly (readonly [string, string | null | undefined])[],
+): Container | undefined {
+  const lines = entries
+    .filter((entry): entry is readonly [string, string] => Boolean(entry[1]))
+    .map(([title, value], n) =>
+      richText([run(`${title}: `, { weight: "Bolder" }), run(truncate(oneLine(value), LIMITS.fact))], {
+        ...(n > 0 && { spacing: "None" as const }),
+      }),
+    );
+  return lines.length > 0 ? container(lines) : undefined;
 }
 
 export function container(items: CardElement[], style: Omit<Container, "type" | "items"> = {}): Container {

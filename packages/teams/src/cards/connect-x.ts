@@ -1,6 +1,18 @@
 import { CONTACT_CSV_COLUMNS, type Member, type SocialAccount } from "@touchpoint/core";
 import { CONNECT_X_SAVE } from "../actions/action-ids.js";
-import { type AdaptiveCard, card, heading, oneLine, submit, subtle, text, textInput, truncate } from "./card.js";
+import {
+  type AdaptiveCard,
+  card,
+  heading,
+  literal,
+  literalSubtle,
+  oneLine,
+  submit,
+  subtle,
+  text,
+  textInput,
+  truncate,
+} from "./card.js";
 
 /** The connect-x form's input ids. */
 export const CONNECT_X_INPUTS = { handle: "x_connect_handle", token: "x_connect_token" } as const;
@@ -24,10 +36,10 @@ export function connectXForm(
     "Connect X",
     [
       heading("Connect X"),
-      ...(options.problem ? [text(`⚠️ ${options.problem} Nothing was saved.`, { color: "Attention" as const })] : []),
+      ...(options.problem ? [literal(`⚠️ ${options.problem} Nothing was saved.`, { color: "Attention" })] : []),
       ...(current
         ? [
-            subtle(
+            literalSubtle(
               current.status === "active"
                 ? `Connected now: @${truncate(oneLine(current.handle), 100)}. Connecting again replaces its token.`
                 : `@${truncate(oneLine(current.handle), 100)} is paused: X refused its token. Connect it again with a new one.`,
@@ -63,13 +75,13 @@ export function connectXForm(
 /** What the connect-x form turns into once X has confirmed the account. */
 export function xConnected(account: SocialAccount, tenantName: string): AdaptiveCard {
   const line = `✅ Connected @${oneLine(account.handle)} to ${oneLine(tenantName)}. The last week of mentions is read at the next poll, then new ones as they come.`;
-  return card(`Connected @${oneLine(account.handle)}`, [text(line)]);
+  return card(`Connected @${oneLine(account.handle)}`, [literal(line)]);
 }
 
 /** Someone who isn't an admin asked for connect-x or pressed Connect: nothing changes. */
 export function connectXAdminsOnly(admins: readonly Member[]): AdaptiveCard {
   const line = "Only Touchpoint admins can connect the organization's X account; nothing was changed.";
-  return card(line, [text(`ℹ️ ${line}`), subtle(`Ask an admin: ${adminNames(admins)}.`)]);
+  return card(line, [text(`ℹ️ ${line}`), literalSubtle(`Ask an admin: ${adminNames(admins)}.`)]);
 }
 
 /** `import`: contacts come in from a CSV file, through the command line of whoever runs Touchpoint. */

@@ -14,8 +14,8 @@ import {
   type CardElement,
   card,
   container,
-  facts,
   heading,
+  literalFacts,
   oneLine,
   richText,
   run,
@@ -91,9 +91,10 @@ export function contactCard(detail: RelationshipDetail, now: Date, nameOf: NameO
       { spacing: "Small" },
     ),
   );
+  const known = literalFacts(contactFacts(contact, nameOf).filter(([title]) => title !== "Cadence"));
   return card(`${contact.name}: ${summary.status}`, [
     richText([run(truncate(oneLine(contact.name), NAME_MAX), { weight: "Bolder", size: "Medium" })]),
-    facts(contactFacts(contact, nameOf).filter(([title]) => title !== "Cadence")),
+    ...(known ? [known] : []),
     text(health, { spacing: "Medium" }),
     ...(recent ? [subtle(recent)] : []),
     ...(touches.length > 0
@@ -112,10 +113,11 @@ export function contactSaved(
   nameOf: NameOf = () => undefined,
 ): AdaptiveCard {
   const headline = `${verb} ${contact.name}`;
+  const known = literalFacts(contactFacts(contact, nameOf));
   return card(headline, [
     heading(`✅ ${verb}`),
     richText([run(truncate(oneLine(contact.name), NAME_MAX), { weight: "Bolder" })]),
-    facts(contactFacts(contact, nameOf)),
+    ...(known ? [known] : []),
   ]);
 }
 

@@ -45,6 +45,7 @@ import {
   problem,
   touchLogged,
   touchUndone,
+  unconfirmedSaves,
   unknownContact,
 } from "./touch.js";
 
@@ -461,6 +462,23 @@ const NUDGE_FORM_CASES: readonly (readonly [builder: string, name: string, card:
   ["contactAddedFromNudge", "a contact added, name at its worst", () => contactAddedFromNudge(contact(NASTY), 12)],
 ];
 
+/** Saves whose confirmation didn't arrive (cards/touch.ts). */
+const UNCONFIRMED_CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
+  [
+    "unconfirmedSaves",
+    "one touch, with its Undo",
+    () => unconfirmedSaves([{ said: "Your call with Jane Doe was saved", touchpointId: "tp-1" }]),
+  ],
+  [
+    "unconfirmedSaves",
+    "many, every text at its worst",
+    () =>
+      unconfirmedSaves(
+        Array.from({ length: 40 }, (_, n) => ({ said: NASTY, ...(n % 2 === 0 && { touchpointId: `tp-${n}` }) })),
+      ),
+  ],
+];
+
 /** Each card the package can send, by the builder that makes it. */
 const CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
   ["touchLogged", "a touch, first with the contact", () => touchLogged(logged(), NOW, "UTC")],
@@ -577,6 +595,7 @@ const CASES: readonly (readonly [builder: string, name: string, card: () => Adap
   ["lookupProblem", "200 match", () => lookupProblem(new AmbiguousContact('"Pat Kim"', many), "/contact show <who>")],
   ["nudgesInPersonalChat", "nudges asked in a channel", () => nudgesInPersonalChat()],
   ...NUDGE_FORM_CASES,
+  ...UNCONFIRMED_CASES,
   ...SETTINGS_CASES,
   ...CONNECT_X_CASES,
 ];

@@ -1,5 +1,6 @@
 import type { LoggedTouch } from "@touchpoint/core";
 import { describe, expect, it } from "vitest";
+import { literalTexts, markdownTexts } from "../testing/card-text.js";
 import { contact, NOW, touch } from "../testing/fixtures.js";
 import { CARD_SCHEMA, CARD_VERSION } from "./card.js";
 import { chooseContact, commandProblem, touchLogged, withoutSlash } from "./touch.js";
@@ -28,16 +29,19 @@ describe("touch cards", () => {
     const card = touchLogged(logged, NOW, "UTC");
     expect(card).toMatchObject({ type: "AdaptiveCard", $schema: CARD_SCHEMA, version: CARD_VERSION });
     expect(card.fallbackText).toBe("Logged a call with Jane Doe");
-    expect(card.body[1]).toEqual({
-      type: "FactSet",
-      facts: [
-        { title: "Contact", value: "Jane Doe · major donor · @janedoe" },
-        { title: "Channel", value: "call" },
-        { title: "When", value: "today" },
-        { title: "Note", value: "called about the gala" },
-      ],
-    });
-    expect(card.body[2]).toMatchObject({ text: "Previous touch: email yesterday" });
+    // Names and notes are what people typed: TextRuns, which Teams never reads as markdown.
+    expect(literalTexts(card.body[1])).toEqual([
+      "Contact: ",
+      "Jane Doe · major donor · @janedoe",
+      "Channel: ",
+      "call",
+      "When: ",
+      "today",
+      "Note: ",
+      "called about the gala",
+    ]);
+    expect(literalTexts(card.body[2])).toEqual(["Previous touch: email yesterday"]);
+    expect(markdownTexts(card)).toEqual([]);
     expect(card.actions).toEqual([
       { type: "Action.Submit", title: "Undo", data: { action: "undo_touch", touchpointId: "tp-1" } },
     ]);
@@ -64,9 +68,7 @@ describe("touch cards", () => {
 
   it("writes a command problem with its usage the Teams way", () => {
     const card = commandProblem({ message: "/nudges takes nothing after it.", usage: "/nudges — today's nudge" });
-    expect(card.body.map((e) => (e as { text: string }).text)).toEqual([
-      "⚠️ nudges takes nothing after it.",
-      "Usage: nudges — today's nudge",
-    ]);
+    expect(literalTexts(card.body[0])).toEqual(["⚠️ nudges takes nothing after it."]);
+    expect(markdownTexts(card.body[1])).toEqual(["Usage: nudges — today's nudge"]);
   });
 });

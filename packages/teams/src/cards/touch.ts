@@ -5,9 +5,11 @@ import {
   channelLabel,
   describeContact,
   describeDay,
+  describeUnconfirmed,
   type LoggedTouch,
   MAX_NAME_LENGTH,
   normalizeXHandle,
+  type SavedWork,
   type Touchpoint,
   type WhoRef,
 } from "@touchpoint/core";
@@ -15,9 +17,12 @@ import { CHOOSE_CONTACT, CREATE_CONTACT, UNDO_TOUCH } from "../actions/action-id
 import {
   type AdaptiveCard,
   card,
-  facts,
-  heading,
   LIMITS,
+  literal,
+  literalFacts,
+  literalHeading,
+  literalSubtle,
+  oneLine,
   quoteNote,
   submit,
   subtle,
@@ -33,28 +38,32 @@ export function withoutSlash(line: string): string {
 }
 
 function previousLine(previous: Touchpoint | null, contact: Contact, now: Date, timeZone: string): string {
-  if (!previous) return `First touch with ${contact.name} on record.`;
+  if (!previous) return `First touch with ${oneLine(contact.name)} on record.`;
   const day = describeDay(previous.occurredAt, now, timeZone).replace(/^(\d)/, "on $1");
   return `Previous touch: ${channelLabel(previous.channel)} ${day}${quoteNote(previous.note, 200)}`;
 }
 
-/** "Logged a call with Jane Doe": the same content as Slack's confirmation, with Undo. */
+/**
+ * "Logged a call with Jane Doe": the same content as Slack's confirmation, with Undo. Names and
+ * notes are shown as typed (TextRuns), never read as markdown.
+ */
 export function touchLogged(logged: LoggedTouch, now: Date, timeZone: string): AdaptiveCard {
   const { touchpoint, contact, previous, created } = logged;
   const label = channelLabel(touchpoint.channel);
   const headline = `Logged ${channelArticle(touchpoint.channel)} ${label} with ${contact.name}`;
   const before = previousLine(previous, contact, now, timeZone);
+  const details = literalFacts([
+    ["Contact", oneLine(describeContact(contact))],
+    ["Channel", label],
+    ["When", describeDay(touchpoint.occurredAt, now, timeZone)],
+    ["Note", touchpoint.note && truncate(oneLine(touchpoint.note), 300)],
+  ]);
   return card(
     headline,
     [
-      heading(`✅ ${headline}`),
-      facts([
-        ["Contact", describeContact(contact)],
-        ["Channel", label],
-        ["When", describeDay(touchpoint.occurredAt, now, timeZone)],
-        ["Note", touchpoint.note && truncate(touchpoint.note.replace(/\s+/g, " "), 300)],
-      ]),
-      subtle(created ? before : `Already logged from this message; nothing new was written. ${before}`),
+      literalHeading(`✅ ${oneLine(headline)}`),
+      ...(details ? [details] : []),
+      literalSubtle(created ? before : `Already logged from this message; nothing new was written. ${before}`),
     ],
     [submit("Undo", { action: UNDO_TOUCH, touchpointId: touchpoint.id })],
   );
@@ -65,21 +74,25 @@ export function touchUndone(
   touchpoint: Touchpoint,
   alreadyUndone: boolean,
 ): AdaptiveCard {
-  const name = contact?.name ?? "that contact";
+  const name = contact ? oneLine(contact.name) : "that contact";
   const line = alreadyUndone
     ? `That ${channelLabel(touchpoint.channel)} with ${name} was already undone.`
     : `Undone: the ${channelLabel(touchpoint.channel)} with ${name} is no longer on record.`;
-  return card(line, [text(`↩️ ${line}`)]);
+  return card(line, [literal(`↩️ ${line}`)]);
 }
 
-/** What was wrong with the message, and a way to write it that works. */
+/** What was wrong with the message (which may repeat what was typed), and a way to write it that works. */
 export function commandProblem(error: Pick<CommandError, "message" | "usage">): AdaptiveCard {
   const message = withoutSlash(error.message);
-  return card(message, [text(`⚠️ ${message}`, { color: "Attention" }), subtle(`Usage: ${withoutSlash(error.usage)}`)]);
+  return card(message, [
+    literal(`⚠️ ${message}`, { color: "Attention" }),
+    subtle(`Usage: ${withoutSlash(error.usage)}`),
+  ]);
 }
 
+/** Something went wrong or was refused; the message may name a contact or repeat what was typed. */
 export function problem(message: string): AdaptiveCard {
-  return card(message, [text(`⚠️ ${message}`, { color: "Attention" })]);
+  return card(message, [literal(`⚠️ ${message}`, { color: "Attention" })]);
 }
 
 /** The typed who, as far as it fills the Create contact form. */
@@ -113,11 +126,11 @@ export function contactNameInput(value?: string): TextInput {
 /** Nobody matches: a prefilled form that creates the contact and logs the waiting touch with it. */
 export function unknownContact(who: WhoRef, pendingId: string): AdaptiveCard {
   const draft = draftFrom(who);
-  const shown = truncate(who.raw, 200);
+  const shown = truncate(oneLine(who.raw), 200);
   return card(
     `No contact matches ${who.raw}.`,
     [
-      text(`No contact matches ${shown}. Create one and log this touch with it?`),
+      literal(`No contact matches ${shown}. Create one and log this touch with it?`),
       contactNameInput(draft.name),
       textInput({
         id: "x_handle",
@@ -141,7 +154,7 @@ export function unknownContact(who: WhoRef, pendingId: string): AdaptiveCard {
 export function chooseContact(who: string, candidates: readonly Contact[], pendingId: string): AdaptiveCard {
   const shown = candidates.slice(0, LIMITS.actions);
   const rest = candidates.length - shown.length;
-  const typed = truncate(who, 200);
+  const typed = truncate(oneLine(who), 200);
   const question =
     candidates.length === 1
       ? `No contact is exactly ${typed}. Did you mean this one?`
@@ -149,7 +162,7 @@ export function chooseContact(who: string, candidates: readonly Contact[], pendi
   return card(
     `Which contact did you mean by ${who}?`,
     [
-      text(question),
+      literal(question),
       ...(rest > 0
         ? [subtle(`and ${rest} more; type more of the name, or an @handle or email, to narrow it down.`)]
         : []),
@@ -162,4 +175,35 @@ export function chooseContact(who: string, candidates: readonly Contact[], pendi
 
 export function alreadyHandled(): AdaptiveCard {
   return card("Someone already handled this.", [text("ℹ️ Someone already handled this; nothing was done twice.")]);
+}
+
+/** A save as a notice says it: long enough for any name, short enough that a list of them fits a message. */
+const SAVED_MAX = 400;
+
+/** On an Undo button: answer beside the card instead of in its place. */
+export const UNDO_BESIDE = "beside";
+
+/**
+ * Saves whose confirmation never reached the person (the connector refused it, or something
+ * failed after the save): said as saved, so nothing is sent twice, with an Undo for each touch.
+ * The Undo answers beside this card, which stays with the other Undos.
+ */
+export function unconfirmedSaves(saved: readonly SavedWork[]): AdaptiveCard {
+  const { lead, lines } = describeUnconfirmed(saved);
+  const shown = (line: string) => truncate(oneLine(line), SAVED_MAX);
+  const touches = saved.filter((s): s is SavedWork & { touchpointId: string } => Boolean(s.touchpointId));
+  return card(
+    shown(lead),
+    [
+      literal(`ℹ️ ${shown(lead)}`, { weight: "Bolder" }),
+      ...lines.map((line) => literal(`• ${shown(line)}`, { spacing: "None" })),
+    ],
+    touches.slice(-LIMITS.actions).map((s) =>
+      submit(touches.length === 1 ? "Undo" : `Undo: ${oneLine(s.said)}`, {
+        action: UNDO_TOUCH,
+        touchpointId: s.touchpointId,
+        [UNDO_BESIDE]: "true",
+      }),
+    ),
+  );
 }

@@ -3,6 +3,7 @@ import {
   type ChatCommand,
   findContacts,
   type OwnerRef,
+  savedContact,
   summarizeRelationship,
   USAGE,
   updateContact,
@@ -11,6 +12,7 @@ import type { AdaptiveCard } from "../cards/card.js";
 import { contactCard, contactSaved, contactsFound, lookupProblem, type NameOf } from "../cards/contact.js";
 import { commandProblem } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
+import { recordSaved } from "../saved.js";
 import type { Turn } from "../turn.js";
 
 type ContactCommand<K extends ChatCommand["kind"]> = Extract<ChatCommand, { kind: K }>;
@@ -66,6 +68,7 @@ export async function contactAdd(
     },
   });
   if (!added.ok) return commandProblem({ message: added.error.message, usage: USAGE.contactAdd });
+  recordSaved(turn, savedContact("added", added.value));
   return contactSaved("Added", added.value, await namesFor(deps, turn));
 }
 
@@ -104,7 +107,10 @@ export async function contactUpdate(
         : { kind: "cadence" as const, cadenceDays: command.cadenceDays };
   const updated = await updateContact(deps, { tenantId: turn.tenantId, who: command.who, change });
   const usage = USAGE_OF[command.kind];
-  if (updated.ok) return contactSaved("Updated", updated.value.after, await namesFor(deps, turn));
+  if (updated.ok) {
+    recordSaved(turn, savedContact("updated", updated.value.after));
+    return contactSaved("Updated", updated.value.after, await namesFor(deps, turn));
+  }
   return updated.error.kind === "validation"
     ? commandProblem({ message: updated.error.message, usage })
     : lookupProblem(updated.error, usage);

@@ -1,15 +1,27 @@
-import { holdPendingTouch, logTouch, type TouchCommand, USAGE } from "@touchpoint/core";
+import { holdPendingTouch, logTouch, savedTouch, type TouchCommand, USAGE } from "@touchpoint/core";
 import type { AdaptiveCard } from "../cards/card.js";
 import { chooseContact, commandProblem, touchLogged, unknownContact } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
+import { recordSaved } from "../saved.js";
 import type { Turn } from "../turn.js";
 
 /**
+ * The idempotency key of something an activity writes: its Teams tenant, its conversation and its
+ * id. A Teams message id is a millisecond timestamp, unique only within its conversation: two
+ * chats can hold messages with the same id, while a redelivery repeats the conversation and id.
+ * `kind` sets apart different writes keyed by the same message (a form's message, say).
+ */
+export function teamsSourceRef(turn: Turn, activityId: string | undefined, kind?: string): string {
+  const { conversation } = turn.context.activity;
+  return ["teams", turn.teamsTenantId, conversation?.id ?? "", ...(kind ? [kind] : []), activityId ?? ""].join(":");
+}
+
+/**
  * `touch <who> [note]`. The touch is committed before the card is sent, so a confirmed touch is
- * never lost; the activity id makes a redelivered message log nothing twice.
+ * never lost; the conversation and activity id make a redelivered message log nothing twice.
  */
 export async function touch(deps: TeamsDeps, turn: Turn, command: TouchCommand): Promise<AdaptiveCard> {
-  const sourceRef = `teams:${turn.teamsTenantId}:${turn.context.activity.id}`;
+  const sourceRef = teamsSourceRef(turn, turn.context.activity.id);
   const logged = await logTouch(deps, {
     tenantId: turn.tenantId,
     ...command,
@@ -17,7 +29,10 @@ export async function touch(deps: TeamsDeps, turn: Turn, command: TouchCommand):
     source: "teams",
     sourceRef,
   });
-  if (logged.ok) return touchLogged(logged.value, deps.clock.now(), logged.value.timeZone);
+  if (logged.ok) {
+    recordSaved(turn, savedTouch(logged.value.touchpoint, logged.value.contact));
+    return touchLogged(logged.value, deps.clock.now(), logged.value.timeZone);
+  }
   const error = logged.error;
   // A date in the future, a note too long: said with an example that works, like a parse error.
   if (error.kind === "validation") return commandProblem({ message: error.message, usage: USAGE.touch });

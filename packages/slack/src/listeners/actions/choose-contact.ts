@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { completePendingTouch } from "@touchpoint/core";
+import { completePendingTouch, savedTouch } from "@touchpoint/core";
 import { alreadyHandled, problem, touchLogged } from "../../blocks/touch.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
+import { confirmOrKeep } from "../saved.js";
 
 /** One of the "which Jane?" buttons: logs the waiting touch with that contact, once. */
 export function chooseContactAction(deps: SlackDeps) {
@@ -14,8 +15,9 @@ export function chooseContactAction(deps: SlackDeps) {
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     await ack();
     const [pendingId = "", contactId = ""] = (action.value ?? "").split("|");
+    const tenantId = tenantOf(context);
     const done = await completePendingTouch(deps, {
-      tenantId: tenantOf(context),
+      tenantId,
       pendingId,
       contact: { kind: "existing", contactId },
       loggedBy: body.user.id,
@@ -23,7 +25,12 @@ export function chooseContactAction(deps: SlackDeps) {
     });
     if (done.ok) {
       const { logged } = done.value;
-      await respond({ replace_original: true, ...touchLogged(logged, deps.clock.now(), logged.timeZone) });
+      await confirmOrKeep(
+        deps,
+        { tenantId, userId: body.user.id },
+        [savedTouch(logged.touchpoint, logged.contact)],
+        () => respond({ replace_original: true, ...touchLogged(logged, deps.clock.now(), logged.timeZone) }),
+      );
     } else if (done.error.kind === "already_handled") {
       // The message already shows what was logged (with its Undo): say so beside it, don't replace it.
       await respond({ response_type: "ephemeral", replace_original: false, ...alreadyHandled() });

@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { actOnMention, type MentionAct, type NudgeAction } from "@touchpoint/core";
+import { actOnMention, type MentionAct, type NudgeAction, savedOnNudge } from "@touchpoint/core";
 import { buttonValue, digestMessage, type NudgeButtonValue, nudgeRefOf } from "../../blocks/digest.js";
 import { escapeMrkdwn, userMention } from "../../blocks/text.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
+import { confirmOrKeep } from "../saved.js";
 import { NUDGE_ASSIGN, NUDGE_REPLIED, NUDGE_SNOOZE_DAY, NUDGE_SNOOZE_WEEK } from "./action-ids.js";
 
 const ACTS: Record<string, MentionAct> = {
@@ -42,8 +43,9 @@ export function nudgeMentionAction(deps: SlackDeps) {
       await respond({ response_type: "ephemeral", replace_original: false, text: "That button no longer works." });
       return;
     }
+    const tenantId = tenantOf(context);
     const acted = await actOnMention(deps, {
-      tenantId: tenantOf(context),
+      tenantId,
       mentionId: value.mentionId,
       by: body.user.id,
       nudge: pressedOn,
@@ -58,11 +60,14 @@ export function nudgeMentionAction(deps: SlackDeps) {
     const channel = body.container?.channel_id ?? body.channel?.id;
     const ts = body.container?.message_ts ?? body.message?.ts;
     if (nudge && channel && ts) {
-      await client.chat.update({
-        channel,
-        ts,
-        ...digestMessage(nudge.message, { buttons: true, actions: nudge.actions }),
-      });
+      // The nudge updated in place is the confirmation of what was just done.
+      await confirmOrKeep(deps, { tenantId, userId: body.user.id }, done ? [savedOnNudge(what)] : [], () =>
+        client.chat.update({
+          channel,
+          ts,
+          ...digestMessage(nudge.message, { buttons: true, actions: nudge.actions }),
+        }),
+      );
     }
     if (!done) {
       const who = what.by && what.by !== body.user.id ? userMention(what.by) : "Someone";

@@ -6,13 +6,14 @@ import {
   findContacts,
   type OwnerRef,
   parseCommand,
+  savedContact,
   summarizeRelationship,
   updateContact,
 } from "@touchpoint/core";
 import { contactCard, contactSaved, contactsFound } from "../../blocks/contact.js";
 import { commandProblem, problem } from "../../blocks/touch.js";
 import { fromSlack, type SlackDeps, tenantOf } from "../../deps.js";
-import { answer } from "./reply.js";
+import { answer, typist } from "./reply.js";
 
 function ownerValue(owner: OwnerRef | null, userId: string): string | null {
   if (owner === null) return null;
@@ -37,7 +38,7 @@ function lookupProblem(error: ContactLookupError): string {
 /** `/contact add|show|find|tag|owner|cadence …` */
 export function contactCommand(deps: SlackDeps) {
   return async ({ command, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
-    answer(deps, { ack, respond }, async () => {
+    answer(deps, { ack, respond, typist: typist(context, command.user_id) }, async (recordSaved) => {
       const tenantId = tenantOf(context);
       const parsed = parseCommand("/contact", fromSlack(command.text));
       if (!parsed.ok) return commandProblem(parsed.error);
@@ -55,7 +56,9 @@ export function contactCommand(deps: SlackDeps) {
               owner: ownerValue(request.owner, command.user_id),
             },
           });
-          return added.ok ? contactSaved("Added", added.value) : problem(added.error.message);
+          if (!added.ok) return problem(added.error.message);
+          recordSaved(savedContact("added", added.value));
+          return contactSaved("Added", added.value);
         }
         case "contact_show": {
           const detail = await summarizeRelationship(deps, { tenantId, who: request.who });
@@ -73,7 +76,10 @@ export function contactCommand(deps: SlackDeps) {
                 ? { kind: "owner" as const, owner: ownerValue(request.owner, command.user_id) }
                 : { kind: "cadence" as const, cadenceDays: request.cadenceDays };
           const updated = await updateContact(deps, { tenantId, who: request.who, change });
-          if (updated.ok) return contactSaved("Updated", updated.value.after);
+          if (updated.ok) {
+            recordSaved(savedContact("updated", updated.value.after));
+            return contactSaved("Updated", updated.value.after);
+          }
           return problem(updated.error.kind === "validation" ? updated.error.message : lookupProblem(updated.error));
         }
         default:

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { holdPendingTouch, logTouch, parseCommand } from "@touchpoint/core";
+import { holdPendingTouch, logTouch, parseCommand, savedTouch } from "@touchpoint/core";
 import { chooseContact, commandProblem, problem, touchLogged, unknownContact } from "../../blocks/touch.js";
 import { fromSlack, type SlackDeps, tenantOf } from "../../deps.js";
-import { answer } from "./reply.js";
+import { answer, typist } from "./reply.js";
 
 /**
  * `/touch <who> [note]`. The touch is committed before the confirmation is sent, so a confirmed
@@ -10,7 +10,7 @@ import { answer } from "./reply.js";
  */
 export function touchCommand(deps: SlackDeps) {
   return async ({ command, ack, respond, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
-    answer(deps, { ack, respond }, async () => {
+    answer(deps, { ack, respond, typist: typist(context, command.user_id) }, async (recordSaved) => {
       const tenantId = tenantOf(context);
       const parsed = parseCommand("/touch", fromSlack(command.text));
       if (!parsed.ok) return commandProblem(parsed.error);
@@ -25,7 +25,10 @@ export function touchCommand(deps: SlackDeps) {
         source: "slack",
         sourceRef,
       });
-      if (logged.ok) return touchLogged(logged.value, deps.clock.now(), logged.value.timeZone);
+      if (logged.ok) {
+        recordSaved(savedTouch(logged.value.touchpoint, logged.value.contact));
+        return touchLogged(logged.value, deps.clock.now(), logged.value.timeZone);
+      }
       const error = logged.error;
       if (error.kind === "validation") return problem(error.message);
 

@@ -1,22 +1,37 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { completePendingTouch, type Identity, normalizeEmail, normalizeXHandle } from "@touchpoint/core";
+import {
+  completePendingTouch,
+  type Identity,
+  normalizeEmail,
+  normalizeXHandle,
+  savedContact,
+  savedTouch,
+} from "@touchpoint/core";
 import type { SlackMessage } from "../../blocks/text.js";
 import { touchLogged } from "../../blocks/touch.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
 import type { CreateContactMetadata } from "../actions/create-contact.js";
+import { confirmOrKeep } from "../saved.js";
 
 type Values = ViewSubmitAction["view"]["state"]["values"];
 const field = (values: Values, blockId: string): string => (values[blockId]?.value?.value ?? "").trim();
 
+/** Slack refused a response_url update: the confirmation didn't arrive. */
+class ResponseRefused extends Error {
+  constructor(readonly status: number) {
+    super(`Slack refused a response_url update with HTTP ${status}`);
+    this.name = "ResponseRefused";
+  }
+}
+
 /** Replaces the "No contact matches…" message with the confirmation, through Slack's response_url. */
-async function replace(deps: SlackDeps, responseUrl: string | null, reply: SlackMessage): Promise<void> {
-  if (!responseUrl) return;
+async function replace(responseUrl: string, reply: SlackMessage): Promise<void> {
   const response = await fetch(responseUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ replace_original: true, ...reply }),
   });
-  if (!response.ok) deps.logger.warn({ status: response.status }, "Slack refused a response_url update");
+  if (!response.ok) throw new ResponseRefused(response.status);
 }
 
 /**
@@ -43,8 +58,9 @@ export function createContactSubmitted(deps: SlackDeps) {
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: "errors", errors }));
 
     const metadata = JSON.parse(view.private_metadata || "{}") as CreateContactMetadata;
+    const tenantId = tenantOf(context);
     const done = await completePendingTouch(deps, {
-      tenantId: tenantOf(context),
+      tenantId,
       pendingId: metadata.pendingId,
       contact: {
         kind: "new",
@@ -61,10 +77,12 @@ export function createContactSubmitted(deps: SlackDeps) {
     }
     await ack();
     const { logged, pending } = done.value;
-    await replace(
-      deps,
-      metadata.responseUrl ?? pending.replyTo,
-      touchLogged(logged, deps.clock.now(), logged.timeZone),
+    const saved = [savedContact("added", logged.contact), savedTouch(logged.touchpoint, logged.contact)];
+    const responseUrl = metadata.responseUrl ?? pending.replyTo;
+    // With no message to replace, the modal closing on success is the confirmation.
+    if (!responseUrl) return;
+    await confirmOrKeep(deps, { tenantId, userId: body.user.id }, saved, () =>
+      replace(responseUrl, touchLogged(logged, deps.clock.now(), logged.timeZone)),
     );
   };
 }

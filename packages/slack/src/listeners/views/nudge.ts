@@ -4,12 +4,15 @@ import {
   logTouchFromNudge,
   type NudgeView,
   normalizeEmail,
+  savedContact,
+  savedTouch,
   TOUCH_CHANNELS,
   type TouchChannel,
 } from "@touchpoint/core";
 import { digestMessage, nudgeRefOf } from "../../blocks/digest.js";
 import { type SlackDeps, tenantOf } from "../../deps.js";
 import type { NudgeModalMetadata } from "../actions/nudge-modals.js";
+import { confirmOrKeep } from "../saved.js";
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = ViewSubmitAction["view"]["state"]["values"];
@@ -43,8 +46,9 @@ export function nudgeTouchSubmitted(deps: SlackDeps) {
     if (!metadata?.contactId || !channel || !TOUCH_CHANNELS.includes(channel)) {
       return void (await ack({ response_action: "errors", errors: { channel: "Choose how you were in touch." } }));
     }
+    const tenantId = tenantOf(context);
     const logged = await logTouchFromNudge(deps, {
-      tenantId: tenantOf(context),
+      tenantId,
       contactId: metadata.contactId,
       channel,
       note: field(view.state.values, "note") || null,
@@ -57,7 +61,10 @@ export function nudgeTouchSubmitted(deps: SlackDeps) {
       return void (await ack({ response_action: "errors", errors: { note: logged.error.message } }));
     }
     await ack();
-    await updateNudge(args, metadata, logged.value.nudge);
+    const touch = logged.value.logged;
+    await confirmOrKeep(deps, { tenantId, userId: body.user.id }, [savedTouch(touch.touchpoint, touch.contact)], () =>
+      updateNudge(args, metadata, logged.value.nudge),
+    );
   };
 }
 
@@ -73,8 +80,9 @@ export function nudgeContactSubmitted(deps: SlackDeps) {
     const typedEmail = field(values, "email");
     const email = typedEmail === "" ? null : normalizeEmail(typedEmail);
     if (email && !email.ok) return void (await ack({ response_action: "errors", errors: { email: email.error } }));
+    const tenantId = tenantOf(context);
     const added = await addContactFromMention(deps, {
-      tenantId: tenantOf(context),
+      tenantId,
       mentionId: metadata.mentionId,
       name: field(values, "name"),
       segment: field(values, "segment") || null,
@@ -93,6 +101,8 @@ export function nudgeContactSubmitted(deps: SlackDeps) {
       return void (await ack({ response_action: "errors", errors: { [blockId]: error.message } }));
     }
     await ack();
-    await updateNudge(args, metadata, added.value.nudge);
+    await confirmOrKeep(deps, { tenantId, userId: body.user.id }, [savedContact("added", added.value.contact)], () =>
+      updateNudge(args, metadata, added.value.nudge),
+    );
   };
 }
