@@ -91,6 +91,12 @@ function buttonOn(card: SentCard["card"], title: string, item: string): Record<s
   return found;
 }
 
+/** The value of a card's hidden input with this id. */
+function hiddenInput(card: SentCard["card"], id: string): string | undefined {
+  const found = JSON.stringify(card).match(new RegExp(`"id":"${id}"[^}]*?"value":"([^"]*)"`));
+  return found?.[1];
+}
+
 const posted = () => sentCard(nudge).card;
 const onMention = (postId: string) => `mention:${mentionIds[postId]}`;
 
@@ -135,11 +141,16 @@ describe("the nudge's buttons in Teams", () => {
   });
 
   it("Mark replied logs the outbound touch and replaces the card in place; a second press changes nothing", async () => {
-    const data = buttonOn(posted(), "Mark replied", onMention("9901"));
+    // Teams sends the card's inputs with the button's data: the hidden delivery id among them.
+    const deliveryId = hiddenInput(posted(), "delivery_id");
+    expect(deliveryId).toMatch(/^[0-9a-f-]{36}$/);
+    const data = { ...buttonOn(posted(), "Mark replied", onMention("9901")), delivery_id: deliveryId };
     const replaced = await press(org.say.submit(channel(), nudge.id ?? "", data));
     expect(replaced.call.method).toBe("PUT");
     expect(replaced.call.updatesId).toBe(nudge.id);
     expect(replaced.text).toContain("Amy Admin marked it replied");
+    // The card in place still carries it, so the sender's look-up still finds its card.
+    expect(hiddenInput(replaced.card, "delivery_id")).toBe(deliveryId);
     const stored = await mention("9901");
     expect(stored?.status).toBe("replied");
     const touches = await database().storage.withTenant(tenantId, async (r) =>

@@ -15,7 +15,7 @@ import {
   type TouchChannel,
 } from "@touchpoint/core";
 import type { AdaptiveCard } from "../cards/card.js";
-import { digestCard, nudgeButtonOf } from "../cards/digest.js";
+import { DELIVERY_FIELD, digestCard, nudgeButtonOf } from "../cards/digest.js";
 import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "../cards/nudge.js";
 import { replaceWith } from "../cards/send.js";
 import { problem, touchLogged } from "../cards/touch.js";
@@ -55,15 +55,25 @@ function whoDid(action: NudgeAction, turn: Turn): string {
   return (action.by && names.get(action.by)) || "Someone";
 }
 
-/** The nudge card as it now stands, with what was done on it. */
-export function nudgeCard(view: NudgeView): AdaptiveCard {
-  return digestCard(view.message, { buttons: true, actions: view.actions, nameOf });
+/**
+ * The nudge card as it now stands, with what was done on it; still carrying its delivery id, so a
+ * sender looking for the card it posted finds it however often it was replaced.
+ */
+export function nudgeCard(view: NudgeView, deliveryId?: string): AdaptiveCard {
+  return digestCard(view.message, {
+    buttons: true,
+    actions: view.actions,
+    nameOf,
+    ...(deliveryId && { deliveryId }),
+  });
 }
 
 interface Pressed {
   readonly ref: NudgeRef;
   readonly item: string;
   readonly name?: string;
+  /** The pressed card's delivery id (its hidden input), when it had one. */
+  readonly deliveryId?: string;
 }
 
 /**
@@ -82,7 +92,13 @@ function pressedOn(deps: TeamsDeps, turn: Turn, value: CardActionValue): Pressed
     return { refused: { reply: problem("That nudge belongs to another organization; nothing was done.") } };
   }
   const { localDate, kind, owner, item, name } = button;
-  return { ref: { localDate, kind, owner }, item, ...(name !== undefined && { name }) };
+  const deliveryId = field(value, DELIVERY_FIELD);
+  return {
+    ref: { localDate, kind, owner },
+    item,
+    ...(name !== undefined && { name }),
+    ...(deliveryId !== "" && { deliveryId }),
+  };
 }
 
 /** The id after `mention:` or `contact:` in an item key, or "". */
@@ -101,14 +117,25 @@ async function doneOn(
 }
 
 /** Replaces the nudge card (the message `activityId`) with the nudge as it now stands. */
-async function updateNudge(turn: Turn, activityId: string, view: NudgeView | undefined): Promise<void> {
-  if (activityId && view) await replaceWith(turn.context, activityId, nudgeCard(view));
+async function updateNudge(
+  turn: Turn,
+  activityId: string,
+  view: NudgeView | undefined,
+  deliveryId: string | undefined,
+): Promise<void> {
+  if (activityId && view) await replaceWith(turn.context, activityId, nudgeCard(view, deliveryId));
 }
 
 /** Someone was first: the nudge refreshed in place (when pressed on it), and who did what beside it. */
-function stale(turn: Turn, done: NudgeAction, view: NudgeView | undefined, onNudge: boolean): ActionAnswer {
+function stale(
+  turn: Turn,
+  done: NudgeAction,
+  pressed: Pressed,
+  view: NudgeView | undefined,
+  onNudge: boolean,
+): ActionAnswer {
   const reply = nudgeAlreadyDone(whoDid(done, turn), done);
-  return onNudge && view ? { replace: nudgeCard(view), reply } : { reply };
+  return onNudge && view ? { replace: nudgeCard(view, pressed.deliveryId), reply } : { reply };
 }
 
 /** What a form opened from the nudge carries to its submission: the nudge, the item, and the nudge's message. */
@@ -121,6 +148,7 @@ function formData(action: string, pressed: Pressed, turn: Turn): Record<string, 
     ...(pressed.ref.owner !== null && { owner: pressed.ref.owner }),
     item: pressed.item,
     nudge_activity: turn.context.activity.replyToId ?? "",
+    ...(pressed.deliveryId !== undefined && { [DELIVERY_FIELD]: pressed.deliveryId }),
   };
 }
 
@@ -141,9 +169,11 @@ function mentionAction(act: MentionAct): ActionHandler {
     });
     if (!acted.ok) return { reply: problem(acted.error.message) };
     const { nudge, done, action } = acted.value;
-    if (!done) return stale(turn, action, nudge, true);
+    if (!done) return stale(turn, action, pressed, nudge, true);
     recordSaved(turn, savedOnNudge(action));
-    return nudge ? { replace: nudgeCard(nudge) } : { reply: problem("That nudge is no longer here.") };
+    return nudge
+      ? { replace: nudgeCard(nudge, pressed.deliveryId) }
+      : { reply: problem("That nudge is no longer here.") };
   };
 }
 
@@ -158,7 +188,7 @@ export const nudgeLogTouchAction: ActionHandler = async (deps, turn, value) => {
   if ("refused" in pressed) return pressed.refused;
   if (!idIn(pressed.item, "contact")) return { reply: problem("That button no longer works.") };
   const { view, done } = await doneOn(deps, turn, pressed);
-  if (done) return stale(turn, done, view, true);
+  if (done) return stale(turn, done, pressed, view, true);
   return { reply: logTouchForm(pressed.name ?? "this contact", formData(NUDGE_LOG_TOUCH_SAVE, pressed, turn)) };
 };
 
@@ -174,8 +204,8 @@ export const nudgeLogTouchSaveAction: ActionHandler = async (deps, turn, value) 
   const nudgeActivity = field(value, "nudge_activity");
   const { view, done } = await doneOn(deps, turn, pressed);
   if (done) {
-    await updateNudge(turn, nudgeActivity, view);
-    return stale(turn, done, view, false);
+    await updateNudge(turn, nudgeActivity, view, pressed.deliveryId);
+    return stale(turn, done, pressed, view, false);
   }
   const logged = await logTouchFromNudge(deps, {
     tenantId: turn.tenantId,
@@ -191,7 +221,7 @@ export const nudgeLogTouchSaveAction: ActionHandler = async (deps, turn, value) 
   if (!logged.ok) return { reply: problem(`${logged.error.message} Nothing was saved.`) };
   const touch = logged.value.logged;
   recordSaved(turn, savedTouch(touch.touchpoint, touch.contact));
-  await updateNudge(turn, nudgeActivity, logged.value.nudge);
+  await updateNudge(turn, nudgeActivity, logged.value.nudge, pressed.deliveryId);
   return { replace: touchLogged(touch, deps.clock.now(), touch.timeZone) };
 };
 
@@ -203,7 +233,7 @@ export const nudgeAddContactAction: ActionHandler = async (deps, turn, value) =>
   const mention = mentionId ? await mentionFor(deps, { tenantId: turn.tenantId, mentionId }) : undefined;
   if (!mention) return { reply: problem("That mention is no longer here.") };
   const { view, done } = await doneOn(deps, turn, pressed);
-  if (done) return stale(turn, done, view, true);
+  if (done) return stale(turn, done, pressed, view, true);
   if (mention.contactId !== null) {
     return { reply: problem(`@${mention.author.handle} is a contact already; nothing was done twice.`) };
   }
@@ -219,8 +249,8 @@ export const nudgeAddContactSaveAction: ActionHandler = async (deps, turn, value
   const nudgeActivity = field(value, "nudge_activity");
   const { view, done } = await doneOn(deps, turn, pressed);
   if (done) {
-    await updateNudge(turn, nudgeActivity, view);
-    return stale(turn, done, view, false);
+    await updateNudge(turn, nudgeActivity, view, pressed.deliveryId);
+    return stale(turn, done, pressed, view, false);
   }
   const typedEmail = field(value, "email");
   const email = typedEmail === "" ? null : normalizeEmail(typedEmail);
@@ -240,6 +270,6 @@ export const nudgeAddContactSaveAction: ActionHandler = async (deps, turn, value
     return { reply: problem(`${added.error.message} Nothing was saved; correct it and press Add contact again.`) };
   }
   recordSaved(turn, savedContact("added", added.value.contact));
-  await updateNudge(turn, nudgeActivity, added.value.nudge);
+  await updateNudge(turn, nudgeActivity, added.value.nudge, pressed.deliveryId);
   return { replace: contactAddedFromNudge(added.value.contact, added.value.mentions) };
 };
