@@ -210,6 +210,13 @@ export interface MemberRepository {
   upsert(member: { platformUserId: string; role?: MemberRole; displayName?: string | null }): Promise<Member>;
   get(platformUserId: string): Promise<Member | undefined>;
   list(): Promise<Member[]>;
+  /**
+   * Holds the tenant's roles until the transaction ends: another transaction's lockRoles waits
+   * for this one to commit, and what either reads after it is what the other committed. Changes
+   * to who is admin take it first, so two admins revoking each other at once are decided one after
+   * the other (PostgreSQL's READ COMMITTED would otherwise commit both).
+   */
+  lockRoles(): Promise<void>;
 }
 
 export interface ContactName {
