@@ -126,7 +126,12 @@ export interface TenantRepositories {
   readonly installScopes: InstallScopeRepository;
 }
 
-/** The places in the organization the app was added (Teams scopes), removed ones kept and marked. */
+/**
+ * The places in the organization the app was added (Teams scopes), removed ones kept and marked.
+ * Adds and removals of one tenant are made one at a time (each holds the tenant until its
+ * transaction ends), so what `list` shows after one of them is every scope there is: two scopes
+ * removed at once cannot both see the other still there.
+ */
 export interface InstallScopeRepository {
   /** Records the app added in this conversation; one added before (or removed) is installed again, its reference replaced. */
   add(scope: NewInstallScope): Promise<void>;

@@ -624,6 +624,26 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           "19:other",
         ]);
       });
+
+      it("removes one tenant's scopes one at a time: of two removed at once, one sees the other gone", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const removeAndCount = (conversationId: string) =>
+          storage.withTenant(tenantId, async (r) => {
+            await r.installScopes.remove(conversationId, new Date());
+            return (await r.installScopes.list()).filter((s) => s.removedAt === null).length;
+          });
+        for (let round = 0; round < 10; round++) {
+          const teams = [`19:first-${round}`, `19:second-${round}`];
+          await storage.withTenant(tenantId, async (r) => {
+            for (const conversationId of teams) {
+              await r.installScopes.add({ conversationId, scope: "team", reference: "{}", installedBy: null });
+            }
+          });
+          const left = await Promise.all(teams.map(removeAndCount));
+          expect([...left].sort()).toEqual([0, 1]);
+        }
+      });
     });
 
     describe("pending actions", () => {
