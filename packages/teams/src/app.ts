@@ -25,7 +25,10 @@ export interface TeamsApp {
 export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   const { deps } = options;
   const adapter = createAdapter(options.credentials);
-  const bot = new TouchpointBot(deps);
+  const bot = new TouchpointBot(deps, {
+    // env.ts allows unauthenticated Teams only in development or tests, on a loopback address.
+    acceptEmulator: options.credentials.kind === "unauthenticated",
+  });
 
   // A handler that throws is logged and the person told; each use case commits whole or not at all.
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
