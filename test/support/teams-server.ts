@@ -36,6 +36,8 @@ export function useTeamsServer(env: Record<string, string> = {}) {
     fake = await startFakeTeamsConnector();
     database = await sharedDatabase();
     const settings = loadEnv({
+      // Unauthenticated Teams starts only in development or tests, on a loopback address.
+      NODE_ENV: "test",
       PORT: "0",
       HOST: "127.0.0.1",
       TEAMS_ALLOW_UNAUTHENTICATED: "true",
