@@ -53,9 +53,14 @@ export function useTeamsServer(env: Record<string, string> = {}) {
 
   const client = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
 
-  /** A new organization on Teams, without Touchpoint yet. */
+  /** A new organization on Teams, without Touchpoint yet; its team's roster is its two people. */
   function organization(name: string): TestOrg {
     const teams = teamsOrg(name);
+    fake.setMembers(
+      teams.team.id,
+      teams.tenantId,
+      [teams.installer, teams.member].map((p) => ({ id: p.id, name: p.name, aadObjectId: p.aadObjectId })),
+    );
     return { ...teams, say: teamsActivities(teams, () => fake.serviceUrl), chat: personalChat() };
   }
 
