@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Activity, SentCard } from "../support/teams-activities.js";
+import { type Activity, formValues, groupChat, type SentCard, type TeamsUser } from "../support/teams-activities.js";
 import { type InstalledOrg as Org, useTeamsServer } from "../support/teams-server.js";
 
-const { ask, press, install, database } = useTeamsServer();
+const { ask, press, install, database, fake } = useTeamsServer();
 
 function tenantOf(o: Org) {
   return database().storage.withTenant(o.touchpointId, (r) => r.tenant.get());
@@ -14,12 +15,12 @@ async function openSettings(o: Org, from = o.installer): Promise<{ form: SentCar
   return { form: await ask(asked), asked };
 }
 
-/** Save pressed on the form, with the form's inputs as filled in. */
+/** Save pressed on the form: its inputs as drawn, with `inputs` filled in over them. */
 function save(o: Org, opened: { form: SentCard; asked: Activity }, inputs: Record<string, string>, from = o.installer) {
   const submitted = o.say.submit(
     opened.asked.conversation,
     opened.form.call.id ?? "",
-    { ...opened.form.button("Save"), ...inputs },
+    { ...formValues(opened.form.card), ...opened.form.button("Save"), ...inputs },
     from,
   );
   return press(submitted);
@@ -136,5 +137,120 @@ describe("Teams: settings for admins, as an Adaptive Card", () => {
     const again = await press(edit);
     expect(again.text).toContain("Days between touches: major donor");
     expect(again.text).toContain("09:45");
+  });
+});
+
+/** The Touchpoint admins of an organization, by Entra object id, with the names kept for them. */
+async function adminsOf(o: Org) {
+  const members = await database().storage.withTenant(o.touchpointId, (r) => r.members.list());
+  return members.filter((m) => m.role === "admin").map((m) => [m.platformUserId, m.displayName]);
+}
+
+/** The choices of one of the form's inputs, as titles by value. */
+function choicesOf(form: SentCard, id: string): Record<string, string> {
+  const input = form.card.body.find((e) => (e as { id?: string }).id === id) as
+    | { choices: { title: string; value: string }[]; isMultiSelect?: boolean }
+    | undefined;
+  if (!input) return {};
+  expect(input.isMultiSelect).toBe(true);
+  return Object.fromEntries(input.choices.map((c) => [c.value, c.title]));
+}
+
+describe("Teams: admins grant and revoke admins on the settings card", () => {
+  it("offers the team's people, grants one by name, and lets the new admin revoke the first", async () => {
+    const o = await install("Grant Street Pantry");
+    const amy = o.installer.aadObjectId;
+    const sam = o.member.aadObjectId;
+    const opened = await openSettings(o);
+    expect(choicesOf(opened.form, "admins")).toEqual({ [amy]: "Amy Admin" });
+    expect(choicesOf(opened.form, "newAdmins")).toEqual({ [sam]: "Sam Staff" });
+
+    const granted = await save(o, opened, { newAdmins: sam });
+    expect(granted.text).toContain("Settings saved.");
+    expect(granted.text).toMatch(/Amy Admin, Sam Staff|Sam Staff, Amy Admin/);
+    expect(await adminsOf(o)).toEqual(
+      [
+        [amy, "Amy Admin"],
+        [sam, "Sam Staff"],
+      ].sort(),
+    );
+
+    // Sam, now an admin, unticks Amy on his own form.
+    const samsForm = await openSettings(o, o.member);
+    expect(Object.keys(choicesOf(samsForm.form, "admins")).sort()).toEqual([amy, sam].sort());
+    expect(choicesOf(samsForm.form, "newAdmins")).toEqual({});
+    expect(samsForm.form.text).toContain("Everyone here is an admin already.");
+    const revoked = await save(o, samsForm, { admins: sam }, o.member);
+    expect(revoked.text).toContain("Settings saved.");
+    expect(await adminsOf(o)).toEqual([[sam, "Sam Staff"]]);
+    const amyNow = await openSettings(o);
+    expect(amyNow.form.text).toContain("Only Touchpoint admins can change settings");
+
+    // Unticking the last admin is refused, and changes nothing.
+    const alone = await openSettings(o, o.member);
+    const refused = await save(o, alone, { admins: "", time: "06:00" }, o.member);
+    expect(refused.call.method).toBe("POST");
+    expect(refused.text).toContain("Keep at least one admin. Nothing was saved.");
+    expect(await adminsOf(o)).toEqual([[sam, "Sam Staff"]]);
+    expect((await tenantOf(o)).nudgeTime).toBe("09:00");
+  });
+
+  it("refuses a member's crafted grant, asking Teams nothing and changing nothing", async () => {
+    const o = await install("Crafted Grants Food Bank");
+    const opened = await openSettings(o);
+    const before = await tenantOf(o);
+    const readsBefore = fake().rosterReads.length;
+    // Sam presses Save on Amy's form with himself picked and Amy unticked.
+    const answer = await save(o, opened, { admins: "", newAdmins: o.member.aadObjectId, time: "05:00" }, o.member);
+    expect(answer.text).toContain("Only Touchpoint admins can change settings");
+    expect(fake().rosterReads.length).toBe(readsBefore);
+    expect(await adminsOf(o)).toEqual([[o.installer.aadObjectId, "Amy Admin"]]);
+    expect(await tenantOf(o)).toEqual(before);
+  });
+
+  it("refuses a grant of someone not in the conversation, and says so", async () => {
+    const o = await install("Outsiders Arts");
+    const opened = await openSettings(o);
+    const stranger = randomUUID();
+    const answer = await save(o, opened, { newAdmins: `${o.member.aadObjectId},${stranger}` });
+    expect(answer.text).toContain("Someone picked as an admin is not in this conversation");
+    expect(answer.text).toContain("nothing was saved");
+    expect(await adminsOf(o)).toEqual([[o.installer.aadObjectId, "Amy Admin"]]);
+  });
+
+  it("offers a group chat's people there, and in a personal chat says where to pick people", async () => {
+    const o = await install("Group Chat Trust");
+    const lee: TeamsUser = { id: `29:1lee${randomUUID()}`, name: "Lee Board", aadObjectId: randomUUID() };
+    const chat = groupChat();
+    fake().setMembers(chat.id, o.tenantId, [
+      { id: o.installer.id, name: o.installer.name, aadObjectId: o.installer.aadObjectId },
+      { id: lee.id, name: lee.name, aadObjectId: lee.aadObjectId },
+      // An anonymous guest has no Entra object id: Touchpoint can't keep them, so doesn't offer them.
+      { id: "29:1anonymous", name: "Guest", userRole: "anonymous" },
+    ]);
+    const asked = o.say.group(chat, "touchpoint settings");
+    const form = await ask(asked);
+    expect(choicesOf(form, "newAdmins")).toEqual({ [lee.aadObjectId]: "Lee Board" });
+    const saved = await save(o, { form, asked }, { newAdmins: lee.aadObjectId });
+    expect(saved.text).toContain("Settings saved.");
+    expect((await adminsOf(o)).map(([id]) => id)).toContain(lee.aadObjectId);
+
+    const personal = await ask(o.say.personal(o.chat, "settings"));
+    expect(choicesOf(personal, "newAdmins")).toEqual({});
+    expect(personal.text).toContain("To make someone else an admin, @mention me with settings in a team channel");
+  });
+
+  it("says so when Teams won't say who is in the conversation, and saves no grant then", async () => {
+    const o = await install("Flaky Roster Fund");
+    fake().failRosterReads(1, 403);
+    const opened = await openSettings(o);
+    expect(opened.form.text).toContain("I couldn't read who is in this conversation just now");
+    expect(choicesOf(opened.form, "newAdmins")).toEqual({});
+
+    const fresh = await openSettings(o);
+    fake().failRosterReads(1, 403);
+    const answer = await save(o, fresh, { newAdmins: o.member.aadObjectId });
+    expect(answer.text).toContain("I couldn't check who is in this conversation just now, so nothing was saved");
+    expect(await adminsOf(o)).toEqual([[o.installer.aadObjectId, "Amy Admin"]]);
   });
 });

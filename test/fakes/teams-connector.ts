@@ -17,6 +17,11 @@
  * `acceptThenFailNext` stores the message and still answers an error (a 5xx after Teams took it),
  * and `hangNext` stores it and never answers (a connector that took it and went quiet).
  *
+ * - `GET  /v3/conversations/{conversationId}/pagedmembers?pageSize=&continuationToken=` — the
+ *   roster (Get Paged Members: a team's members by the team's id, a chat's by its id), from
+ *   `setMembers`: `{ continuationToken?, members: TeamsChannelAccount[] }`, pageSize 50 to 500
+ *   (200 when not given), an unknown conversation `404 ConversationNotFound`. See `rosterReads`.
+ *
  * Ids in the path are percent-encoded (Teams conversation ids hold `:`, `@` and `;`). Each
  * accepted activity is answered `200 {"id": "..."}` with a Teams-like message id; bad requests get
  * the connector's `{"error": {"code", "message"}}` with 400 or 404. With no app id the adapter sends
@@ -124,6 +129,30 @@ export interface FakeTeamsConnector {
   /** The next `count` PUTs (a card replaced in place) are answered `status`; the message stays as it was. */
   failNextUpdates(count: number, status: number): void;
   close(): Promise<void>;
+  /** The people of a conversation (a team by its id, a chat by its) in a Teams tenant, as Get Paged Members answers them. */
+  setMembers(conversationId: string, tenantId: string, members: readonly RosterMember[]): void;
+  /** The roster reads made (`GET …/pagedmembers`), in order; not in `calls`. */
+  readonly rosterReads: readonly RosterRead[];
+  /** The next `count` roster reads are answered `status` (as a connector that is down). */
+  failRosterReads(count: number, status: number): void;
+}
+
+/** Someone in a conversation's roster: a TeamsChannelAccount as the Bot Framework sends it. */
+export interface RosterMember {
+  /** `29:…` */
+  readonly id: string;
+  readonly name: string;
+  /** Absent for anonymous guests. */
+  readonly aadObjectId?: string;
+  readonly email?: string;
+  readonly userRole?: "user" | "guest" | "anonymous";
+}
+
+export interface RosterRead {
+  readonly conversationId: string;
+  readonly pageSize: number;
+  readonly continuationToken: string | null;
+  readonly status: number;
 }
 
 export async function startFakeTeamsConnector(): Promise<FakeTeamsConnector> {
@@ -228,6 +257,7 @@ class FakeConnector implements FakeTeamsConnector {
   private lastId = 0;
   private readonly failures: Fault[] = [];
   private readonly updateFailures: { readonly status: number }[] = [];
+  private readonly roster = new RosterBook();
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -283,6 +313,24 @@ class FakeConnector implements FakeTeamsConnector {
     });
   }
 
+  setMembers(conversationId: string, tenantId: string, members: readonly RosterMember[]): void {
+    this.roster.members.set(conversationId, { tenantId, members });
+  }
+
+  get rosterReads(): readonly RosterRead[] {
+    return this.roster.reads;
+  }
+
+  failRosterReads(count: number, status: number): void {
+    for (let i = 0; i < count; i++) this.roster.failures.push(status);
+  }
+
+  private pagedMembers(conversationId: string, url: URL, answer: (status: number, body: unknown) => void): void {
+    const { status, body, pageSize, continuationToken } = this.roster.answer(conversationId, url);
+    this.roster.reads.push({ conversationId, pageSize, continuationToken, status });
+    answer(status, body);
+  }
+
   failNext(count: number, status: number, headers: Readonly<Record<string, string>> = {}): void {
     for (let i = 0; i < count; i++) this.failures.push({ kind: "refuse", status, headers });
   }
@@ -316,6 +364,8 @@ class FakeConnector implements FakeTeamsConnector {
         .writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers })
         .end(JSON.stringify(body));
     };
+    const roster = PAGED_MEMBERS_ROUTE.exec(url.pathname);
+    if (req.method === "GET" && roster?.[1]) return this.pagedMembers(decodeURIComponent(roster[1]), url, answer);
     if (req.method === "POST" && CREATE_ROUTE.test(url.pathname)) {
       return this.createConversation(req, Buffer.concat(chunks), answer);
     }
@@ -434,6 +484,65 @@ interface Fault {
   readonly kind: "refuse" | "accept" | "hang";
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The roster: Get Paged Members
+
+const PAGED_MEMBERS_ROUTE = /^\/v3\/conversations\/([^/]+)\/pagedmembers\/?$/;
+
+/** The roster's state and answers, kept apart from the activities' so each can change alone. */
+class RosterBook {
+  readonly members = new Map<string, { readonly tenantId: string; readonly members: readonly RosterMember[] }>();
+  readonly reads: RosterRead[] = [];
+  readonly failures: number[] = [];
+
+  /** Answers one page: pageSize clamped to Teams' 50 to 500, the token an opaque offset. */
+  answer(
+    conversationId: string,
+    url: URL,
+  ): { readonly status: number; readonly body: unknown } & Pick<RosterRead, "pageSize" | "continuationToken"> {
+    const asked = Number(url.searchParams.get("pageSize") ?? "200");
+    const pageSize = Math.min(500, Math.max(50, Number.isFinite(asked) ? Math.trunc(asked) : 200));
+    const continuationToken = url.searchParams.get("continuationToken");
+    const failure = this.failures.shift();
+    if (failure !== undefined) {
+      return {
+        status: failure,
+        pageSize,
+        continuationToken,
+        body: { error: { code: "ServiceError", message: `HTTP ${failure}` } },
+      };
+    }
+    const known = this.members.get(conversationId);
+    if (!known) {
+      const body = { error: { code: "ConversationNotFound", message: "Conversation not found." } };
+      return { status: 404, pageSize, continuationToken, body };
+    }
+    const offset =
+      continuationToken === null ? 0 : Number(Buffer.from(continuationToken, "base64url").toString("utf8"));
+    if (!Number.isInteger(offset) || offset < 0) {
+      const body = { error: { code: "BadArgument", message: "Invalid continuation token." } };
+      return { status: 400, pageSize, continuationToken, body };
+    }
+    const { tenantId, members: everyone } = known;
+    const page = everyone.slice(offset, offset + pageSize).map((member) => ({
+      ...member,
+      givenName: member.name.split(" ")[0],
+      surname: member.name.split(" ").slice(1).join(" ") || undefined,
+      userPrincipalName: member.email,
+      tenantId,
+      userRole: member.userRole ?? "user",
+    }));
+    const next =
+      offset + pageSize < everyone.length ? Buffer.from(String(offset + pageSize)).toString("base64url") : undefined;
+    return {
+      status: 200,
+      pageSize,
+      continuationToken,
+      body: { ...(next && { continuationToken: next }), members: page },
+    };
+  }
 }
 
 function jsonOrUndefined(body: Buffer): unknown {

@@ -48,15 +48,20 @@ export function teamsOrg(teamName: string): TeamsOrg {
   };
 }
 
-/** A conversation the bot is in: a personal chat with one user, or a channel thread. */
+/** A conversation the bot is in: a personal chat with one user, a group chat, or a channel thread. */
 export interface Conversation {
   readonly id: string;
-  readonly conversationType: "personal" | "channel";
+  readonly conversationType: "personal" | "groupChat" | "channel";
   readonly isGroup?: true;
 }
 
 export function personalChat(): Conversation {
   return { id: `a:1${Buffer.from(randomUUID()).toString("base64url")}`, conversationType: "personal" };
+}
+
+/** A group chat's id has the thread form, without the team's `tacv2`. */
+export function groupChat(): Conversation {
+  return { id: `19:${randomUUID().replace(/-/g, "")}@thread.v2`, conversationType: "groupChat", isGroup: true };
 }
 
 /** Teams message ids are millisecond timestamps. */
@@ -124,24 +129,46 @@ export function teamsActivities(org: TeamsOrg, serviceUrl: () => string) {
       };
     },
 
+    /** A message in a group chat that @mentions the bot, as in a channel but with no team. */
+    group(conversation: Conversation, text: string, from: TeamsUser = org.installer): Activity {
+      const mention = `<at>${BOT.name}</at>`;
+      const activity = base(org, serviceUrl(), from, conversation, {});
+      return {
+        ...activity,
+        type: "message",
+        text: `${mention} ${text}\n`,
+        textFormat: "plain",
+        entities: [...activity.entities, { type: "mention", text: mention, mentioned: { id: BOT.id, name: BOT.name } }],
+      };
+    },
+
     /** A button on a card the bot sent was pressed: a message with the button's data as `value`, no text. */
     submit(conversation: Conversation, replyToId: string, value: Record<string, unknown>, from = org.installer) {
+      // Pressed in a channel, it carries the team as every channel activity does.
+      const where = conversation.conversationType === "channel" ? teamData : {};
       const activity = base(org, serviceUrl(), from, conversation, {
+        ...where,
         source: { name: "message" },
         legacy: { replyToId },
       });
       return { ...activity, type: "message", replyToId, value };
     },
 
-    /** The app added to (or removed from) the team: Teams' installationUpdate, in the team's General channel. */
-    installationUpdate(action: "add" | "remove" | "add-upgrade", from: TeamsUser = org.installer): Activity {
-      const conversation: Conversation = { id: org.channelId, conversationType: "channel", isGroup: true };
+    /**
+     * The app added to (or removed from) the team: Teams' installationUpdate, in the team's General
+     * channel; or, given a personal or group chat, added there (no team in its channelData).
+     */
+    installationUpdate(
+      action: "add" | "remove" | "add-upgrade",
+      from: TeamsUser = org.installer,
+      chat?: Conversation,
+    ): Activity {
+      const conversation: Conversation = chat ?? { id: org.channelId, conversationType: "channel", isGroup: true };
+      const channelData = chat
+        ? { source: { name: "message" } }
+        : { ...teamData, settings: { selectedChannel: { id: org.channelId } }, source: { name: "message" } };
       return {
-        ...base(org, serviceUrl(), from, conversation, {
-          ...teamData,
-          settings: { selectedChannel: { id: org.channelId } },
-          source: { name: "message" },
-        }),
+        ...base(org, serviceUrl(), from, conversation, channelData),
         id: `f:${randomUUID()}`,
         type: "installationUpdate",
         action,
@@ -149,10 +176,11 @@ export function teamsActivities(org: TeamsOrg, serviceUrl: () => string) {
     },
 
     /** The conversationUpdate Teams sends beside the installationUpdate: the bot among the members added. */
-    botAdded(from: TeamsUser = org.installer): Activity {
-      const conversation: Conversation = { id: org.channelId, conversationType: "channel", isGroup: true };
+    botAdded(from: TeamsUser = org.installer, chat?: Conversation): Activity {
+      const conversation: Conversation = chat ?? { id: org.channelId, conversationType: "channel", isGroup: true };
+      const channelData = chat ? {} : { ...teamData, eventType: "teamMemberAdded" };
       return {
-        ...base(org, serviceUrl(), from, conversation, { ...teamData, eventType: "teamMemberAdded" }),
+        ...base(org, serviceUrl(), from, conversation, channelData),
         id: `f:${randomUUID()}`,
         type: "conversationUpdate",
         membersAdded: [{ id: BOT.id }],
@@ -205,6 +233,29 @@ export function sentCard(call: ConnectorCall): SentCard {
       return action.data;
     },
   };
+}
+
+/**
+ * What Teams sends back for a card's inputs when nothing is changed: each input's initial value by
+ * its id (a multi-select's as "a,b"); inputs with no value are left out, as Teams leaves them.
+ */
+export function formValues(card: SentCard["card"]): Record<string, string> {
+  const values: Record<string, string> = {};
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
+    if (typeof node !== "object" || node === null) return;
+    const element = node as { type?: unknown; id?: unknown; value?: unknown; items?: unknown };
+    if (typeof element.type === "string" && element.type.startsWith("Input.") && typeof element.id === "string") {
+      if (element.value !== undefined && element.value !== "") values[element.id] = String(element.value);
+      return;
+    }
+    walk(element.items);
+  };
+  walk(card.body);
+  return values;
 }
 
 /** Talks to a running server as Teams (through the Bot Framework) would. */

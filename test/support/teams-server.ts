@@ -40,6 +40,8 @@ export function useTeamsServer(env: Record<string, string> = {}, options: { read
     if (options.graph) graph = await startFakeGraph(fake);
     database = await sharedDatabase();
     const settings = loadEnv({
+      // Unauthenticated Teams starts only in development or tests, on a loopback address.
+      NODE_ENV: "test",
       PORT: "0",
       HOST: "127.0.0.1",
       TEAMS_ALLOW_UNAUTHENTICATED: "true",
@@ -57,9 +59,14 @@ export function useTeamsServer(env: Record<string, string> = {}, options: { read
 
   const client = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
 
-  /** A new organization on Teams, without Touchpoint yet. */
+  /** A new organization on Teams, without Touchpoint yet; its team's roster is its two people. */
   function organization(name: string): TestOrg {
     const teams = teamsOrg(name);
+    fake.setMembers(
+      teams.team.id,
+      teams.tenantId,
+      [teams.installer, teams.member].map((p) => ({ id: p.id, name: p.name, aadObjectId: p.aadObjectId })),
+    );
     return { ...teams, say: teamsActivities(teams, () => fake.serviceUrl), chat: personalChat() };
   }
 

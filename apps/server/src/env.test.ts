@@ -66,11 +66,30 @@ describe("environment", () => {
     ]);
   });
 
-  it("refuses unauthenticated Teams in production", () => {
-    expect(problems({ NODE_ENV: "production", TEAMS_ALLOW_UNAUTHENTICATED: "true" })).toEqual([
-      expect.stringMatching(/^TEAMS_ALLOW_UNAUTHENTICATED: refused when NODE_ENV=production/),
+  it("runs unauthenticated Teams only in development or tests said explicitly, on a loopback HOST", () => {
+    const local = { TEAMS_ALLOW_UNAUTHENTICATED: "true", HOST: "127.0.0.1" };
+    for (const mode of ["development", "test"]) {
+      for (const host of ["127.0.0.1", "::1", "localhost"]) {
+        expect(loadEnv({ ...local, NODE_ENV: mode, HOST: host }).TEAMS_ALLOW_UNAUTHENTICATED).toBe(true);
+      }
+    }
+    expect(problems({ ...local, NODE_ENV: "production" })).toEqual([
+      'TEAMS_ALLOW_UNAUTHENTICATED: only for local use and tests: set NODE_ENV=development or NODE_ENV=test explicitly (got NODE_ENV="production"), or set TEAMS_APP_ID and TEAMS_APP_PASSWORD instead',
     ]);
-    expect(loadEnv({ TEAMS_ALLOW_UNAUTHENTICATED: "true" }).TEAMS_ALLOW_UNAUTHENTICATED).toBe(true);
+    // Unset, NODE_ENV means development; a deploy that forgot it must not get an open bot.
+    expect(problems(local)).toEqual([expect.stringContaining("(NODE_ENV is unset)")]);
+    expect(problems({ TEAMS_ALLOW_UNAUTHENTICATED: "true", NODE_ENV: "test" })).toEqual([
+      "TEAMS_ALLOW_UNAUTHENTICATED: only on a loopback HOST (127.0.0.1, ::1 or localhost), so nothing off this machine reaches a bot that checks no tokens (HOST is unset, so 0.0.0.0)",
+    ]);
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "touchpoint.example.org"]) {
+      expect(problems({ ...local, NODE_ENV: "development", HOST: host })).toEqual([
+        expect.stringContaining(`(got HOST=${JSON.stringify(host)})`),
+      ]);
+    }
+    // Both wrong: still one line.
+    expect(problems({ TEAMS_ALLOW_UNAUTHENTICATED: "yes", NODE_ENV: "production", HOST: "0.0.0.0" })).toHaveLength(1);
+    // Off, neither matters.
+    expect(problems({ NODE_ENV: "production", HOST: "0.0.0.0" })).toEqual([]);
   });
 
   it("turns Teams on with complete Bot Framework credentials for each app type", () => {

@@ -95,12 +95,6 @@ function crossProblems(raw: Record<string, string>): [string, string][] {
   if (raw.DATABASE_ADMIN_URL && !raw.DATABASE_URL) {
     problems.push(["DATABASE_ADMIN_URL", "set DATABASE_URL too; the admin URL only runs migrations"]);
   }
-  if (["true", "1", "yes", "on"].includes(raw.TEAMS_ALLOW_UNAUTHENTICATED ?? "") && raw.NODE_ENV === "production") {
-    problems.push([
-      "TEAMS_ALLOW_UNAUTHENTICATED",
-      "refused when NODE_ENV=production; set TEAMS_APP_ID and TEAMS_APP_PASSWORD instead",
-    ]);
-  }
   problems.push(...teamsProblems(raw));
   if ((raw.SLACK_SIGNING_SECRET || raw.SLACK_APP_TOKEN) && !raw.SLACK_BOT_TOKEN && !raw.SLACK_CLIENT_ID) {
     problems.push([
@@ -134,6 +128,30 @@ function crossProblems(raw: Record<string, string>): [string, string][] {
   return problems;
 }
 
+/** The addresses only this machine can reach, as HOST names them. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/**
+ * Teams without credentials checks no token: anyone who can reach the server could speak as any
+ * Teams organization. So it runs only where that is meant (NODE_ENV=development or test, said
+ * explicitly: unset means development by default, which a forgotten production deploy would be
+ * too) and only on a loopback HOST, where nothing off this machine reaches it. One line, the first
+ * rule it breaks.
+ */
+function unauthenticatedTeamsProblem(raw: Record<string, string>): string | undefined {
+  const mode = raw.NODE_ENV;
+  if (mode !== "development" && mode !== "test") {
+    const got = mode === undefined ? "NODE_ENV is unset" : `got NODE_ENV=${JSON.stringify(mode)}`;
+    return `only for local use and tests: set NODE_ENV=development or NODE_ENV=test explicitly (${got}), or set TEAMS_APP_ID and TEAMS_APP_PASSWORD instead`;
+  }
+  const host = raw.HOST?.trim();
+  if (host === undefined || !LOOPBACK_HOSTS.has(host.toLowerCase())) {
+    const got = host === undefined ? "HOST is unset, so 0.0.0.0" : `got HOST=${JSON.stringify(host)}`;
+    return `only on a loopback HOST (127.0.0.1, ::1 or localhost), so nothing off this machine reaches a bot that checks no tokens (${got})`;
+  }
+  return undefined;
+}
+
 /**
  * Teams is on with an app id (botbuilder checks every activity's token against it) or, for local
  * use and tests, with TEAMS_ALLOW_UNAUTHENTICATED and no credentials at all; never both at once,
@@ -146,6 +164,8 @@ function teamsProblems(raw: Record<string, string>): [string, string][] {
   if (!raw.TEAMS_APP_ID) {
     const orphan = ["TEAMS_APP_PASSWORD", "TEAMS_APP_TENANT_ID", "TEAMS_APP_TYPE"].find((name) => raw[name]);
     if (orphan) problems.push([orphan, "set TEAMS_APP_ID too: the Bot Framework credentials go together"]);
+    const refused = unauthenticated ? unauthenticatedTeamsProblem(raw) : undefined;
+    if (refused) problems.push(["TEAMS_ALLOW_UNAUTHENTICATED", refused]);
     return problems;
   }
   if (unauthenticated) {

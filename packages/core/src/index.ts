@@ -35,6 +35,7 @@ export * from "./use-cases/list-relationships.js";
 export * from "./use-cases/log-touch.js";
 export * from "./use-cases/pending-touch.js";
 export * from "./use-cases/poll-account.js";
+export * from "./use-cases/remove-install-scope.js";
 export * from "./use-cases/resolve-contact.js";
 export * from "./use-cases/resolve-tenant.js";
 export * from "./use-cases/schedule-nudges.js";

@@ -139,7 +139,12 @@ export interface TenantRepositories {
   readonly installScopes: InstallScopeRepository;
 }
 
-/** The places in the organization the app was added (Teams scopes), removed ones kept and marked. */
+/**
+ * The places in the organization the app was added (Teams scopes), removed ones kept and marked.
+ * Adds and removals of one tenant are made one at a time (each holds the tenant until its
+ * transaction ends), so what `list` shows after one of them is every scope there is: two scopes
+ * removed at once cannot both see the other still there.
+ */
 export interface InstallScopeRepository {
   /** Records the app added in this conversation; one added before (or removed) is installed again, its reference replaced. */
   add(scope: NewInstallScope): Promise<void>;
@@ -241,6 +246,13 @@ export interface MemberRepository {
   upsert(member: { platformUserId: string; role?: MemberRole; displayName?: string | null }): Promise<Member>;
   get(platformUserId: string): Promise<Member | undefined>;
   list(): Promise<Member[]>;
+  /**
+   * Holds the tenant's roles until the transaction ends: another transaction's lockRoles waits
+   * for this one to commit, and what either reads after it is what the other committed. Changes
+   * to who is admin take it first, so two admins revoking each other at once are decided one after
+   * the other (PostgreSQL's READ COMMITTED would otherwise commit both).
+   */
+  lockRoles(): Promise<void>;
 }
 
 export interface ContactName {

@@ -24,7 +24,10 @@ export interface TeamsApp {
 export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   const { deps } = options;
   const adapter = createAdapter(options.credentials);
-  const bot = new TouchpointBot(deps);
+  const bot = new TouchpointBot(deps, {
+    // env.ts allows unauthenticated Teams only in development or tests, on a loopback address.
+    acceptEmulator: options.credentials.kind === "unauthenticated",
+  });
 
   // A turn that throws (a handler, or a reply the connector refused) is logged and the person
   // told what it saved, if anything (saved.ts): each use case commits whole or not at all, and

@@ -1,7 +1,7 @@
 import type { Activity } from "botbuilder";
 import { TurnContext } from "botbuilder";
 import { describe, expect, it } from "vitest";
-import { commandText, teamsTenantId, teamsUserId } from "./deps.js";
+import { activityRefusal, commandText, teamsTenantId, teamsUserId } from "./deps.js";
 
 const BOT = { id: "28:bot-app-id", name: "Touchpoint" };
 
@@ -37,16 +37,29 @@ describe("reading a Teams activity", () => {
     expect(commandText(activity({ text: "touch @janedoe called" }), strip)).toBe("touch @janedoe called");
   });
 
-  it("finds the Teams tenant in the conversation, else in channelData", () => {
+  it("takes the Teams tenant from the conversation only", () => {
     expect(teamsTenantId(activity({}))).toBe("tenant-1");
-    const fromChannelData = activity({
+    const onlyInChannelData = activity({
       conversation: { id: "19:x@thread.tacv2", isGroup: true, name: "", conversationType: "channel" },
       channelData: { tenant: { id: "tenant-2" } },
     });
-    expect(teamsTenantId(fromChannelData)).toBe("tenant-2");
-    expect(
-      teamsTenantId(activity({ conversation: { id: "c", isGroup: false, name: "", conversationType: "personal" } })),
-    ).toBeUndefined();
+    expect(teamsTenantId(onlyInChannelData)).toBeUndefined();
+  });
+
+  it("refuses activities from other channels, and a channelData tenant that is not the conversation's", () => {
+    const strict = { acceptEmulator: false };
+    expect(activityRefusal(activity({ channelData: { tenant: { id: "tenant-1" } } }), strict)).toBeUndefined();
+    expect(activityRefusal(activity({}), strict)).toBeUndefined();
+    expect(activityRefusal(activity({ channelId: "slack" }), strict)).toBe("not_teams");
+    expect(activityRefusal(activity({ channelId: "emulator" }), strict)).toBe("not_teams");
+    expect(activityRefusal(activity({ channelId: "emulator" }), { acceptEmulator: true })).toBeUndefined();
+    expect(activityRefusal(activity({ channelId: "webchat" }), { acceptEmulator: true })).toBe("not_teams");
+    expect(activityRefusal(activity({ channelData: { tenant: { id: "tenant-2" } } }), strict)).toBe("tenant_mismatch");
+    const noConversationTenant = activity({
+      conversation: { id: "a:1chat", isGroup: false, name: "", conversationType: "personal" },
+      channelData: { tenant: { id: "tenant-2" } },
+    });
+    expect(activityRefusal(noConversationTenant, strict)).toBe("tenant_mismatch");
   });
 
   it("names people by their Entra object id, else their Teams id", () => {

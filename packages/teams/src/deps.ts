@@ -10,9 +10,32 @@ export interface TeamsDeps {
   readonly openXSource?: OpenMentionSource;
 }
 
-/** The Teams tenant (Microsoft Entra organization) an activity came from: one Touchpoint tenant each. */
+/**
+ * The Teams tenant (Microsoft Entra organization) an activity came from: one Touchpoint tenant
+ * each. It is the conversation's, which Teams always sets; `channelData.tenant` only echoes it, and
+ * an activity where the two disagree is refused before this is asked (activityRefusal).
+ */
 export function teamsTenantId(activity: Activity): string | undefined {
-  return activity.conversation?.tenantId || teamsGetTenant(activity)?.id || undefined;
+  return activity.conversation?.tenantId || undefined;
+}
+
+/** Why an activity is not Touchpoint's to act on. */
+export type ActivityRefusal = "not_teams" | "tenant_mismatch";
+
+/**
+ * Whether an activity may reach a handler: it must come from Teams (`msteams`; the Bot Framework
+ * Emulator's `emulator` only when the server runs unauthenticated, for local use), and a tenant
+ * in `channelData` must be the conversation's. Anything else is no Teams organization's word.
+ */
+export function activityRefusal(
+  activity: Activity,
+  options: { readonly acceptEmulator: boolean },
+): ActivityRefusal | undefined {
+  const channels = options.acceptEmulator ? ["msteams", "emulator"] : ["msteams"];
+  if (!channels.includes(activity.channelId)) return "not_teams";
+  const declared = teamsGetTenant(activity)?.id;
+  if (declared && declared !== teamsTenantId(activity)) return "tenant_mismatch";
+  return undefined;
 }
 
 /**

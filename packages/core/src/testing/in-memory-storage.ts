@@ -364,6 +364,8 @@ export class InMemoryStorage implements Storage {
       },
       get: async (platformUserId) => s().members.get(`${tenantId}:${platformUserId}`),
       list: async () => own(s().members).sort((a, b) => a.platformUserId.localeCompare(b.platformUserId)),
+      // Transactions here run one at a time already.
+      lockRoles: async () => undefined,
     };
 
     const contacts: ContactRepository = {

@@ -189,6 +189,28 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
           expect((await r.members.list()).map((m) => m.platformUserId)).toEqual(["U1", "U2"]);
         });
       });
+
+      it("changes roles one transaction at a time: two admins demoting each other at once leave one", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const demote = (actor: string, other: string) =>
+          storage.withTenant(tenantId, async (r) => {
+            await r.members.lockRoles();
+            if ((await r.members.get(actor))?.role !== "admin") return false;
+            await r.members.upsert({ platformUserId: other, role: "member" });
+            return true;
+          });
+        for (let round = 0; round < 10; round++) {
+          await storage.withTenant(tenantId, async (r) => {
+            await r.members.upsert({ platformUserId: "U1", role: "admin" });
+            await r.members.upsert({ platformUserId: "U2", role: "admin" });
+          });
+          const done = await Promise.all([demote("U1", "U2"), demote("U2", "U1")]);
+          expect(done.filter(Boolean)).toHaveLength(1);
+          const members = await storage.withTenant(tenantId, (r) => r.members.list());
+          expect(members.filter((m) => m.role === "admin")).toHaveLength(1);
+        }
+      });
     });
 
     describe("contacts", () => {
@@ -601,6 +623,26 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect((await storage.withTenant(other, (r) => r.installScopes.list())).map((s) => s.conversationId)).toEqual([
           "19:other",
         ]);
+      });
+
+      it("removes one tenant's scopes one at a time: of two removed at once, one sees the other gone", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const removeAndCount = (conversationId: string) =>
+          storage.withTenant(tenantId, async (r) => {
+            await r.installScopes.remove(conversationId, new Date());
+            return (await r.installScopes.list()).filter((s) => s.removedAt === null).length;
+          });
+        for (let round = 0; round < 10; round++) {
+          const teams = [`19:first-${round}`, `19:second-${round}`];
+          await storage.withTenant(tenantId, async (r) => {
+            for (const conversationId of teams) {
+              await r.installScopes.add({ conversationId, scope: "team", reference: "{}", installedBy: null });
+            }
+          });
+          const left = await Promise.all(teams.map(removeAndCount));
+          expect([...left].sort()).toEqual([0, 1]);
+        }
       });
     });
 

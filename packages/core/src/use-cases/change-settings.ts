@@ -1,4 +1,4 @@
-import type { Member, Tenant, TenantPatch } from "../domain/tenant.js";
+import { isChatUserId, type Member, type Tenant, type TenantPatch } from "../domain/tenant.js";
 import { NotAdmin, ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -23,10 +23,62 @@ export async function viewSettings(
   });
 }
 
+/** Someone made an admin, with the name the platform knows them by (kept for the settings screen). */
+export interface NewAdmin {
+  readonly platformUserId: string;
+  readonly displayName?: string | null;
+}
+
+/**
+ * Who becomes admin and who stops being one, applied to the admins as they are when the change is
+ * made (not as they were when the form was drawn): an admin someone else granted meanwhile stays.
+ */
+export interface AdminChanges {
+  readonly grant: readonly NewAdmin[];
+  readonly revoke: readonly string[];
+}
+
+const KEEP_AN_ADMIN = "Keep at least one admin.";
+
+/** The admins after the change, or what is wrong with it. */
+function adminsAfter(
+  platform: Tenant["platform"],
+  current: readonly Member[],
+  change: readonly string[] | AdminChanges,
+): Result<
+  { readonly admins: ReadonlySet<string>; readonly names: ReadonlyMap<string, string | null> },
+  ValidationError
+> {
+  const names = new Map<string, string | null>();
+  let admins: Set<string>;
+  if (Array.isArray(change)) {
+    admins = new Set(change as readonly string[]);
+  } else {
+    const { grant, revoke } = change as AdminChanges;
+    const revoked = new Set(revoke);
+    admins = new Set(current.map((m) => m.platformUserId).filter((id) => !revoked.has(id)));
+    for (const person of grant) {
+      admins.add(person.platformUserId);
+      if (person.displayName !== undefined) names.set(person.platformUserId, person.displayName);
+    }
+  }
+  const alreadyAdmin = new Set(current.map((m) => m.platformUserId));
+  for (const id of admins) {
+    if (!alreadyAdmin.has(id) && !isChatUserId(platform, id)) {
+      const where = platform === "slack" ? "a Slack" : "a Microsoft Teams";
+      return err(new ValidationError("admins", `${JSON.stringify(id.slice(0, 60))} is not ${where} user id.`));
+    }
+  }
+  if (admins.size === 0) return err(new ValidationError("admins", KEEP_AN_ADMIN));
+  return ok({ admins, names });
+}
+
 /**
  * An admin changes the organization's settings from chat: nudge channel, time, time zone, cadences,
  * and who else is admin. Everything is checked first and applied in one transaction; anyone who is
- * not an admin changes nothing.
+ * not an admin changes nothing. The tenant's roles are held from the start, and the actor is
+ * checked after that, so of two admins revoking each other at the same moment the second finds
+ * they are no longer an admin: there is always one left.
  */
 export async function changeSettings(
   deps: { readonly storage: Storage },
@@ -34,26 +86,48 @@ export async function changeSettings(
     readonly tenantId: string;
     readonly actorId: string;
     readonly patch: TenantPatch;
-    /** The complete list of admins after the change, when it changes. */
-    readonly admins?: readonly string[];
+    /**
+     * Who is admin after the change, when it changes: the complete list (Slack's people picker), or
+     * the people granted and revoked (Teams' card).
+     */
+    readonly admins?: readonly string[] | AdminChanges;
   },
 ): Promise<Result<Tenant, NotAdmin | ValidationError>> {
   const patch = validateTenantPatch(input.patch);
   if (!patch.ok) return patch;
-  const admins = input.admins === undefined ? undefined : new Set(input.admins);
-  if (admins?.size === 0) return err(new ValidationError("admins", "Keep at least one admin."));
+  if (Array.isArray(input.admins) && input.admins.length === 0)
+    return err(new ValidationError("admins", KEEP_AN_ADMIN));
 
   return deps.storage.withTenant(input.tenantId, async (repos) => {
-    const actor = await repos.members.get(input.actorId);
+    await repos.members.lockRoles();
+    const [actor, members, current] = await Promise.all([
+      repos.members.get(input.actorId),
+      repos.members.list(),
+      repos.tenant.get(),
+    ]);
     if (actor?.role !== "admin") return err(new NotAdmin(input.actorId));
+    const admins = members.filter((m) => m.role === "admin");
+    // Every check before the first write: a Result returned here commits what was written.
+    const after = input.admins === undefined ? undefined : adminsAfter(current.platform, admins, input.admins);
+    if (after && !after.ok) return after;
+
     const tenant = await repos.tenant.update(patch.value);
-    if (admins) {
-      for (const member of await repos.members.list()) {
-        if (member.role === "admin" && !admins.has(member.platformUserId)) {
+    if (after) {
+      for (const member of admins) {
+        if (!after.value.admins.has(member.platformUserId)) {
           await repos.members.upsert({ platformUserId: member.platformUserId, role: "member" });
         }
       }
-      for (const userId of admins) await repos.members.upsert({ platformUserId: userId, role: "admin" });
+      const wereAdmins = new Set(admins.map((m) => m.platformUserId));
+      for (const userId of after.value.admins) {
+        const name = after.value.names.get(userId);
+        if (wereAdmins.has(userId) && name === undefined) continue;
+        await repos.members.upsert({
+          platformUserId: userId,
+          role: "admin",
+          ...(name !== undefined && { displayName: name }),
+        });
+      }
     }
     return ok(tenant);
   });

@@ -1,4 +1,4 @@
-import type { NewInstallation } from "../domain/installation.js";
+import type { NewInstallation, NewInstallScope } from "../domain/installation.js";
 import { PAUSED_UNINSTALLED } from "../domain/social-account.js";
 import type { Tenant } from "../domain/tenant.js";
 import type { ValidationError } from "../errors.js";
@@ -8,13 +8,24 @@ import { createTenant } from "./create-tenant.js";
 
 export interface AppInstalled {
   readonly tenant: Tenant;
-  /** True when this install created the organization: the installer gets the "get started" DM. */
+  /** True when this install created the organization: the installer gets the "get started" message. */
   readonly firstInstall: boolean;
+  /** Whether the installer was made an admin: only by the install that created the organization (or one that had none). */
+  readonly installerIsNewAdmin: boolean;
 }
 
 /**
- * Records an install (or reinstall) of the app. The first install creates the tenant with the
- * installer as its admin; a reinstall keeps everything and makes the installer an admin too.
+ * Records an install (or reinstall) of the app, or its addition to one more place in the
+ * organization (a Teams team, group chat or personal scope, given as `scope`).
+ *
+ * The install that creates the organization makes its installer the first admin. Every later one
+ * leaves roles alone, whoever makes it: a member adding the app to their own chat, or re-running
+ * Slack's install, is still a member (admins grant and revoke in the settings). The one exception
+ * is an organization with no admin at all (created from the CLI, or by a single-workspace start-up
+ * with no installer): its installer becomes the first, as nobody's say is taken away.
+ *
+ * The installation's secret becomes this install's, the newest: for Teams, the conversation
+ * reference of the scope just added (removeInstallScope picks another when that scope goes).
  */
 export async function installApp(
   deps: { readonly storage: Storage },
@@ -22,9 +33,14 @@ export async function installApp(
     readonly installation: NewInstallation;
     readonly organizationName: string;
     readonly installer: { readonly platformUserId: string; readonly displayName?: string | null } | null;
+    /** Where in the organization it was added (Teams); the installation's secret is its conversation reference. */
+    readonly scope?: Pick<NewInstallScope, "conversationId" | "scope">;
+    /** Where the nudge goes if the organization has no channel yet: the channel of a team it was added to. */
+    readonly nudgeChannel?: string | null;
   },
 ): Promise<Result<AppInstalled, ValidationError>> {
-  const { installation, installer } = input;
+  const { installation, installer, scope } = input;
+  const nudgeChannel = input.nudgeChannel ?? null;
   let tenant = await deps.storage.tenants.findByExternalId(installation.platform, installation.key);
   let firstInstall = false;
   if (!tenant) {
@@ -33,26 +49,47 @@ export async function installApp(
       externalId: installation.key,
       enterpriseId: installation.enterpriseId,
       name: input.organizationName.trim() || installation.key,
+      nudgeChannel,
       ...(installer && { admin: installer }),
     });
     if (created.ok) {
       tenant = created.value;
       firstInstall = true;
     } else if (created.error.kind === "tenant_exists") {
-      // Two install callbacks raced; the other one created it.
+      // Two install events raced (Teams sends two for one add); the other one created it.
       tenant = await deps.storage.tenants.findByExternalId(installation.platform, installation.key);
     } else {
       return err(created.error);
     }
-  } else if (installer) {
-    const tenantId = tenant.id;
-    await deps.storage.withTenant(tenantId, (repos) => repos.members.upsert({ ...installer, role: "admin" }));
   }
   if (!tenant) throw new Error(`tenant for ${installation.platform} ${installation.key} vanished during install`);
-  await deps.storage.installations.save({ ...installation, tenantId: tenant.id });
-  if (!firstInstall) {
+
+  const tenantId = tenant.id;
+  const recorded = await deps.storage.withTenant(tenantId, async (repos) => {
+    let installerIsNewAdmin = firstInstall && installer !== null;
+    if (!firstInstall && installer) {
+      await repos.members.lockRoles();
+      const members = await repos.members.list();
+      if (!members.some((m) => m.role === "admin")) {
+        await repos.members.upsert({ ...installer, role: "admin" });
+        installerIsNewAdmin = true;
+      }
+    }
+    if (scope) {
+      await repos.installScopes.add({
+        ...scope,
+        reference: installation.secret,
+        installedBy: installer?.platformUserId ?? null,
+      });
+    }
+    let current = await repos.tenant.get();
+    if (nudgeChannel !== null && current.nudgeChannel === null) {
+      current = await repos.tenant.update({ nudgeChannel });
+    }
     // A reinstall picks up what the uninstall stopped (accounts X refused stay paused).
-    await deps.storage.withTenant(tenant.id, (r) => r.socialAccounts.resume(PAUSED_UNINSTALLED));
-  }
-  return ok({ tenant, firstInstall });
+    if (!firstInstall) await repos.socialAccounts.resume(PAUSED_UNINSTALLED);
+    return { tenant: current, installerIsNewAdmin };
+  });
+  await deps.storage.installations.save({ ...installation, tenantId });
+  return ok({ tenant: recorded.tenant, firstInstall, installerIsNewAdmin: recorded.installerIsNewAdmin });
 }

@@ -3,10 +3,11 @@ import type { Platform } from "../domain/tenant.js";
 import type { Storage } from "../ports.js";
 
 /**
- * The app was uninstalled or its tokens revoked: forget the credentials and pause the tenant's
- * social accounts, so no further work is done for that workspace. Harmless when repeated or when
- * the events arrive in either order. The tenant's data stays until an admin asks to erase it, and
- * a reinstall resumes the accounts.
+ * The organization uninstalled the app (Slack: app_uninstalled or tokens_revoked; Teams: the
+ * install it lived by removed, see removeInstallScope): forget the credentials and pause the
+ * tenant's social accounts, so no further work is done for it. Harmless when repeated or when the
+ * events arrive in either order. The tenant's data stays until an admin asks to erase it, and a
+ * reinstall resumes the accounts.
  */
 export async function uninstallApp(
   deps: { readonly storage: Storage },

@@ -3,8 +3,12 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Transaction } from "../client.js";
 import type { SecretBox } from "../crypto.js";
 import { installScopes } from "../schema.js";
+import { lockTenantRow } from "./tenant-lock.js";
 
-/** The tenant's install scopes; conversation references are sealed, like tokens. */
+/**
+ * The tenant's install scopes; conversation references are sealed, like tokens. Adds and removals
+ * hold the tenant's row first, so a removal's list sees every other change committed.
+ */
 export function installScopeRepository(tx: Transaction, tenantId: string, box: SecretBox): InstallScopeRepository {
   return {
     async add(scope) {
@@ -15,6 +19,7 @@ export function installScopeRepository(tx: Transaction, tenantId: string, box: S
         reference: box.seal(scope.reference),
         installedBy: scope.installedBy,
       };
+      await lockTenantRow(tx, tenantId);
       await tx
         .insert(installScopes)
         .values(values)
@@ -24,6 +29,7 @@ export function installScopeRepository(tx: Transaction, tenantId: string, box: S
         });
     },
     async remove(conversationId, at) {
+      await lockTenantRow(tx, tenantId);
       const removed = await tx
         .update(installScopes)
         .set({ removedAt: at, updatedAt: sql`now()` })

@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Transaction } from "../client.js";
 import { members } from "../schema.js";
 import { toMember } from "./rows.js";
+import { lockTenantRow } from "./tenant-lock.js";
 
 export function memberRepository(tx: Transaction, tenantId: string): MemberRepository {
   return {
@@ -37,5 +38,6 @@ export function memberRepository(tx: Transaction, tenantId: string): MemberRepos
         .orderBy(asc(members.platformUserId));
       return rows.map(toMember);
     },
+    lockRoles: () => lockTenantRow(tx, tenantId),
   };
 }

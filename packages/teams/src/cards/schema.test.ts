@@ -36,7 +36,7 @@ import * as nudgeCards from "./nudge.js";
 import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
 import { cardActivity } from "./send.js";
 import * as settingsCards from "./settings.js";
-import { settingsAdminsOnly, settingsForm, settingsSaved } from "./settings.js";
+import { type AdminCandidates, MOST_CANDIDATES, settingsAdminsOnly, settingsForm, settingsSaved } from "./settings.js";
 import * as touchCards from "./touch.js";
 import {
   alreadyHandled,
@@ -390,15 +390,59 @@ function settingsView(
 }
 const manySegments = Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`segment ${n}`, 30]));
 
+/** Who a form offers as admins: two colleagues in a channel; a personal chat has nobody else. */
+const colleagues: AdminCandidates = {
+  people: [
+    { id: "aad-3", name: "Sam Staff" },
+    { id: "aad-4", name: null },
+  ],
+  more: false,
+  personalChat: false,
+};
+const personalChat: AdminCandidates = { people: [], more: false, personalChat: true };
+/** The largest form: a crowd at the most it offers, every name at its worst, and twenty admins. */
+const crowd: AdminCandidates = {
+  people: Array.from({ length: MOST_CANDIDATES }, (_, n) => ({
+    id: `${String(n).padStart(8, "0")}-0000-4000-8000-000000000000`,
+    name: NASTY,
+  })),
+  more: true,
+  personalChat: false,
+};
+function crowdedView(): SettingsView {
+  const view = settingsView({ cadences: manySegments });
+  const admins = Array.from({ length: 20 }, (_, n) => ({
+    tenantId: "tenant-1",
+    platformUserId: `${String(n).padStart(8, "a")}-0000-4000-8000-000000000000`,
+    role: "admin" as const,
+    displayName: NASTY,
+  }));
+  return { ...view, admins };
+}
+
 const SETTINGS_CASES: readonly (readonly [builder: string, name: string, card: () => AdaptiveCard])[] = [
-  ["settingsForm", "asked in the nudge's channel", () => settingsForm(settingsView(), CHANNEL)],
-  ["settingsForm", "asked in another channel", () => settingsForm(settingsView(), "19:other@thread.tacv2")],
+  ["settingsForm", "asked in the nudge's channel", () => settingsForm(settingsView(), CHANNEL, colleagues)],
+  ["settingsForm", "asked in another channel", () => settingsForm(settingsView(), "19:other@thread.tacv2", colleagues)],
   [
     "settingsForm",
     "asked in a personal chat, no channel yet",
-    () => settingsForm(settingsView({ nudgeChannel: null }), null),
+    () => settingsForm(settingsView({ nudgeChannel: null }), null, personalChat),
   ],
-  ["settingsForm", "many segments of its own", () => settingsForm(settingsView({ cadences: manySegments }), CHANNEL)],
+  [
+    "settingsForm",
+    "Teams could not say who is in the conversation",
+    () => settingsForm(settingsView(), CHANNEL, { people: null, more: false, personalChat: false }),
+  ],
+  [
+    "settingsForm",
+    "many segments, admins and people, names at their worst",
+    () => settingsForm(crowdedView(), CHANNEL, crowd),
+  ],
+  [
+    "settingsForm",
+    "many segments of its own",
+    () => settingsForm(settingsView({ cadences: manySegments }), CHANNEL, colleagues),
+  ],
   ["settingsSaved", "saved", () => settingsSaved(settingsView({ cadences: manySegments }), CHANNEL)],
   ["settingsSaved", "saved, no channel", () => settingsSaved(settingsView({ nudgeChannel: null }), null)],
   ["settingsAdminsOnly", "not an admin", () => settingsAdminsOnly(settingsView().admins)],

@@ -9,11 +9,14 @@ import {
 import { SETTINGS_EDIT, SETTINGS_SAVE } from "../actions/action-ids.js";
 import {
   type AdaptiveCard,
+  CARD_BUDGET_BYTES,
   type CardElement,
+  type ChoiceSetInput,
   card,
   choiceSet,
   facts,
   heading,
+  messageBytes,
   numberInput,
   oneLine,
   submit,
@@ -21,10 +24,22 @@ import {
   text,
   textInput,
   timeInput,
+  truncate,
 } from "./card.js";
 
-/** The form's input ids; a cadence's is CADENCE_INPUT and the segment. */
-export const SETTINGS_INPUTS = { channel: "channel", time: "time", timeZone: "timeZone" } as const;
+/**
+ * The form's input ids; a cadence's is CADENCE_INPUT and the segment. `admins` holds the admins
+ * left ticked, `newAdmins` the people picked to become admins (each a comma-separated list).
+ */
+export const SETTINGS_INPUTS = {
+  channel: "channel",
+  time: "time",
+  timeZone: "timeZone",
+  admins: "admins",
+  newAdmins: "newAdmins",
+} as const;
+/** In Save's data: the admins the form listed, so one left unticked is revoked and no one else is. */
+export const SHOWN_ADMINS = "shownAdmins";
 export const CADENCE_INPUT = "cadence:";
 /** The channel choices: the one set now, or the channel the form is in. */
 export const KEEP_CHANNEL = "keep";
@@ -51,6 +66,67 @@ function adminNames(admins: readonly Member[]): string {
   return admins.map((a) => oneLine(a.displayName ?? "") || "an admin without a name").join(", ") || "none yet";
 }
 
+/** A name as a choice shows it: one line, short enough for a phone. */
+const CHOICE_TITLE_MAX = 80;
+
+/** A person as a choice on the form: the name Teams gave them. */
+function personChoice(id: string, name: string | null, unnamed: string) {
+  return { title: truncate(oneLine(name ?? "") || unnamed, CHOICE_TITLE_MAX), value: id };
+}
+
+/** A ChoiceSet that takes several (card.ts draws single choices); Teams sends it back as "a,b,c". */
+type MultiChoiceSet = ChoiceSetInput & { readonly isMultiSelect: true };
+
+function multiChoiceSet(input: Omit<ChoiceSetInput, "type">): MultiChoiceSet {
+  return { ...choiceSet(input), isMultiSelect: true };
+}
+
+/** The people who could be made admins where the form was asked for. */
+export interface AdminCandidates {
+  /** People of this team or chat who are not admins yet; null when Teams could not say just now. */
+  readonly people: readonly { readonly id: string; readonly name: string | null }[] | null;
+  /** More people there than the form offers. */
+  readonly more: boolean;
+  /** Asked in a personal chat: nobody else is there to pick. */
+  readonly personalChat: boolean;
+}
+
+/** Most people a form offers: a card is at most about 28 KB. */
+export const MOST_CANDIDATES = 100;
+
+function adminInputs(admins: readonly Member[], candidates: AdminCandidates): CardElement[] {
+  const people = candidates.people ?? [];
+  const hint = candidates.personalChat
+    ? "To make someone else an admin, @mention me with settings in a team channel or group chat they are in."
+    : candidates.people === null
+      ? "I couldn't read who is in this conversation just now; ask for settings again to make someone an admin."
+      : people.length === 0
+        ? "Everyone here is an admin already."
+        : candidates.more
+          ? `Showing the first ${people.length} people here who are not admins.`
+          : null;
+  return [
+    multiChoiceSet({
+      id: SETTINGS_INPUTS.admins,
+      label: "Touchpoint admins (untick someone to revoke)",
+      choices: admins.map((a) => personChoice(a.platformUserId, a.displayName, "An admin without a name")),
+      value: admins.map((a) => a.platformUserId).join(","),
+      style: "expanded",
+    }),
+    ...(people.length > 0
+      ? [
+          multiChoiceSet({
+            id: SETTINGS_INPUTS.newAdmins,
+            label: "Make admin (people in this conversation)",
+            choices: people.map((p) => personChoice(p.id, p.name, "Someone without a name")),
+            style: "compact",
+          }),
+        ]
+      : []),
+    ...(hint ? [subtle(hint)] : []),
+  ];
+}
+
 function summary(tenant: Tenant, admins: readonly Member[], here: string | null): CardElement[] {
   return [
     facts([
@@ -66,10 +142,22 @@ function summary(tenant: Tenant, admins: readonly Member[], here: string | null)
 }
 
 /**
- * `settings` for an admin: nudge channel, time, time zone and cadence per segment, saved with one
- * button. `here` is the channel the form was asked for in (null in a personal or group chat).
+ * `settings` for an admin: nudge channel, time, time zone, cadence per segment and who is admin,
+ * saved with one button. `here` is the channel the form was asked for in (null in a personal or
+ * group chat); `candidates`, the people there who could be made admins.
  */
-export function settingsForm(settings: SettingsView, here: string | null): AdaptiveCard {
+export function settingsForm(settings: SettingsView, here: string | null, candidates: AdminCandidates): AdaptiveCard {
+  // Fewer people offered until the card fits a Teams message (long names, a big team); the rest are counted as more.
+  let offered = candidates;
+  for (;;) {
+    const form = drawSettingsForm(settings, here, offered);
+    const people = offered.people ?? [];
+    if (messageBytes(form) <= CARD_BUDGET_BYTES || people.length === 0) return form;
+    offered = { ...offered, people: people.slice(0, Math.floor(people.length * 0.8)), more: true };
+  }
+}
+
+function drawSettingsForm(settings: SettingsView, here: string | null, candidates: AdminCandidates): AdaptiveCard {
   const { tenant } = settings;
   const current = channelLabel(tenant.nudgeChannel, here);
   const channels = [
@@ -116,9 +204,19 @@ export function settingsForm(settings: SettingsView, here: string | null): Adapt
           errorMessage: `Whole days, 1 to ${MAX_CADENCE_DAYS}.`,
         }),
       ),
-      subtle(`Admins: ${adminNames(settings.admins)}`),
+      ...adminInputs(settings.admins, candidates),
     ],
-    [submit("Save", { action: SETTINGS_SAVE, tenantId: tenant.id }, "positive")],
+    [
+      submit(
+        "Save",
+        {
+          action: SETTINGS_SAVE,
+          tenantId: tenant.id,
+          [SHOWN_ADMINS]: settings.admins.map((a) => a.platformUserId).join(","),
+        },
+        "positive",
+      ),
+    ],
   );
 }
 

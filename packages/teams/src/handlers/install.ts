@@ -1,30 +1,51 @@
-import { installApp, uninstallApp } from "@touchpoint/core";
-import { TurnContext, teamsGetTeamInfo } from "botbuilder";
+import { type InstallScopeKind, installApp, removeInstallScope } from "@touchpoint/core";
+import { type Activity, TurnContext, teamsGetTeamInfo } from "botbuilder";
 import { welcome } from "../cards/install.js";
 import { replyWith } from "../cards/send.js";
-import { type TeamsDeps, teamsTenantId, teamsUserId } from "../deps.js";
+import { channelOf, type TeamsDeps, teamsTenantId, teamsUserId } from "../deps.js";
+
+/**
+ * Where in the organization an install or removal happened: a team (known by its team id, the
+ * same whichever channel Teams reports it in), a group chat or a personal chat (by conversation id).
+ */
+export function installPlace(activity: Activity): {
+  readonly scope: InstallScopeKind;
+  readonly conversationId: string;
+} {
+  const conversation = activity.conversation;
+  if (conversation.conversationType === "channel") {
+    const team = teamsGetTeamInfo(activity)?.id;
+    return { scope: "team", conversationId: team || (conversation.id.split(";")[0] as string) };
+  }
+  if (conversation.conversationType === "groupChat") return { scope: "groupChat", conversationId: conversation.id };
+  return { scope: "personal", conversationId: conversation.id };
+}
 
 /**
  * The app was added to a team, a chat or someone's personal scope. Teams says so twice (an
  * installationUpdate and a conversationUpdate naming the bot among the members added), in either
  * order and perhaps at once, so this is idempotent: the first creates the organization, the
- * second finds it. The conversation reference is what proactive messages (the nudge) are sent to.
+ * second finds it. Whoever adds it is an admin only if this creates the organization (installApp).
  */
 export async function installed(deps: TeamsDeps, context: TurnContext): Promise<void> {
   const { activity } = context;
   const key = teamsTenantId(activity);
   if (!key) {
-    deps.logger.warn({ conversation: activity.conversation?.id }, "a Teams install named no tenant; ignored");
+    deps.logger.warn(
+      { conversationType: activity.conversation?.conversationType },
+      "a Teams install named no tenant; ignored",
+    );
     return;
   }
   const installer = teamsUserId(activity);
   const team = teamsGetTeamInfo(activity);
+  const place = installPlace(activity);
   const result = await installApp(deps, {
     installation: {
       platform: "teams",
       key,
       enterpriseId: null,
-      teamId: team?.id ?? null,
+      teamId: place.scope === "team" ? place.conversationId : null,
       isEnterpriseInstall: false,
       botUserId: activity.recipient.id,
       installedBy: installer,
@@ -34,29 +55,36 @@ export async function installed(deps: TeamsDeps, context: TurnContext): Promise<
     // Teams doesn't tell a bot its organization's name; a team's name is the nearest thing.
     organizationName: team?.name ?? key,
     installer: { platformUserId: installer, displayName: activity.from.name ?? null },
+    scope: place,
+    // Added to a team: its channel is where the nudge goes, until an admin picks another.
+    nudgeChannel: place.scope === "team" ? channelOf(activity) : null,
   });
   if (!result.ok) {
     deps.logger.error({ teamsTenantId: key, error: result.error.message }, "a Teams install was refused");
     return;
   }
-  const tenant = result.value.tenant;
-  // Added to a team: its channel (without a thread's ";messageid=…") is where the nudge goes,
-  // until an admin picks another.
-  if (activity.conversation.conversationType === "channel" && tenant.nudgeChannel === null) {
-    const channel = activity.conversation.id.split(";")[0] as string;
-    await deps.storage.withTenant(tenant.id, (r) => r.tenant.update({ nudgeChannel: channel }));
-  }
   deps.logger.info(
-    { tenantId: tenant.id, teamsTenantId: key, firstInstall: result.value.firstInstall },
-    "Touchpoint installed in Teams",
+    {
+      tenantId: result.value.tenant.id,
+      teamsTenantId: key,
+      scope: place.scope,
+      firstInstall: result.value.firstInstall,
+      installerIsNewAdmin: result.value.installerIsNewAdmin,
+    },
+    "Touchpoint added in Teams",
   );
   if (result.value.firstInstall) await replyWith(context, welcome());
 }
 
-/** The app was removed: forget the conversation reference and stop all work for the organization. */
+/**
+ * The app was removed from one place: that place is forgotten, and the organization uninstalled
+ * only if it was the install it lived by (removeInstallScope): a member removing their personal
+ * copy leaves everyone else's alone.
+ */
 export async function uninstalled(deps: TeamsDeps, context: TurnContext): Promise<void> {
   const key = teamsTenantId(context.activity);
   if (!key) return;
-  const { removed } = await uninstallApp(deps, { platform: "teams", key });
-  deps.logger.info({ teamsTenantId: key, removed }, "Touchpoint uninstalled from Teams");
+  const place = installPlace(context.activity);
+  const removal = await removeInstallScope(deps, { platform: "teams", key, conversationId: place.conversationId });
+  deps.logger.info({ teamsTenantId: key, scope: place.scope, ...removal }, "Touchpoint removed in Teams");
 }
