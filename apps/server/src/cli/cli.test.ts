@@ -193,6 +193,30 @@ describe("touchpoint CLI", () => {
     expect(contacts).toEqual([]);
   });
 
+  it("names the line and column of a NUL byte, the same in a dry run and a real import, and writes nothing", async () => {
+    const { externalId, id } = await createTenant();
+    const people = Array.from({ length: 10 }, (_, i) => `Person ${i},person${i}@example.org,,,,,,`);
+    // Line 12, after a quoted note that spans lines 10 and 11.
+    people[8] = 'Quoted Note,quoted@example.org,,,,,,"first line\nsecond line"';
+    people[9] = "Nul Byte,nul@example.org,,,,,,Met at the gala\u0000 on Friday";
+    const path = await csvFile(["name,email,x_handle,segment,tags,owner,cadence_days,notes", ...people].join("\n"));
+
+    const dry = await cli("import-contacts", "--tenant", externalId, "--dry-run", path);
+    const real = await cli("import-contacts", "--tenant", externalId, path);
+    for (const run of [dry, real]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        [
+          '  line 12: the notes column holds a NUL character (U+0000) after "Met at the gala"',
+          `touchpoint: ${path} has 1 problem; nothing was imported.`,
+        ].join("\n"),
+      );
+    }
+    expect(real.stderr).not.toMatch(/Failed query|insert into|params/i);
+    const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
+    expect(contacts).toEqual([]);
+  });
+
   it("reports an unknown column before reading any row", async () => {
     const { externalId } = await createTenant();
     const run = await cli("import-contacts", "--tenant", externalId, await csvFile("name,twitter\nJane,@jane\n"));
