@@ -207,7 +207,7 @@ describe("touchpoint CLI", () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
         [
-          '  line 12: the notes column holds a NUL character (U+0000) after "Met at the gala"',
+          "  line 12: the notes column holds a NUL character (U+0000) after “Met at the gala”",
           `touchpoint: ${path} has 1 problem; nothing was imported.`,
         ].join("\n"),
       );

@@ -64,10 +64,10 @@ describe("contactProblems", () => {
         cadenceDays: 0,
       }),
     ).toEqual([
-      'name holds a NUL character (U+0000) after "Jane"',
-      'segment holds an invisible control character (U+001B) after "donor"',
-      'notes hold a broken character (half of a UTF-16 surrogate pair, U+D83C) after "Met at the gala"',
-      'tag holds a NUL character (U+0000) after "bo"',
+      "name holds a NUL character (U+0000) after “Jane”",
+      "segment holds an invisible control character (U+001B) after “donor”",
+      "notes hold a broken character (half of a UTF-16 surrogate pair, U+D83C) after “Met at the gala”",
+      "tag holds a NUL character (U+0000) after “bo”",
     ]);
     expect(contactProblems({ name: "Jane Doe", notes: "line one\nline two\ttabbed" })).toEqual([]);
   });

@@ -47,9 +47,9 @@ describe("stripUnstorable", () => {
 
 describe("describeUnstorable", () => {
   it("names the character and quotes what comes before it", () => {
-    expect(describeUnstorable("Met at the gala\u0000")).toBe('a NUL character (U+0000) after "Met at the gala"');
+    expect(describeUnstorable("Met at the gala\u0000")).toBe("a NUL character (U+0000) after “Met at the gala”");
     expect(describeUnstorable(`Jane ${HIGH}`)).toBe(
-      'a broken character (half of a UTF-16 surrogate pair, U+D83C) after "Jane "',
+      "a broken character (half of a UTF-16 surrogate pair, U+D83C) after “Jane ”",
     );
     expect(describeUnstorable("\u001b[31mred")).toBe("an invisible control character (U+001B) at the start");
     expect(describeUnstorable("Jane Doe")).toBeUndefined();
@@ -57,13 +57,13 @@ describe("describeUnstorable", () => {
 
   it("quotes at most the last 20 characters, on one line", () => {
     expect(describeUnstorable("An unusually long note\nabout a long lunch\u0000")).toBe(
-      'a NUL character (U+0000) after "…e about a long lunch"',
+      "a NUL character (U+0000) after “…e about a long lunch”",
     );
   });
 
   it("does not split an emoji in the quoted context", () => {
     const text = `${"x".repeat(30)}${PARTY}${"y".repeat(19)}\u0000`;
-    expect(describeUnstorable(text)).toBe(`a NUL character (U+0000) after "…${PARTY}${"y".repeat(19)}"`);
+    expect(describeUnstorable(text)).toBe(`a NUL character (U+0000) after “…${PARTY}${"y".repeat(19)}”`);
   });
 });
 

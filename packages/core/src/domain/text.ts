@@ -77,7 +77,7 @@ const CONTEXT_LENGTH = 20;
 const codePointLabel = (codePoint: number) => `U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`;
 
 /**
- * 'a NUL character (U+0000) after "Met at the gala"': the first character Touchpoint does not store,
+ * 'a NUL character (U+0000) after “Met at the gala”': the first character Touchpoint does not store,
  * and where to look for it (it may be invisible); undefined when the text is fine. Each entry point
  * puts it in its own sentence: "line 12: the notes column holds …", "The note holds …".
  */
@@ -93,7 +93,8 @@ export function describeUnstorable(text: string): string | undefined {
   const before = Array.from(text.slice(0, found.index).replace(/\s+/g, " ").trimStart());
   if (before.length === 0) return `${what} at the start`;
   const context = before.slice(-CONTEXT_LENGTH).join("");
-  return `${what} after "${before.length > CONTEXT_LENGTH ? "…" : ""}${context}"`;
+  // Curly quotes: what is quoted may hold straight ones ("add "Jane" would not read).
+  return `${what} after “${before.length > CONTEXT_LENGTH ? "…" : ""}${context}”`;
 }
 
 /**

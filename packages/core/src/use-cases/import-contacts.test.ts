@@ -200,14 +200,14 @@ describe("importContacts", () => {
         "Ok Row,,,,,,,tabs\tand\nline breaks are fine", // 7
       );
       const expected = [
-        { line: 3, message: 'the notes column holds a NUL character (U+0000) after "Met at the gala"' },
-        { line: 4, message: 'the name column holds a NUL character (U+0000) after "Sam"' },
-        { line: 4, message: 'the email column holds a NUL character (U+0000) after "sam@exa"' },
-        { line: 5, message: 'the segment column holds an invisible control character (U+001B) after "donor"' },
+        { line: 3, message: "the notes column holds a NUL character (U+0000) after “Met at the gala”" },
+        { line: 4, message: "the name column holds a NUL character (U+0000) after “Sam”" },
+        { line: 4, message: "the email column holds a NUL character (U+0000) after “sam@exa”" },
+        { line: 5, message: "the segment column holds an invisible control character (U+001B) after “donor”" },
         {
           line: 6,
           message:
-            'the notes column holds a broken character (half of a UTF-16 surrogate pair, U+D83C) after "half an emoji "',
+            "the notes column holds a broken character (half of a UTF-16 surrogate pair, U+D83C) after “half an emoji ”",
         },
       ];
       expect(rejection(await importRows(w, records, { dryRun: true })).problems).toEqual(expected);
@@ -219,7 +219,7 @@ describe("importContacts", () => {
       const w = await world();
       const error = rejection(await importRows(w, rows("Jane Doe,x"), { header: ["name", "no\u0000tes"] }));
       expect(error.problems).toEqual([
-        { line: 1, message: 'column 2 of the header holds a NUL character (U+0000) after "no"' },
+        { line: 1, message: "column 2 of the header holds a NUL character (U+0000) after “no”" },
       ]);
     });
 
