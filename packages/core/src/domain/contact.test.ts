@@ -70,6 +70,18 @@ describe("contactProblems", () => {
       "tag holds a NUL character (U+0000) after “bo”",
     ]);
     expect(contactProblems({ name: "Jane Doe", notes: "line one\nline two\ttabbed" })).toEqual([]);
+    expect(
+      contactProblems({
+        name: "Jane Doe",
+        identities: [
+          { platform: "email", handle: "jane\u0000@example.org", externalUserId: null },
+          { platform: "x", handle: "janedoe", externalUserId: "12\u001b" },
+        ],
+      }),
+    ).toEqual([
+      "email holds a NUL character (U+0000) after “jane”",
+      "X user id holds an invisible control character (U+001B) after “12”",
+    ]);
   });
 
   it("limits names to 200 characters and contacts to 50 tags", () => {
