@@ -1,11 +1,11 @@
 import { queryRows } from "@touchpoint/db";
 import { sql } from "@touchpoint/db/testing";
 import {
+  capturingLogger,
   loadEnv,
   type OpenDatabase,
   type RunningServer,
   sharedDatabase,
-  silentLogger,
   startServer,
 } from "@touchpoint/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +20,7 @@ const CLIENT_SECRET = "client-secret-for-bad-bytes";
 let fake: FakeSlack;
 let server: RunningServer;
 let database: OpenDatabase;
+const log = capturingLogger();
 
 beforeAll(async () => {
   fake = await startFakeSlack({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
@@ -34,7 +35,7 @@ beforeAll(async () => {
     SLACK_API_URL: fake.apiUrl,
     TOUCHPOINT_SCHEDULER: "off",
   });
-  server = await startServer(env, silentLogger, { database, slackWebApiRetries: 0 });
+  server = await startServer(env, log.logger, { database, slackWebApiRetries: 0 });
 });
 afterAll(async () => {
   await server?.stop();
@@ -170,5 +171,32 @@ describe("Slack: text PostgreSQL can't hold, through Bolt's own request handling
       nudgeTime: "09:00",
       nudgeChannel: null,
     });
+  });
+
+  it("answers a write the database refuses without logging the contact it carried", async () => {
+    // A rule the core does not know, so that the database is the one to refuse the row.
+    await database.handle.db.execute(
+      sql`alter table contacts add constraint slack_test_no_maria check (name <> 'Maria Chen') not valid`,
+    );
+    const logged = log.lines.length;
+    try {
+      const added = await command(ws, "/contact", 'add "Maria Chen" maria@example.org segment:donor');
+      expect(added.reply.text).toBe("Something went wrong and nothing was saved; please try again in a minute.");
+    } finally {
+      await database.handle.db.execute(sql`alter table contacts drop constraint slack_test_no_maria`);
+    }
+    const lines = log.lines.slice(logged);
+    const failed = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "a Slack command failed");
+    expect(failed?.err).toMatchObject({
+      type: "DatabaseError",
+      code: "23514",
+      constraint: "slack_test_no_maria",
+      message:
+        'new row for relation "contacts" violates check constraint "slack_test_no_maria" (SQLSTATE 23514, insert on contacts)',
+    });
+    for (const leak of ["Maria", "maria@example.org", "insert into", "Failed query", "params"]) {
+      expect(lines.join("\n")).not.toContain(leak);
+    }
+    expect(await database.storage.withTenant(ws.tenantId, (r) => r.contacts.findByName("Maria Chen"))).toEqual([]);
   });
 });

@@ -1,9 +1,56 @@
 import { queryRows } from "@touchpoint/db";
 import { sql } from "@touchpoint/db/testing";
-import { beforeAll, describe, expect, it } from "vitest";
-import { type InstalledOrg as Org, useTeamsServer } from "../support/teams-server.js";
+import {
+  capturingLogger,
+  loadEnv,
+  type OpenDatabase,
+  type RunningServer,
+  sharedDatabase,
+  startServer,
+} from "@touchpoint/server/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeTeamsConnector, startFakeTeamsConnector } from "../fakes/teams-connector.js";
+import { personalChat, teamsActivities, teamsClient, teamsOrg } from "../support/teams-activities.js";
 
-const { ask, press, install, database } = useTeamsServer();
+// useTeamsServer's server, but logging into `log`: one test reads what the server logged.
+let fake: FakeTeamsConnector;
+let server: RunningServer;
+let db: OpenDatabase;
+const log = capturingLogger();
+beforeAll(async () => {
+  fake = await startFakeTeamsConnector();
+  db = await sharedDatabase();
+  const env = loadEnv({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    TEAMS_ALLOW_UNAUTHENTICATED: "true",
+    TOUCHPOINT_SCHEDULER: "off",
+  });
+  server = await startServer(env, log.logger, { database: db });
+});
+afterAll(async () => {
+  await server?.stop();
+  await fake?.close();
+});
+const { send, ask, press } = teamsClient({ fake: () => fake, serverUrl: () => server.http.url });
+const database = () => db;
+
+interface Org {
+  readonly say: ReturnType<typeof teamsActivities>;
+  readonly chat: ReturnType<typeof personalChat>;
+  readonly touchpointId: string;
+}
+
+/** The app added to a new organization's team, as Teams delivers it. */
+async function install(name: string): Promise<Org> {
+  const teams = teamsOrg(name);
+  const say = teamsActivities(teams, () => fake.serviceUrl);
+  const responses = await Promise.all([send(say.installationUpdate("add")), send(say.botAdded())]);
+  expect(responses.map((r) => r.status)).toEqual([200, 200]);
+  const tenant = await db.storage.tenants.findByExternalId("teams", teams.tenantId);
+  if (!tenant) throw new Error("the install created no tenant");
+  return { say, chat: personalChat(), touchpointId: tenant.id };
+}
 
 /** Everything a message could have written for the tenant: contacts, touches, waiting touches. */
 async function written(o: Org) {
@@ -81,5 +128,25 @@ describe("Teams: text PostgreSQL can't hold, through botbuilder's own request ha
       timeZone: "UTC",
       nudgeTime: "09:00",
     });
+  });
+
+  it("answers a write the database refuses without logging the contact it carried", async () => {
+    // A rule the core does not know, so that the database is the one to refuse the row.
+    await db.handle.db.execute(
+      sql`alter table contacts add constraint teams_test_no_maria check (name <> 'Maria Chen') not valid`,
+    );
+    const logged = log.lines.length;
+    try {
+      const added = await say('contact add "Maria Chen" maria@example.org segment:donor');
+      expect(added.text).toContain("Something went wrong and nothing was saved; please try again in a minute.");
+    } finally {
+      await db.handle.db.execute(sql`alter table contacts drop constraint teams_test_no_maria`);
+    }
+    const lines = log.lines.slice(logged);
+    const failed = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "a Teams handler failed");
+    expect(failed?.err).toMatchObject({ type: "DatabaseError", code: "23514", constraint: "teams_test_no_maria" });
+    for (const leak of ["Maria", "maria@example.org", "insert into", "Failed query", "params"]) {
+      expect(lines.join("\n")).not.toContain(leak);
+    }
   });
 });

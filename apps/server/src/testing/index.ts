@@ -4,7 +4,7 @@ import type { CliContext, Output } from "../cli/context.js";
 import { runCli } from "../cli/program.js";
 import type { OpenDatabase } from "../database.js";
 import { loadEnv } from "../env.js";
-import { createLogger } from "../logger.js";
+import { createLogger, type Logger } from "../logger.js";
 
 /** The worker's shared PGlite as an OpenDatabase that outlives each command. */
 export async function sharedDatabase(): Promise<OpenDatabase> {
@@ -13,6 +13,12 @@ export async function sharedDatabase(): Promise<OpenDatabase> {
 }
 
 export const silentLogger = createLogger({ level: "silent", destination: "stderr", pretty: false });
+
+/** The server's logger writing its JSON lines into `lines`, for tests that read what was logged. */
+export function capturingLogger(): { readonly logger: Logger; readonly lines: string[] } {
+  const lines: string[] = [];
+  return { logger: createLogger({ level: "info", destination: { write: (line: string) => lines.push(line) } }), lines };
+}
 
 export interface CliRun {
   readonly code: number;
