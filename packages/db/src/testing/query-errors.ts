@@ -70,7 +70,9 @@ export function describeQueryErrors(
         reason: 'invalid byte sequence for encoding "UTF8": 0x00',
         statement: "insert on contacts",
       });
-      expect(error.message).toBe('invalid byte sequence for encoding "UTF8": 0x00 (SQLSTATE 22021, insert on contacts)');
+      expect(error.message).toBe(
+        'invalid byte sequence for encoding "UTF8": 0x00 (SQLSTATE 22021, insert on contacts)',
+      );
       expectNothingOf(error, "Maria", NOTE, "insert into");
       expect(await storage.withTenant(tenantId, (r) => r.contacts.list())).toEqual([]);
     });
