@@ -61,6 +61,29 @@ describe("reading a contact CSV", () => {
     expect((error as CsvUnreadable).reason).toMatch(/not UTF-8/);
   });
 
+  it("refuses UTF-16, with or without a byte-order mark, rather than reading a NUL beside every letter", async () => {
+    const text = "name,notes\nJane,met at the gala\n";
+    for (const bytes of [
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+      Buffer.from(text, "utf16le"),
+      Buffer.from(text, "utf16le").swap16(),
+    ]) {
+      const error = await readCsvFile(await file(bytes)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CsvUnreadable);
+      expect((error as CsvUnreadable).message).toBe(
+        'the file is UTF-16, not UTF-8; in Excel, save it as "CSV UTF-8 (Comma delimited)"',
+      );
+    }
+  });
+
+  it("reads a stray NUL as it is, for the importer to report by line and column", async () => {
+    const csv = await readCsvFile(await file('name,notes\nJane,"met\u0000 at the gala"\nSam,ok\n'));
+    expect(csv.records).toEqual([
+      { line: 2, values: ["Jane", "met\u0000 at the gala"] },
+      { line: 3, values: ["Sam", "ok"] },
+    ]);
+  });
+
   it("says so when given a folder", async () => {
     await expect(readCsvFile(tmpdir())).rejects.toThrow(/is a folder/);
   });

@@ -76,13 +76,28 @@ export async function readCsvFile(path: string): Promise<CsvFile> {
   return { header: first.record, records };
 }
 
+const SAVE_AS_UTF8 = 'in Excel, save it as "CSV UTF-8 (Comma delimited)"';
+
+/**
+ * UTF-16 (Excel's "Unicode Text", some CRM exports) puts a zero byte beside every ASCII letter.
+ * Without a byte-order mark it is valid UTF-8 that way, full of NUL characters, and every cell of
+ * every row would be refused one by one; saying what the file is helps more.
+ */
+function looksLikeUtf16(bytes: Buffer): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return true;
+  const sample = bytes.subarray(0, 4096);
+  const zeros = sample.reduce((count, byte) => (byte === 0 ? count + 1 : count), 0);
+  return sample.length >= 4 && zeros >= sample.length / 4;
+}
+
 /** Excel's plain "CSV" is Windows-1252: refuse it by line rather than store mangled names. */
 function decodeUtf8(bytes: Buffer): string {
+  if (looksLikeUtf16(bytes)) throw new CsvUnreadable(undefined, `the file is UTF-16, not UTF-8; ${SAVE_AS_UTF8}`);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const lossy = new TextDecoder("utf-8").decode(bytes);
     const line = lossy.slice(0, lossy.indexOf("\uFFFD")).split("\n").length;
-    throw new CsvUnreadable(line, 'the file is not UTF-8; in Excel, save it as "CSV UTF-8 (Comma delimited)"');
+    throw new CsvUnreadable(line, `the file is not UTF-8; ${SAVE_AS_UTF8}`);
   }
 }

@@ -1,5 +1,7 @@
+import { newTenant } from "@touchpoint/core/testing";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.js";
+import { sharedDatabase } from "./testing/index.js";
 
 describe("logs", () => {
   it("are JSON lines with secrets redacted wherever they sit", () => {
@@ -28,5 +30,31 @@ describe("logs", () => {
     logger.info("quiet");
     logger.warn("loud");
     expect(lines.map((l) => JSON.parse(l).msg)).toEqual(["loud"]);
+  });
+
+  it("log a failed query by the database's code and message, never the SQL or the contact it carried", async () => {
+    const { storage } = await sharedDatabase();
+    const tenantId = await newTenant(storage);
+    // What the core's checks now refuse earlier: here the database has to refuse it.
+    const failure = await storage
+      .withTenant(tenantId, (r) => r.contacts.create({ name: "Maria\u0000Chen", notes: "Met at the gala" }))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info", destination: { write: (line: string) => lines.push(line) } });
+    logger.error({ err: failure, tenantId }, "a Slack command failed");
+
+    const entry = JSON.parse(lines[0] ?? "{}");
+    expect(entry.err).toMatchObject({
+      type: "DatabaseError",
+      code: "22021",
+      message: 'invalid byte sequence for encoding "UTF8": 0x00 (SQLSTATE 22021, insert on contacts)',
+      statement: "insert on contacts",
+    });
+    for (const leak of ["Maria", "Met at the gala", "insert into", "Failed query", "params"]) {
+      expect(lines[0]).not.toContain(leak);
+    }
   });
 });

@@ -12,6 +12,7 @@ export * from "./domain/nudge.js";
 export * from "./domain/post.js";
 export * from "./domain/social-account.js";
 export * from "./domain/tenant.js";
+export * from "./domain/text.js";
 export * from "./domain/touchpoint.js";
 export * from "./domain/when.js";
 export * from "./errors.js";

@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres, { type Sql } from "postgres";
+import { cleanQueryErrors, toDatabaseError } from "./errors.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -116,13 +117,31 @@ function withSavepoints(connection: postgres.ReservedSql): Sql {
   return tx;
 }
 
+/**
+ * A failed BEGIN or COMMIT comes from the driver itself, not through drizzle's query path, and
+ * PGlite's errors keep the statement and its parameters: cleaned here like any failed query.
+ */
+function withCleanTransactions(db: Database): Database {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((work, config) =>
+    transaction(work, config).catch((error: unknown) => {
+      throw toDatabaseError(error);
+    })) as Database["transaction"];
+  return db;
+}
+
+/**
+ * Opens the database. Every failed query then throws a DatabaseError (errors.ts): the database's
+ * code and message, never the statement's text or the data it carried.
+ */
 export async function createDb(config: DatabaseConfig): Promise<DatabaseHandle> {
+  cleanQueryErrors();
   if (config.kind === "postgres") {
     const connect = (max: number) =>
       preparing(postgres(config.url, { max, onnotice: () => {}, connection: { application_name: "touchpoint" } }));
     const max = config.maxConnections ?? 10;
     const client = connect(max);
-    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const db = withCleanTransactions(drizzlePostgres(client, { schema }) as unknown as Database);
     return {
       db,
       kind: "postgres",
@@ -130,7 +149,7 @@ export async function createDb(config: DatabaseConfig): Promise<DatabaseHandle> 
         if (max === 1) return work(db); // already one session
         const single = connect(1);
         try {
-          return await work(drizzlePostgres(single, { schema }) as unknown as Database);
+          return await work(withCleanTransactions(drizzlePostgres(single, { schema }) as unknown as Database));
         } finally {
           await single.end({ timeout: 5 });
         }
@@ -140,7 +159,7 @@ export async function createDb(config: DatabaseConfig): Promise<DatabaseHandle> 
   }
   const client = config.dataDir === undefined ? new PGlite() : new PGlite(config.dataDir);
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = withCleanTransactions(drizzlePglite(client, { schema }) as unknown as Database);
   return {
     db,
     kind: "embedded",

@@ -7,6 +7,7 @@ export {
   type Transaction,
 } from "./client.js";
 export { createSecretBox, type SecretBox } from "./crypto.js";
+export { DatabaseError } from "./errors.js";
 export {
   MIGRATIONS_FOLDER,
   type MigrateOptions,

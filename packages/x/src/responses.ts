@@ -26,7 +26,9 @@ export function readUserResponse(
     return err(malformedBody(headers, "neither data nor errors"));
   }
   const { id, username: found, name } = body.data;
-  if (typeof id !== "string" || typeof found !== "string") return err(malformedBody(headers, "user without id"));
+  if (typeof id !== "string" || !/^\d{1,20}$/.test(id) || typeof found !== "string") {
+    return err(malformedBody(headers, "user without an id"));
+  }
   return ok({ externalUserId: id, handle: found, name: typeof name === "string" ? name : null });
 }
 

@@ -18,6 +18,14 @@ function text(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
+/**
+ * X's ids are decimal strings (snowflakes). Anything else is not an id this client can trust: the
+ * core strips what the database can't hold, and a stripped id could name another post.
+ */
+function xId(value: unknown): string | null {
+  return typeof value === "string" && /^\d{1,20}$/.test(value) ? value : null;
+}
+
 function count(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
@@ -31,7 +39,7 @@ function date(value: unknown): Date | null {
 /** An X user object (`includes.users[]`) as a mention's author, or null without id and username. */
 export function toAuthor(user: unknown): MentionAuthor | null {
   if (!isRecord(user)) return null;
-  const externalUserId = text(user.id);
+  const externalUserId = xId(user.id);
   const handle = text(user.username);
   if (externalUserId === null || handle === null) return null;
   const metrics = isRecord(user.public_metrics) ? user.public_metrics : {};
@@ -53,7 +61,7 @@ export function toAuthor(user: unknown): MentionAuthor | null {
 function referencedId(tweet: Json, type: "replied_to" | "quoted"): string | null {
   if (!Array.isArray(tweet.referenced_tweets)) return null;
   const reference = tweet.referenced_tweets.find((r: unknown) => isRecord(r) && r.type === type);
-  return isRecord(reference) ? text(reference.id) : null;
+  return isRecord(reference) ? xId(reference.id) : null;
 }
 
 /** One tweet of `data[]`, or why it was skipped. */
@@ -61,15 +69,17 @@ export function toPost(
   tweet: unknown,
   authors: ReadonlyMap<string, MentionAuthor>,
 ): { readonly post: IncomingPost } | { readonly skipped: Skipped } {
-  const postId = isRecord(tweet) ? text(tweet.id) : null;
+  const postId = isRecord(tweet) ? xId(tweet.id) : null;
   const skip = (reason: string) => ({ skipped: { postId, reason } });
   if (!isRecord(tweet)) return skip("not a tweet object");
-  if (postId === null) return skip("missing id");
+  if (postId === null) return skip(tweet.id === undefined ? "missing id" : "id is not an X id (digits)");
   if (typeof tweet.text !== "string") return skip("missing text");
   const postedAt = date(tweet.created_at);
   if (postedAt === null) return skip("missing or unreadable created_at");
-  const authorId = text(tweet.author_id);
-  if (authorId === null) return skip("missing author_id");
+  const authorId = xId(tweet.author_id);
+  if (authorId === null) {
+    return skip(tweet.author_id === undefined ? "missing author_id" : "author_id is not an X id (digits)");
+  }
   const author = authors.get(authorId);
   // X leaves a deleted or suspended author out of includes.users while still serving the tweet.
   if (author === undefined) return skip(`author ${authorId} is not in includes.users`);
@@ -80,9 +90,9 @@ export function toPost(
       text: tweet.text,
       url: `https://x.com/${author.handle}/status/${postId}`,
       postedAt,
-      conversationId: text(tweet.conversation_id),
+      conversationId: xId(tweet.conversation_id),
       repliesToPostId: referencedId(tweet, "replied_to"),
-      repliesToUserId: text(tweet.in_reply_to_user_id),
+      repliesToUserId: xId(tweet.in_reply_to_user_id),
       quotesPostId: referencedId(tweet, "quoted"),
     },
   };

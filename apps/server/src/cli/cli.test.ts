@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleDigest, uniqueExternalId } from "@touchpoint/core/testing";
+import { sql } from "@touchpoint/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, sharedDatabase } from "../testing/index.js";
 
@@ -198,6 +199,64 @@ describe("touchpoint CLI", () => {
     expect(run.stderr).toContain("line 7: has 2 fields; the header has 8");
     expect(run.stderr).toContain("line 8: email good@example.org is also on line 2");
     expect(run.stderr).toMatch(/has 6 problems; nothing was imported\./);
+    const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
+    expect(contacts).toEqual([]);
+  });
+
+  it("names the line and column of a NUL byte, the same in a dry run and a real import, and writes nothing", async () => {
+    const { externalId, id } = await createTenant();
+    const people = Array.from({ length: 10 }, (_, i) => `Person ${i},person${i}@example.org,,,,,,`);
+    // Line 12, after a quoted note that spans lines 10 and 11.
+    people[8] = 'Quoted Note,quoted@example.org,,,,,,"first line\nsecond line"';
+    people[9] = "Nul Byte,nul@example.org,,,,,,Met at the gala\u0000 on Friday";
+    const path = await csvFile(["name,email,x_handle,segment,tags,owner,cadence_days,notes", ...people].join("\n"));
+
+    const dry = await cli("import-contacts", "--tenant", externalId, "--dry-run", path);
+    const real = await cli("import-contacts", "--tenant", externalId, path);
+    for (const run of [dry, real]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        [
+          "  line 12: the notes column holds a NUL character (U+0000) after “Met at the gala”",
+          `touchpoint: ${path} has 1 problem; nothing was imported.`,
+        ].join("\n"),
+      );
+    }
+    expect(real.stderr).not.toMatch(/Failed query|insert into|params/i);
+    const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
+    expect(contacts).toEqual([]);
+  });
+
+  it("prints a write the database refused by its own words, never the rows it carried", async () => {
+    const { externalId, id } = await createTenant();
+    const { handle } = await sharedDatabase();
+    // A rule the core does not know, so that the database is the one to refuse a row.
+    await handle.db.execute(
+      sql`alter table contacts add constraint cli_test_no_maria check (name <> 'Maria Chen') not valid`,
+    );
+    try {
+      const path = await csvFile(
+        "name,email,notes\nDev Patel,dev@example.org,ok\nMaria Chen,maria@example.org,Met at the gala\n",
+      );
+      const run = await cli("import-contacts", "--tenant", externalId, path);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /^touchpoint: unexpected failure: DatabaseError: new row for relation "contacts" violates check constraint "cli_test_no_maria" \(SQLSTATE 23514, insert on contacts\)\n {4}at /,
+      );
+      for (const leak of [
+        "Maria",
+        "maria@example.org",
+        "Met at the gala",
+        "Dev Patel",
+        "insert into",
+        "Failed query",
+        "params",
+      ]) {
+        expect(run.stderr).not.toContain(leak);
+      }
+    } finally {
+      await handle.db.execute(sql`alter table contacts drop constraint cli_test_no_maria`);
+    }
     const contacts = await (await sharedDatabase()).storage.withTenant(id, (r) => r.contacts.list());
     expect(contacts).toEqual([]);
   });

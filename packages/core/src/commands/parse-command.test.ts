@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { findUnstorable } from "../domain/text.js";
 import { channelForWord, TOUCH_CHANNELS } from "../domain/touchpoint.js";
 import { WEEKDAYS } from "../domain/when.js";
 import type { Result } from "../result.js";
@@ -228,6 +229,30 @@ describe("/touch", () => {
         "That is 12,005 characters; keep it under 12,000.",
         USAGE.contact,
       );
+    });
+
+    it("refuses a NUL, half an emoji or a control character anywhere, saying where it is", () => {
+      expectCommandError(
+        touch("@janedoe called about the gala\u0000"),
+        "The text holds a NUL character (U+0000) after “…alled about the gala”; remove it and send it again.",
+        USAGE.touch,
+      );
+      expectCommandError(
+        contact('add "Jane\u0000Doe" @janedoe'),
+        'The text holds a NUL character (U+0000) after “add "Jane”; remove it and send it again.',
+        USAGE.contact,
+      );
+      expectCommandError(
+        contact("tag @janedoe gala\uD83C"),
+        "The text holds a broken character (half of a UTF-16 surrogate pair, U+D83C) after “tag @janedoe gala”; remove it and send it again.",
+        USAGE.contact,
+      );
+      expectCommandError(
+        parseMessage("touch @janedoe met \u001b[2J"),
+        "The text holds an invisible control character (U+001B) after “touch @janedoe met ”; remove it and send it again.",
+        USAGE.touch,
+      );
+      expect(touched("@janedoe called\tabout\nthe gala").note).toBe("called about the gala");
     });
   });
 
@@ -883,6 +908,9 @@ const fragment = fc.constantFrom(
   "\u2028",
   "😀",
   "\ud800",
+  "\u0000",
+  "\u001b",
+  "\u0085",
 );
 const arbitraryText = fc.oneof(
   fc.string({ maxLength: 300 }),
@@ -932,6 +960,26 @@ describe("properties", () => {
     );
     fc.assert(
       fc.property(message, (text) => isWellFormed(parseMessage(text))),
+      { numRuns: 1500 },
+    );
+  });
+
+  /** Every string anywhere in a parsed command. */
+  const stringsIn = (value: unknown): string[] =>
+    typeof value === "string"
+      ? [value]
+      : typeof value === "object" && value !== null
+        ? Object.values(value).flatMap(stringsIn)
+        : [];
+
+  it("nothing parseCommand or parseMessage accepts holds a character the database can't hold", () => {
+    const command = fc.constantFrom("touch", "contact", "nudges", "touchpoint");
+    fc.assert(
+      fc.property(command, arbitraryText, (name, text) => {
+        for (const parsed of [parseCommand(name, text), parseMessage(`${name} ${text}`)]) {
+          if (parsed.ok) expect(stringsIn(parsed.value).filter((s) => findUnstorable(s) !== undefined)).toEqual([]);
+        }
+      }),
       { numRuns: 1500 },
     );
   });

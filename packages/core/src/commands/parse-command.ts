@@ -7,6 +7,7 @@ import {
   normalizeEmail,
   normalizeXHandle,
 } from "../domain/identity.js";
+import { describeUnstorable } from "../domain/text.js";
 import {
   channelForWord,
   type Direction,
@@ -104,6 +105,8 @@ export function parseCommand(command: string, text: string): Parsed<ChatCommand>
     const usage = name === "contact" ? USAGE.contact : USAGE.touch;
     return fail(`That is ${text.length.toLocaleString("en-US")} characters; keep it under 12,000.`, usage);
   }
+  const unstorable = refuseUnstorable(text, name === "contact" ? USAGE.contact : USAGE.touch);
+  if (unstorable) return unstorable;
   const body = protectTeamsMentions(text.trim());
   switch (name) {
     case "touch":
@@ -127,6 +130,8 @@ export function parseCommand(command: string, text: string): Parsed<ChatCommand>
  * "touch @janedoe called" or "/touch @janedoe called". A bare "help" is help.
  */
 export function parseMessage(text: string): Parsed<ChatCommand> {
+  const unstorable = refuseUnstorable(text, USAGE.touch);
+  if (unstorable) return unstorable;
   const trimmed = text.trim();
   const match = /^\/?([A-Za-z-]+)(?:\s+([\s\S]*))?$/.exec(trimmed);
   const word = match?.[1]?.toLowerCase();
@@ -144,6 +149,16 @@ export function parseMessage(text: string): Parsed<ChatCommand> {
 
 function fail(message: string, usage: string): Parsed<never> {
   return err(new CommandError(message, usage));
+}
+
+/**
+ * Text with a character the database can't hold (a NUL, half an emoji, a control character) is
+ * refused whole, before any of it is read: whatever it was going to become — a name, a note, a
+ * tag, a search — would fail at the database or be stored as something else.
+ */
+function refuseUnstorable(text: string, usage: string): Parsed<never> | undefined {
+  const found = describeUnstorable(text);
+  return found === undefined ? undefined : fail(`The text holds ${found}; remove it and send it again.`, usage);
 }
 
 // ---------------------------------------------------------------------------------------------

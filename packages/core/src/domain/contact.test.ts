@@ -53,6 +53,37 @@ describe("contactProblems", () => {
     ]);
   });
 
+  it("refuses characters the database can't hold in every text field, and says only that", () => {
+    expect(
+      contactProblems({
+        name: "Jane\u0000Doe",
+        segment: "donor\u001b",
+        owner: "amy",
+        notes: "Met at the gala\uD83C",
+        tags: ["gala", "bo\u0000ard"],
+        cadenceDays: 0,
+      }),
+    ).toEqual([
+      "name holds a NUL character (U+0000) after “Jane”",
+      "segment holds an invisible control character (U+001B) after “donor”",
+      "notes hold a broken character (half of a UTF-16 surrogate pair, U+D83C) after “Met at the gala”",
+      "tag holds a NUL character (U+0000) after “bo”",
+    ]);
+    expect(contactProblems({ name: "Jane Doe", notes: "line one\nline two\ttabbed" })).toEqual([]);
+    expect(
+      contactProblems({
+        name: "Jane Doe",
+        identities: [
+          { platform: "email", handle: "jane\u0000@example.org", externalUserId: null },
+          { platform: "x", handle: "janedoe", externalUserId: "12\u001b" },
+        ],
+      }),
+    ).toEqual([
+      "email holds a NUL character (U+0000) after “jane”",
+      "X user id holds an invisible control character (U+001B) after “12”",
+    ]);
+  });
+
   it("limits names to 200 characters and contacts to 50 tags", () => {
     expect(contactProblems({ name: "a".repeat(201) })).toEqual(["name is longer than 200 characters"]);
     expect(contactProblems({ tags: Array.from({ length: 51 }, (_, i) => `t${i}`) })).toEqual([

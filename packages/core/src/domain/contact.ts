@@ -1,5 +1,6 @@
 import { isValidCadence, MAX_CADENCE_DAYS } from "./cadence.js";
-import { formatIdentity, type Identity } from "./identity.js";
+import { formatIdentity, type Identity, type IdentityPlatform } from "./identity.js";
+import { describeUnstorable } from "./text.js";
 
 export interface Contact {
   readonly id: string;
@@ -69,8 +70,33 @@ export function sameTags(a: readonly string[], b: readonly string[]): boolean {
   return b.every((tag) => set.has(tag));
 }
 
+/** How a problem names an identity's handle and user id, per platform. */
+const IDENTITY_FIELDS: Record<IdentityPlatform, readonly [handle: string, userId: string]> = {
+  x: ["X handle", "X user id"],
+  email: ["email", "email's user id"],
+  bluesky: ["Bluesky handle", "Bluesky user id"],
+  mastodon: ["Mastodon handle", "Mastodon user id"],
+  slack: ["Slack user", "Slack user id"],
+};
+
 /** What is wrong with a new contact or a patch, as sentences; empty when it is fine. */
 export function contactProblems(contact: ContactPatch | NewContact): string[] {
+  // A character the database can't hold makes every other check moot: say that alone.
+  const unstorable = [
+    ["name holds", contact.name],
+    ["segment holds", contact.segment],
+    ["owner holds", contact.owner],
+    ["notes hold", contact.notes],
+    ...(contact.tags ?? []).map((tag) => ["tag holds", tag] as const),
+    ...("identities" in contact ? (contact.identities ?? []) : []).flatMap((identity) => {
+      const [handle, userId] = IDENTITY_FIELDS[identity.platform];
+      return [[`${handle} holds`, identity.handle] as const, [`${userId} holds`, identity.externalUserId] as const];
+    }),
+  ].flatMap(([field, value]) => {
+    const found = describeUnstorable(value ?? "");
+    return found === undefined ? [] : [`${field} ${found}`];
+  });
+  if (unstorable.length > 0) return unstorable;
   const problems: string[] = [];
   if (contact.name !== undefined) {
     if (contact.name.trim() === "") problems.push("name is required");

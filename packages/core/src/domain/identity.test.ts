@@ -55,6 +55,18 @@ describe("normalizeEmail", () => {
   });
 });
 
+describe("a handle or address holding what the database can't hold", () => {
+  it("is refused without echoing it, for every platform", () => {
+    expect(unwrapErr(normalizeEmail("jane\u0000@example.org"))).toBe(
+      "the email address holds a NUL character (U+0000) after “jane”",
+    );
+    expect(unwrapErr(normalizeXHandle("@jane\u001b"))).toBe(
+      "the X handle holds an invisible control character (U+001B) after “@jane”",
+    );
+    expect(unwrapErr(normalizeHandle("bluesky", "jane.bsky.social\uD83C"))).toMatch(/^the handle holds a broken/);
+  });
+});
+
 describe("normalizeHandle", () => {
   it("normalizes each platform's handles the way that platform writes them", () => {
     expect(unwrap(normalizeHandle("x", "@JaneDoe"))).toBe("janedoe");

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from "../result.js";
+import { describeUnstorable } from "./text.js";
 
 export const IDENTITY_PLATFORMS = ["x", "email", "bluesky", "mastodon", "slack"] as const;
 export type IdentityPlatform = (typeof IDENTITY_PLATFORMS)[number];
@@ -19,8 +20,19 @@ const BLUESKY_HANDLE = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[
 const MASTODON_HANDLE = /^[a-z0-9_]{1,30}@[a-z0-9.-]+\.[a-z]{2,}$/;
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
+/**
+ * A typed identity holding a character no handle or address has, said without echoing the input:
+ * what is wrong with it may be invisible, or drive a terminal.
+ */
+function unstorable(input: string, what: string): Result<never, string> | undefined {
+  const found = describeUnstorable(input);
+  return found === undefined ? undefined : err(`${what} holds ${found}`);
+}
+
 /** Normalizes an X handle: "@JaneDoe", "JaneDoe" and "https://x.com/JaneDoe" all become "janedoe". */
 export function normalizeXHandle(input: string): Result<string, string> {
+  const refused = unstorable(input, "the X handle");
+  if (refused) return refused;
   const trimmed = input.trim();
   const fromUrl = X_PROFILE_URL.exec(trimmed)?.[1];
   const handle = (fromUrl ?? trimmed).replace(/^@/, "").toLowerCase();
@@ -31,6 +43,8 @@ export function normalizeXHandle(input: string): Result<string, string> {
 }
 
 export function normalizeEmail(input: string): Result<string, string> {
+  const refused = unstorable(input, "the email address");
+  if (refused) return refused;
   const email = input.trim().toLowerCase();
   if (email.length > 254 || !EMAIL.test(email)) {
     return err(`"${input.trim()}" is not an email address (like jane@example.org)`);
@@ -39,6 +53,8 @@ export function normalizeEmail(input: string): Result<string, string> {
 }
 
 export function normalizeHandle(platform: IdentityPlatform, input: string): Result<string, string> {
+  const refused = unstorable(input, "the handle");
+  if (refused) return refused;
   switch (platform) {
     case "x":
       return normalizeXHandle(input);

@@ -1,4 +1,5 @@
 import type { MentionAuthor } from "./mention.js";
+import { stripUnstorable } from "./text.js";
 
 /**
  * A post as a mention source reads it, whatever the platform: someone's post that names the
@@ -18,6 +19,32 @@ export interface IncomingPost {
   readonly repliesToUserId: string | null;
   /** The post this one quotes, when it quotes one. */
   readonly quotesPostId: string | null;
+}
+
+/**
+ * The post with every character Touchpoint does not store stripped (see text.ts): nobody here can
+ * correct a post or its author's profile, and one such character would fail the whole page it
+ * came in, whose cursor would then never move past it.
+ */
+export function storablePost(post: IncomingPost): IncomingPost {
+  const optional = (value: string | null) => (value === null ? null : stripUnstorable(value));
+  const { author } = post;
+  return {
+    ...post,
+    postId: stripUnstorable(post.postId),
+    author: {
+      ...author,
+      externalUserId: stripUnstorable(author.externalUserId),
+      handle: stripUnstorable(author.handle),
+      name: optional(author.name),
+    },
+    text: stripUnstorable(post.text),
+    url: stripUnstorable(post.url),
+    conversationId: optional(post.conversationId),
+    repliesToPostId: optional(post.repliesToPostId),
+    repliesToUserId: optional(post.repliesToUserId),
+    quotesPostId: optional(post.quotesPostId),
+  };
 }
 
 /** A user as the platform describes them (what connecting an account checks). */

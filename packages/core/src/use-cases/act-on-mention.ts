@@ -1,5 +1,6 @@
 import type { Mention } from "../domain/mention.js";
 import { type NudgeAction, type NudgeRef, type NudgeView, nudgeItemKey } from "../domain/nudge.js";
+import { truncateText } from "../domain/text.js";
 import { MAX_NOTE_LENGTH, type TouchSource } from "../domain/touchpoint.js";
 import { UnknownMention } from "../errors.js";
 import type { Clock, Storage, TenantRepositories } from "../ports.js";
@@ -108,7 +109,7 @@ async function logReply(
     occurredAt: at,
     channel: "x_reply",
     direction: "outbound",
-    note: `Replied to @${mention.author.handle}: ${mention.text}`.slice(0, MAX_NOTE_LENGTH),
+    note: truncateText(`Replied to @${mention.author.handle}: ${mention.text}`, MAX_NOTE_LENGTH),
     loggedBy: by,
     source,
     sourceRef: `nudge:replied:${mention.platform}:${mention.postId}`,

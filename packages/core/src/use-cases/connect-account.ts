@@ -1,5 +1,6 @@
 import { normalizeXHandle } from "../domain/identity.js";
 import type { SocialAccount } from "../domain/social-account.js";
+import { findUnstorable, stripUnstorable } from "../domain/text.js";
 import { ConnectFailed, NotAdmin, ValidationError } from "../errors.js";
 import type { OpenMentionSource, Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -22,7 +23,8 @@ export async function connectXAccount(
   const handle = normalizeXHandle(input.handle);
   if (!handle.ok) return err(new ValidationError("handle", handle.error));
   const token = input.bearerToken.trim();
-  if (token === "" || /\s/.test(token)) {
+  // No quote of where: the reply would carry part of the secret.
+  if (token === "" || /\s/.test(token) || findUnstorable(token) !== undefined) {
     return err(new ValidationError("token", "The bearer token is one word, as the X developer portal shows it."));
   }
   if (input.actorId !== null) {
@@ -46,7 +48,8 @@ export async function connectXAccount(
   const account = await deps.storage.withTenant(input.tenantId, (r) =>
     r.socialAccounts.connect({
       platform: "x",
-      handle: user.handle.toLowerCase(),
+      // X's words, not the admin's: what can't be stored is dropped, not refused.
+      handle: stripUnstorable(user.handle).toLowerCase(),
       externalUserId: user.externalUserId,
       credentials: token,
     }),

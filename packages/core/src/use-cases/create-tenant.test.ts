@@ -55,6 +55,12 @@ describe("createTenant", () => {
     [{ name: "  " }, "name", /^A tenant needs a name of 1 to 200 characters\.$/],
     [{ name: "n".repeat(201) }, "name", /^A tenant needs a name/],
     [{ externalId: " " }, "externalId", /^A tenant needs its platform's id/],
+    [{ name: "Riverside\u0000" }, "name", /^The name holds a NUL character \(U\+0000\) after “Riverside”; remove it/],
+    [
+      { externalId: "T024\u001bBE7LH" },
+      "externalId",
+      /^The platform id holds an invisible control character \(U\+001B\)/,
+    ],
   ])("refuses %j and creates nothing", async (override, field, message) => {
     const storage = new InMemoryStorage();
     const error = unwrapErr(await createTenant({ storage }, { ...base, ...override, admin: { platformUserId: "U1" } }));

@@ -7,6 +7,7 @@ import {
   validateNudgeTime,
   validateTimeZone,
 } from "../domain/tenant.js";
+import { describeUnstorable } from "../domain/text.js";
 import { type TenantExists, ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
 import { err, type Result } from "../result.js";
@@ -16,6 +17,15 @@ export async function createTenant(
   deps: { readonly storage: Storage },
   input: NewTenant & { readonly admin?: { readonly platformUserId: string; readonly displayName?: string | null } },
 ): Promise<Result<Tenant, TenantExists | ValidationError>> {
+  for (const [field, label, value] of [
+    ["name", "The name", input.name],
+    ["externalId", "The platform id", input.externalId],
+  ] as const) {
+    const unstorable = describeUnstorable(value);
+    if (unstorable !== undefined) {
+      return err(new ValidationError(field, `${label} holds ${unstorable}; remove it and try again.`));
+    }
+  }
   const name = input.name.trim();
   if (name === "" || name.length > 200) {
     return err(new ValidationError("name", "A tenant needs a name of 1 to 200 characters."));

@@ -189,6 +189,40 @@ describe("importContacts", () => {
       ]);
     });
 
+    it("names the line and column of a character the database can't hold, in a dry run and a real one alike", async () => {
+      const w = await world();
+      const records = rows(
+        JANE, // 2: fine
+        "Maria Chen,maria@riverside.org,,board,,,,Met at the gala\u0000", // 3
+        "Sam\u0000Lee,sam@exa\u0000mple.org,,,,,,", // 4: two cells, and an email that would otherwise read as one
+        "Ana Ruiz,,,donor\u001b[2J,,,,", // 5: an escape a terminal would act on
+        "Lee Wong,,,,,,,half an emoji \uD83C", // 6
+        "Ok Row,,,,,,,tabs\tand\nline breaks are fine", // 7
+      );
+      const expected = [
+        { line: 3, message: "the notes column holds a NUL character (U+0000) after “Met at the gala”" },
+        { line: 4, message: "the name column holds a NUL character (U+0000) after “Sam”" },
+        { line: 4, message: "the email column holds a NUL character (U+0000) after “sam@exa”" },
+        { line: 5, message: "the segment column holds an invisible control character (U+001B) after “donor”" },
+        {
+          line: 6,
+          message:
+            "the notes column holds a broken character (half of a UTF-16 surrogate pair, U+D83C) after “half an emoji ”",
+        },
+      ];
+      expect(rejection(await importRows(w, records, { dryRun: true })).problems).toEqual(expected);
+      expect(rejection(await importRows(w, records)).problems).toEqual(expected);
+      expect(await allContacts(w)).toEqual([]);
+    });
+
+    it("names a header cell holding a NUL", async () => {
+      const w = await world();
+      const error = rejection(await importRows(w, rows("Jane Doe,x"), { header: ["name", "no\u0000tes"] }));
+      expect(error.problems).toEqual([
+        { line: 1, message: "column 2 of the header holds a NUL character (U+0000) after “no”" },
+      ]);
+    });
+
     it("uses the line numbers it is given, for records that span several lines", async () => {
       const w = await world();
       const records: CsvRecord[] = [

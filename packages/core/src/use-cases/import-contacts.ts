@@ -9,6 +9,7 @@ import {
   sameTags,
 } from "../domain/contact.js";
 import { formatIdentity, type Identity, normalizeEmail, normalizeXHandle } from "../domain/identity.js";
+import { describeUnstorable } from "../domain/text.js";
 import type { ContactRepository, Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
 
@@ -107,7 +108,10 @@ function readHeader(header: readonly string[]): Result<Map<Column, number>, RowP
   const columns = new Map<Column, number>();
   header.forEach((raw, index) => {
     const name = raw.trim().toLowerCase().replace(/\s+/g, "_");
-    if (!(CONTACT_CSV_COLUMNS as readonly string[]).includes(name)) {
+    const unstorable = describeUnstorable(raw);
+    if (unstorable !== undefined) {
+      problems.push({ line: 1, message: `column ${index + 1} of the header holds ${unstorable}` });
+    } else if (!(CONTACT_CSV_COLUMNS as readonly string[]).includes(name)) {
       problems.push({
         line: 1,
         message: `unknown column "${raw.trim()}"; the columns are ${CONTACT_CSV_COLUMNS.join(",")}`,
@@ -149,6 +153,16 @@ function parseRows(
       const index = columns.get(column);
       return index === undefined ? "" : (values[index] ?? "").trim();
     };
+    // Checked on the cells as written, before anything reads them: the database would refuse the
+    // row at the write (and with it the whole file), after a dry run had passed it.
+    const unstorable = [...columns].flatMap(([column, index]) => {
+      const found = describeUnstorable(values[index] ?? "");
+      return found === undefined ? [] : [`the ${column} column holds ${found}`];
+    });
+    if (unstorable.length > 0) {
+      for (const problem of unstorable) bad(problem);
+      continue;
+    }
     const before = problems.length;
 
     const name = get("name").replace(/\s+/g, " ");

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { botSignals, describeBotSignals, isLikelyBot } from "../domain/mention.js";
 import type { SocialAccount } from "../domain/social-account.js";
+import { findUnstorable } from "../domain/text.js";
+import { MAX_NOTE_LENGTH } from "../domain/touchpoint.js";
 import { daysAgo, incomingPost, NOW, seedContact, touchesOf, type World, world, xId } from "../testing/builders.js";
 import { ingestMentions, ingestOwnPosts } from "./ingest-mentions.js";
 
@@ -53,6 +55,35 @@ describe("ingestMentions", () => {
     expect((await w.storage.withTenant(w.tenantId, (r) => r.contacts.get(other.id)))?.identities).toEqual([
       xId("oldhandle"),
     ]);
+  });
+
+  it("strips what the database can't hold from a post and its author, keeping the rest", async () => {
+    const jane = await seedContact(w, { name: "Jane Doe", identities: [xId("janedoe", "101")] });
+    const counts = await ingest([
+      incomingPost("1", "janedoe", "101", {
+        text: "@helpinghands thanks\u0000 for lunch \uD83C",
+        author: { name: "Jane\u001b[31m Doe" },
+      }),
+      incomingPost("2", "stranger", "555"),
+    ]);
+    expect(counts).toMatchObject({ stored: 2, touchpoints: 1 });
+    const stored = await mentions();
+    expect(stored.find((m) => m.postId === "1")).toMatchObject({
+      text: "@helpinghands thanks for lunch ",
+      author: { name: "Jane[31m Doe", handle: "janedoe" },
+    });
+    expect((await touchesOf(w, jane.id))[0]?.note).toBe("@helpinghands thanks for lunch ");
+  });
+
+  it("cuts a long post's note without splitting an emoji in two", async () => {
+    const jane = await seedContact(w, { name: "Jane Doe", identities: [xId("janedoe", "101")] });
+    // The emoji's two halves straddle the cut: a plain slice would keep one half.
+    const text = `${"x".repeat(MAX_NOTE_LENGTH - 2)}\u{1F389}${"y".repeat(50)}`;
+    await ingest([incomingPost("1", "janedoe", "101", { text })]);
+    const note = (await touchesOf(w, jane.id))[0]?.note ?? "";
+    expect(note).toHaveLength(MAX_NOTE_LENGTH - 1);
+    expect(note.endsWith("x…")).toBe(true);
+    expect(findUnstorable(note)).toBeUndefined();
   });
 
   it("stores each post once and logs an inbound touch only for known contacts", async () => {

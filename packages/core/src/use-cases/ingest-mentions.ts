@@ -1,6 +1,7 @@
 import type { Mention, MentionKind, NewMention, OwnPost } from "../domain/mention.js";
-import type { IncomingPost } from "../domain/post.js";
+import { type IncomingPost, storablePost } from "../domain/post.js";
 import type { SocialAccount } from "../domain/social-account.js";
+import { truncateText } from "../domain/text.js";
 import { MAX_NOTE_LENGTH, type NewTouchpoint, type TouchChannel } from "../domain/touchpoint.js";
 import type { TenantRepositories } from "../ports.js";
 
@@ -36,7 +37,7 @@ export function answers(own: OwnPost, mention: Mention): boolean {
   );
 }
 
-const note = (text: string) => (text.length > MAX_NOTE_LENGTH ? `${text.slice(0, MAX_NOTE_LENGTH - 1)}…` : text);
+const note = (text: string) => truncateText(text, MAX_NOTE_LENGTH);
 
 /**
  * Stores a page of mentions of the organization's account (each post once), resolves their
@@ -50,7 +51,9 @@ export async function ingestMentions(
 ): Promise<IngestCounts> {
   const { account } = input;
   // The account's own posts in its mentions (a thread it continued) are not mentions of it.
-  const posts = dedupe(input.posts.filter((post) => post.author.externalUserId !== account.externalUserId));
+  const posts = dedupe(
+    input.posts.map(storablePost).filter((post) => post.author.externalUserId !== account.externalUserId),
+  );
   if (posts.length === 0) return { stored: 0, touchpoints: 0, answered: 0 };
 
   const { contactOf, learning } = await resolveAuthors(repos, account, posts);
@@ -105,7 +108,7 @@ export async function ingestOwnPosts(
   input: { readonly account: SocialAccount; readonly posts: readonly IncomingPost[] },
 ): Promise<IngestCounts> {
   const { account } = input;
-  const own: OwnPost[] = dedupe(input.posts).map((post) => ({
+  const own: OwnPost[] = dedupe(input.posts.map(storablePost)).map((post) => ({
     platform: account.platform,
     postId: post.postId,
     postedAt: post.postedAt,
@@ -163,7 +166,7 @@ async function markAnswered(
       occurredAt: reply.postedAt,
       channel: "x_reply",
       direction: "outbound",
-      note: `Replied to @${mention.author.handle}: ${note(mention.text)}`.slice(0, MAX_NOTE_LENGTH),
+      note: truncateText(`Replied to @${mention.author.handle}: ${mention.text}`, MAX_NOTE_LENGTH),
       loggedBy: `${account.platform}:${account.handle}`,
       source: "x",
       sourceRef,

@@ -1,6 +1,7 @@
 import type { NewInstallation, NewInstallScope } from "../domain/installation.js";
 import { PAUSED_UNINSTALLED } from "../domain/social-account.js";
 import type { Tenant } from "../domain/tenant.js";
+import { stripUnstorable } from "../domain/text.js";
 import type { ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -48,7 +49,7 @@ export async function installApp(
       platform: installation.platform,
       externalId: installation.key,
       enterpriseId: installation.enterpriseId,
-      name: input.organizationName.trim() || installation.key,
+      name: stripUnstorable(input.organizationName).trim() || installation.key,
       nudgeChannel,
       ...(installer && { admin: installer }),
     });

@@ -287,6 +287,17 @@ describe("logTouch", () => {
     expect(await touchesOf(w, jane.id)).toEqual([]);
   });
 
+  it("refuses a note holding a NUL (as a form sends it, unparsed), writing nothing", async () => {
+    const { w, jane } = await withJane();
+    const error = unwrapErr(await logTouch(w.deps, input(w, { note: "called\u0000 about the gala" })));
+    expect(error).toMatchObject({
+      kind: "validation",
+      field: "note",
+      message: "The note holds a NUL character (U+0000) after “called”; remove it and try again.",
+    });
+    expect(await touchesOf(w, jane.id)).toEqual([]);
+  });
+
   it("keeps a touch with no note", async () => {
     const { w } = await withJane();
     expect(unwrap(await logTouch(w.deps, input(w, { note: null, channel: "note" }))).touchpoint).toMatchObject({

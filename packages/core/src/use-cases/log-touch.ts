@@ -1,5 +1,6 @@
 import type { WhoRef } from "../commands/parse-command.js";
 import type { Contact } from "../domain/contact.js";
+import { describeUnstorable } from "../domain/text.js";
 import {
   type Direction,
   MAX_NOTE_LENGTH,
@@ -53,6 +54,10 @@ export async function logTouchIn(
   clock: Clock,
   input: LogTouchInput,
 ): Promise<Result<LoggedTouch, ContactLookupError | ValidationError>> {
+  const unstorable = input.note === null ? undefined : describeUnstorable(input.note);
+  if (unstorable !== undefined) {
+    return err(new ValidationError("note", `The note holds ${unstorable}; remove it and try again.`));
+  }
   if (input.note !== null && input.note.length > MAX_NOTE_LENGTH) {
     return err(new ValidationError("note", `A note is at most ${MAX_NOTE_LENGTH.toLocaleString("en-US")} characters.`));
   }

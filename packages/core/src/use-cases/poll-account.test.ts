@@ -305,6 +305,10 @@ describe("connectXAccount", () => {
       ok: false,
       error: { kind: "not_admin" },
     });
+    const nul = await connect({ handle: "helpinghands", bearerToken: "AAAA\u0000BBBB", actorId: null });
+    expect(nul).toMatchObject({ ok: false, error: { kind: "validation", field: "token" } });
+    // The reply quotes nothing of a secret.
+    expect(nul.ok ? "" : nul.error.message).not.toContain("AAAA");
     expect(await w.storage.withTenant(w.tenantId, (r) => r.socialAccounts.list())).toEqual(before);
   });
 });

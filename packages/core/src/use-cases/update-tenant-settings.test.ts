@@ -71,6 +71,34 @@ describe("updateTenantSettings", () => {
     expect(await stored(w)).toEqual(before);
   });
 
+  it.each([
+    [{ name: "Harbor\u0000Arts" }, "name", "The name holds a NUL character (U+0000) after “Harbor”"],
+    [
+      { timeZone: "Europe/London\u0000" },
+      "timeZone",
+      "The time zone holds a NUL character (U+0000) after “Europe/London”",
+    ],
+    [
+      { nudgeChannel: "C0123\u001b" },
+      "nudgeChannel",
+      "The nudge channel holds an invisible control character (U+001B) after “C0123”",
+    ],
+    [
+      { name: "Harbor Arts", settings: { cadenceBySegment: { board: 30, "major\uD83C": 21 } } },
+      "cadenceBySegment",
+      "A segment's name holds a broken character (half of a UTF-16 surrogate pair, U+D83C) after “major”",
+    ],
+  ] satisfies [TenantPatch, string, string][])(
+    "refuses a character the database can't hold in %j, naming the field, and changes nothing",
+    async (patch, field, message) => {
+      const w = await world();
+      const before = await stored(w);
+      const error = unwrapErr(await update(w, patch));
+      expect(error).toMatchObject({ field, message: `${message}; remove it and try again.` });
+      expect(await stored(w)).toEqual(before);
+    },
+  );
+
   it("says which segment has a bad cadence", async () => {
     const w = await world();
     const error = unwrapErr(await update(w, { settings: { cadenceBySegment: { Board: 3651 } } }));

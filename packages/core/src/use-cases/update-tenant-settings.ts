@@ -7,6 +7,7 @@ import {
   validateNudgeTime,
   validateTimeZone,
 } from "../domain/tenant.js";
+import { describeUnstorable } from "../domain/text.js";
 import { ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -23,6 +24,21 @@ export async function updateTenantSettings(
 
 /** The patch with every field checked and normalized, or the first field that is wrong. */
 export function validateTenantPatch(patch: TenantPatch): Result<TenantPatch, ValidationError> {
+  const typed: [field: string, label: string, value: string | null | undefined][] = [
+    ["name", "The name", patch.name],
+    ["timeZone", "The time zone", patch.timeZone],
+    ["nudgeTime", "The nudge time", patch.nudgeTime],
+    ["nudgeChannel", "The nudge channel", patch.nudgeChannel],
+    ...Object.keys(patch.settings?.cadenceBySegment ?? {}).map(
+      (segment) => ["cadenceBySegment", "A segment's name", segment] as [string, string, string],
+    ),
+  ];
+  for (const [field, label, value] of typed) {
+    const unstorable = describeUnstorable(value ?? "");
+    if (unstorable !== undefined) {
+      return err(new ValidationError(field, `${label} holds ${unstorable}; remove it and try again.`));
+    }
+  }
   const clean: { -readonly [K in keyof TenantPatch]: TenantPatch[K] } = {};
   if (patch.name !== undefined) {
     const name = patch.name.trim();

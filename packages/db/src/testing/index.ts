@@ -33,4 +33,5 @@ export async function sharedEmbeddedStorage() {
 export { sql } from "drizzle-orm";
 export { insertContactsPlain, type MentionCopier, openMentionCopier } from "./baseline.js";
 export { type FreshDatabase, freshDatabase } from "./postgres.js";
+export { describeQueryErrors } from "./query-errors.js";
 export { describeRowLevelSecurity } from "./row-level-security.js";
