@@ -34,3 +34,4 @@ export { sql } from "drizzle-orm";
 export { insertContactsPlain, type MentionCopier, openMentionCopier } from "./baseline.js";
 export { type FreshDatabase, freshDatabase } from "./postgres.js";
 export { describeRowLevelSecurity } from "./row-level-security.js";
+export { describeSealing, legacySecretBox, storedSealedValues, tenantWithSecrets } from "./sealing.js";
