@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createSecretBox, registeredSealingKeys } from "@touchpoint/db";
 import { storedSealedValues, tenantWithSecrets } from "@touchpoint/db/testing";
-import { loadEnv, openDatabase } from "@touchpoint/server/testing";
+import { cli, loadEnv, openDatabase } from "@touchpoint/server/testing";
 import { describe, expect, it } from "vitest";
 import { runTouchpoint, startTouchpoint } from "../support/processes.js";
 import { tempDir } from "../support/temp.js";
@@ -53,5 +53,11 @@ describe("the encryption key on the embedded default", () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
+  });
+
+  it("says what --batch-size needs before touching anything", async () => {
+    const run = await cli("rotate-key", "--batch-size", "0");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('touchpoint: --batch-size needs a whole number above 0 (got "0")');
   });
 });
