@@ -93,7 +93,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
       sql`select secret from installations where key = ${riverside.teamId}`,
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.secret).toMatch(/^v1\./);
+    expect(rows[0]?.secret).toMatch(/^v2\./);
     expect(rows[0]?.secret).not.toContain(riverside.botToken);
   });
 

@@ -73,7 +73,7 @@ describe("Teams: install, touch and tenancy, through botbuilder and a fake Bot F
       sql`select secret from installations where platform = 'teams' and key = ${riverside.tenantId}`,
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.secret).toMatch(/^v1\./);
+    expect(rows[0]?.secret).toMatch(/^v2\./);
     expect(rows[0]?.secret).not.toContain(riverside.channelId);
   });
 

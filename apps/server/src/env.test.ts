@@ -66,6 +66,24 @@ describe("environment", () => {
     ]);
   });
 
+  it("takes a previous key only beside the new one, and not the same key twice, never echoing either", () => {
+    const old = Buffer.alloc(32, 8).toString("base64");
+    const env = loadEnv({ TOUCHPOINT_ENCRYPTION_KEY: KEY, TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: old });
+    expect(env.TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS).toBe(old);
+    expect(problems({ TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: old })).toEqual([
+      expect.stringMatching(/^TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: set TOUCHPOINT_ENCRYPTION_KEY too/),
+    ]);
+    expect(problems({ TOUCHPOINT_ENCRYPTION_KEY: KEY, TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: KEY })).toEqual([
+      "TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: is the same key as TOUCHPOINT_ENCRYPTION_KEY; set it to the old key",
+    ]);
+    const malformed = problems({
+      TOUCHPOINT_ENCRYPTION_KEY: KEY,
+      TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: "hunter2-old-key",
+    });
+    expect(malformed).toEqual([expect.stringMatching(/^TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: needs 32 random bytes/)]);
+    expect(malformed.join("\n")).not.toContain("hunter2");
+  });
+
   it("runs unauthenticated Teams only in development or tests said explicitly, on a loopback HOST", () => {
     const local = { TEAMS_ALLOW_UNAUTHENTICATED: "true", HOST: "127.0.0.1" };
     for (const mode of ["development", "test"]) {

@@ -47,6 +47,7 @@ const schema = z.object({
   DATABASE_ADMIN_URL: postgresUrl,
   TOUCHPOINT_DATA_DIR: z.string().trim().min(1).default("./.touchpoint"),
   TOUCHPOINT_ENCRYPTION_KEY: encryptionKey,
+  TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: encryptionKey,
   PORT: z.coerce
     .number({ message: "a port number" })
     .int("a whole port number")
@@ -92,6 +93,7 @@ function crossProblems(raw: Record<string, string>): [string, string][] {
       "required with DATABASE_URL: 32 random bytes in base64 (make one with: openssl rand -base64 32)",
     ]);
   }
+  problems.push(...previousKeyProblems(raw));
   if (raw.DATABASE_ADMIN_URL && !raw.DATABASE_URL) {
     problems.push(["DATABASE_ADMIN_URL", "set DATABASE_URL too; the admin URL only runs migrations"]);
   }
@@ -150,6 +152,30 @@ function unauthenticatedTeamsProblem(raw: Record<string, string>): string | unde
     return `only on a loopback HOST (127.0.0.1, ::1 or localhost), so nothing off this machine reaches a bot that checks no tokens (${got})`;
   }
   return undefined;
+}
+
+/**
+ * The previous key is only ever the one a rotation moves away from, to TOUCHPOINT_ENCRYPTION_KEY:
+ * without that there is nothing to rotate to (the embedded key file rotates on its own, with
+ * neither set), and the same key twice would rotate nothing.
+ */
+function previousKeyProblems(raw: Record<string, string>): [string, string][] {
+  const previous = raw.TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS;
+  if (!previous) return [];
+  if (!raw.TOUCHPOINT_ENCRYPTION_KEY) {
+    return [
+      [
+        "TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS",
+        "set TOUCHPOINT_ENCRYPTION_KEY too: the new key it is rotated to (on the embedded default, `touchpoint rotate-key` with neither set makes a new key file)",
+      ],
+    ];
+  }
+  if (Buffer.from(previous, "base64").equals(Buffer.from(raw.TOUCHPOINT_ENCRYPTION_KEY, "base64"))) {
+    return [
+      ["TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS", "is the same key as TOUCHPOINT_ENCRYPTION_KEY; set it to the old key"],
+    ];
+  }
+  return [];
 }
 
 /**

@@ -24,6 +24,25 @@ describe("logs", () => {
     expect(lines[0]).toContain("[redacted]");
   });
 
+  it("redact the encryption keys, the previous one of a rotation too", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info", destination: { write: (line: string) => lines.push(line) } });
+    logger.info(
+      {
+        previousEncryptionKey: "old-key-secret",
+        env: { TOUCHPOINT_ENCRYPTION_KEY: "new-key-secret", TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS: "old-key-secret" },
+        rotation: {
+          encryptionKey: "new-key-secret",
+          previousEncryptionKey: "old-key-secret",
+          keyId: "0a1b2c3d4e5f6a7b",
+        },
+      },
+      "rotating",
+    );
+    expect(lines[0]).not.toMatch(/key-secret/);
+    expect(JSON.parse(lines[0] ?? "{}").rotation.keyId).toBe("0a1b2c3d4e5f6a7b");
+  });
+
   it("respect the level", () => {
     const lines: string[] = [];
     const logger = createLogger({ level: "warn", destination: { write: (line: string) => lines.push(line) } });

@@ -21,6 +21,13 @@ const SECRET_PATHS = [
   "req.headers.cookie",
   "encryptionKey",
   "*.encryptionKey",
+  "previousEncryptionKey",
+  "*.previousEncryptionKey",
+  // The environment's own names, should a settings object ever be logged.
+  "TOUCHPOINT_ENCRYPTION_KEY",
+  "*.TOUCHPOINT_ENCRYPTION_KEY",
+  "TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS",
+  "*.TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS",
 ];
 
 /**

@@ -6,7 +6,7 @@ export {
   queryRows,
   type Transaction,
 } from "./client.js";
-export { createSecretBox, type SecretBox } from "./crypto.js";
+export { createSecretBox, envelopeKeyId, keyIdOf, type SecretBox, UnknownSealingKey } from "./crypto.js";
 export { DatabaseError } from "./errors.js";
 export {
   MIGRATIONS_FOLDER,
@@ -18,4 +18,18 @@ export {
 } from "./migrate.js";
 export * as schema from "./schema.js";
 export { asSystem, inTenant } from "./scopes.js";
+export {
+  checkSealingKey,
+  type ResealProgress,
+  type ResealReport,
+  type ResealTally,
+  registeredSealingKeys,
+  registerSealingKey,
+  resealSecrets,
+  retireOtherSealingKeys,
+  SEALED_COLUMNS,
+  type SealedColumn,
+  type SealingKeyCheck,
+  SealingKeyMismatch,
+} from "./sealing.js";
 export { createStorage } from "./storage.js";

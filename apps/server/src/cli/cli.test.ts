@@ -44,7 +44,7 @@ describe("touchpoint CLI", () => {
   it("lists every subcommand in --help", async () => {
     const run = await cli("--help");
     expect(run.code).toBe(0);
-    for (const sub of ["migrate", "serve", "demo", "tenants", "import-contacts", "connect-x", "digest"]) {
+    for (const sub of ["migrate", "serve", "demo", "tenants", "import-contacts", "connect-x", "digest", "rotate-key"]) {
       expect(run.stdout).toContain(sub);
     }
     const tenants = await cli("tenants", "--help");

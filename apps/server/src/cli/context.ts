@@ -1,5 +1,5 @@
 import { resolveTenant, type Tenant } from "@touchpoint/core";
-import { type DatabaseReport, type OpenDatabase, openDatabase } from "../database.js";
+import { type DatabaseReport, type OpenDatabase, openDatabase, WrongEncryptionKey } from "../database.js";
 import { type Env, loadEnv } from "../env.js";
 
 /** An expected failure: its message is the whole story, no stack trace. */
@@ -38,8 +38,14 @@ export function cliContext(out: Output = processOutput): CliContext {
     env,
     out,
     stdin: () => (process.stdin.isTTY ? null : process.stdin),
-    openDatabase: () => openDatabase(env, reportTo(out)),
+    openDatabase: () => openDatabase(env, reportTo(out)).catch(refusedDatabase),
   };
+}
+
+/** A database refused for a reason its settings can fix (the wrong key): one line, as any CliError. */
+export function refusedDatabase(error: unknown): never {
+  if (error instanceof WrongEncryptionKey) throw new CliError(error.message);
+  throw error;
 }
 
 /** Database progress for a person at a terminal, on stderr so stdout stays the command's output. */

@@ -8,6 +8,7 @@ import { registerDemo } from "./demo.js";
 import { registerDigest } from "./digest.js";
 import { registerImportContacts } from "./import-contacts.js";
 import { registerMigrate } from "./migrate.js";
+import { registerRotateKey } from "./rotate-key.js";
 import { registerServe } from "./serve.js";
 import { registerSlackManifest } from "./slack-manifest.js";
 import { registerTeamsPackage } from "./teams-package.js";
@@ -37,6 +38,7 @@ export function buildProgram(makeContext: () => CliContext, out: Output): Comman
   registerImportContacts(program, lazyContext);
   registerConnectX(program, lazyContext);
   registerDigest(program, lazyContext);
+  registerRotateKey(program, lazyContext);
   registerSlackManifest(program, lazyContext);
   registerTeamsPackage(program, lazyContext);
   for (const command of program.commands) {

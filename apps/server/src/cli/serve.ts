@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { createLogger } from "../logger.js";
 import { serve } from "../main.js";
-import type { CliContext } from "./context.js";
+import { type CliContext, refusedDatabase } from "./context.js";
 
 export function registerServe(program: Command, context: () => CliContext): void {
   program
@@ -10,6 +10,6 @@ export function registerServe(program: Command, context: () => CliContext): void
     .action(async () => {
       const { env } = context();
       // The server's logs are its output: stdout, JSON unless a person is watching.
-      await serve(env, createLogger({ level: env.LOG_LEVEL, destination: "stdout" }));
+      await serve(env, createLogger({ level: env.LOG_LEVEL, destination: "stdout" })).catch(refusedDatabase);
     });
 }

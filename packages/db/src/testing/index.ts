@@ -35,3 +35,4 @@ export { insertContactsPlain, type MentionCopier, openMentionCopier } from "./ba
 export { type FreshDatabase, freshDatabase } from "./postgres.js";
 export { describeQueryErrors } from "./query-errors.js";
 export { describeRowLevelSecurity } from "./row-level-security.js";
+export { describeSealing, legacySecretBox, storedSealedValues, tenantWithSecrets } from "./sealing.js";
