@@ -1,9 +1,10 @@
 /**
- * pnpm bench [import] [slack] [ingest] [nudge]: each figure beside a baseline measured in the same run, as a
+ * pnpm bench [import] [slack] [ingest] [nudge] [chaos]: each figure beside a baseline measured in the same run, as a
  * ratio, so the numbers mean the same on a laptop and on CI. `pnpm bench` starts a throwaway PostgreSQL
  * when it can; the Slack load test, ingest and nudge need one. BENCH_SECONDS shortens the load test
  * (default 30).
  */
+import { runChaosBench } from "./chaos.js";
 import { runImportBench } from "./import-contacts.js";
 import { runIngestBench } from "./ingest-mentions.js";
 import { runNudgeBench } from "./nudge.js";
@@ -72,6 +73,10 @@ if (wanted("ingest")) {
 if (wanted("nudge")) {
   if (wanted("import") || wanted("slack") || wanted("ingest")) console.log("");
   missed.push(...(await runNudgeBench()));
+}
+if (chosen.includes("chaos")) {
+  // Kills hundreds of servers for many minutes: only when asked for by name.
+  missed.push(...(await runChaosBench()));
 }
 console.log(`\npeak memory of the bench process (RSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 if (missed.length > 0) {

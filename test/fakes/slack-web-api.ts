@@ -98,6 +98,11 @@ export interface FakeSlack {
    * `release()`: a caller that dies meanwhile never learns it succeeded.
    */
   holdNext(method: string): { readonly reached: Promise<RecordedCall>; release(): void };
+  /**
+   * Every later call to `method` is done at once (a post stored) but answered only after `delayMs()`
+   * milliseconds: the window in which a client that dies leaves a message it never heard of.
+   */
+  delayAnswers(method: string, delayMs: () => number): void;
   close(): Promise<void>;
 }
 
@@ -538,6 +543,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly server: Server;
   private readonly failures = new Map<string, Failure[]>();
   private readonly holds = new Map<string, { reached: (call: RecordedCall) => void; released: Promise<void> }[]>();
+  private readonly delays = new Map<string, () => number>();
   private readonly listeners = new Set<(call: RecordedCall) => void>();
   private origin = "";
 
@@ -637,6 +643,10 @@ class FakeSlackServer implements FakeSlack {
     return { reached: hold.reached, release };
   }
 
+  delayAnswers(method: string, delayMs: () => number): void {
+    this.delays.set(method, delayMs);
+  }
+
   close(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
@@ -693,6 +703,14 @@ class FakeSlackServer implements FakeSlack {
       for (const listener of [...this.listeners]) listener(call);
       hold.reached(call);
       await hold.released;
+      if (!res.destroyed) res.writeHead(status, headers).end(JSON.stringify(response));
+      return;
+    }
+    const delay = this.delays.get(method)?.() ?? 0;
+    if (delay > 0) {
+      this.calls.push(call);
+      for (const listener of [...this.listeners]) listener(call);
+      await new Promise((resolve) => setTimeout(resolve, delay));
       if (!res.destroyed) res.writeHead(status, headers).end(JSON.stringify(response));
       return;
     }

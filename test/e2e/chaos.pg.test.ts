@@ -1,0 +1,43 @@
+import { type FreshDatabase, freshDatabase } from "@touchpoint/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeChaos, runChaos } from "../support/chaos.js";
+
+/**
+ * A few kill -9s of a real `touchpoint serve` on PostgreSQL while staff log touches, nudges go out
+ * and mentions come in (`pnpm bench chaos` does hundreds): nothing confirmed is lost, nothing doubled.
+ */
+let database: FreshDatabase;
+beforeAll(async () => {
+  database = await freshDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe("kill -9 at random moments, on PostgreSQL", () => {
+  it("loses and doubles nothing, and every restart succeeds", { timeout: 240_000 }, async () => {
+    const report = await runChaos({
+      database: { kind: "postgres", appUrl: database.appUrl, adminUrl: database.adminUrl },
+      kills: 4,
+      tenants: 3,
+      contactsPerTenant: 4,
+      staff: 4,
+      upMs: [500, 2500],
+    });
+    const summary = describeChaos("PostgreSQL", report);
+    expect(report.kills, summary).toBe(4);
+    expect(report.failedRestarts, summary).toEqual([]);
+    expect(report.commands.confirmed, summary).toBe(report.commands.sent);
+    expect(report.commands.sent, summary).toBeGreaterThan(0);
+    expect(report.touches, summary).toMatchObject({ lost: 0, doubled: 0, stored: report.commands.sent });
+    expect(report.mentions, summary).toMatchObject({ lost: 0, doubled: 0 });
+    expect(report.mentionTouches.stored, summary).toBe(report.mentionTouches.expected);
+    expect(report.nudges, summary).toMatchObject({
+      notSent: 0,
+      doubled: 0,
+      missing: 0,
+      tenantsWithoutDaily: 0,
+      tenantsWithoutWelcome: 0,
+    });
+  });
+});
