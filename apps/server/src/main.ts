@@ -1,12 +1,6 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import {
-  type Clock,
-  DEFAULT_DELIVERY_SETTINGS,
-  DEFAULT_POLL_SETTINGS,
-  queueWelcomeNudge,
-  systemClock,
-} from "@touchpoint/core";
+import { type Clock, DEFAULT_DELIVERY_SETTINGS, DEFAULT_POLL_SETTINGS, systemClock } from "@touchpoint/core";
 import { createSlackNotifier } from "@touchpoint/slack";
 import { createXSource } from "@touchpoint/x";
 import { logDatabaseEvents, type OpenDatabase, openDatabase } from "./database.js";
@@ -70,11 +64,9 @@ export async function startServer(
             ...deps,
             openSource: createXSource({ apiUrl: env.X_API_URL }),
             settings: { ...DEFAULT_POLL_SETTINGS, minIntervalSeconds: env.X_POLL_INTERVAL },
-            ...(slack && {
-              tellAdmins: slack.tellAdmins,
-              // The first nudge, right after a newly connected account's backfill; the sender posts it.
-              onBackfilled: async (tenantId: string) => void (await queueWelcomeNudge(deps, tenantId)),
-            }),
+            // The first nudge, with the end of a newly connected account's backfill; the sender posts it.
+            welcomeOnBackfill: true,
+            ...(slack && { tellAdmins: slack.tellAdmins }),
           })
         : undefined;
     // Accounts are checked for being due every few seconds; each is polled at most every X_POLL_INTERVAL.

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { IncomingPost, PageRequest, PostPage, SourceFailure } from "../domain/post.js";
 import type { SocialAccount } from "../domain/social-account.js";
+import { localClock } from "../domain/when.js";
 import type { Logger, MentionSource, Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
 import { daysAgo, incomingPost, NOW, type World, world } from "../testing/builders.js";
@@ -192,25 +193,40 @@ describe("pollAccount", () => {
     expect(await storedIds()).toEqual([]);
   });
 
-  it("says once, after the first poll has read the backfill, that the account is backfilled", async () => {
-    const backfilled: string[] = [];
-    const withHook = (source: MentionSource) =>
+  it("queues the first nudge once, in the transaction that stores the end of the backfill", async () => {
+    await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ nudgeChannel: "C0NUDGES" }));
+    const welcomes = async () =>
+      (await w.storage.withTenant(w.tenantId, (r) => r.nudges.deliveries(localClock(w.clock.now(), "UTC").date)))
+        .filter((d) => d.kind === "welcome")
+        .map((d) => d.target);
+    const pollWelcoming = (source: MentionSource, storage: Storage = w.storage) =>
       pollAccount(
-        { ...deps(source), onBackfilled: async (tenantId) => void backfilled.push(tenantId) },
+        { ...deps(source), storage, welcomeOnBackfill: true },
         { tenantId: w.tenantId, accountId: account.id },
       );
     // Mid-backfill (a page token left): not yet.
-    await withHook(
+    await pollWelcoming(
       new ScriptedSource({
         mentions: [ok(page([post("30")], "t2", "30")), err({ kind: "unavailable", detail: "500", rateLimit: null })],
         ownPosts: [],
       }),
     );
-    expect(backfilled).toEqual([]);
-    await withHook(new ScriptedSource({ mentions: [ok(page([post("29")], null, "30"))], ownPosts: [] }));
-    expect(backfilled).toEqual([w.tenantId]);
-    await withHook(new ScriptedSource({ mentions: [ok(page([post("31")], null, "31"))], ownPosts: [] }));
-    expect(backfilled).toEqual([w.tenantId]);
+    expect(await welcomes()).toEqual([]);
+    // The store that ends the backfill fails: neither its cursor nor the first nudge is kept.
+    const failing: Storage = Object.create(w.storage);
+    failing.withTenant = async (tenantId, work) =>
+      w.storage.withTenant(tenantId, async (r) => {
+        const result = await work(r);
+        if ((await r.socialAccounts.pollState(account.id))?.mentions.sinceId) throw new Error("disk full");
+        return result;
+      });
+    const last = () => new ScriptedSource({ mentions: [ok(page([post("29")], null, "30"))], ownPosts: [] });
+    await expect(pollWelcoming(last(), failing)).rejects.toThrow("disk full");
+    expect(await welcomes()).toEqual([]);
+    await pollWelcoming(last());
+    expect(await welcomes()).toEqual(["C0NUDGES"]);
+    await pollWelcoming(new ScriptedSource({ mentions: [ok(page([post("31")], null, "31"))], ownPosts: [] }));
+    expect(await welcomes()).toEqual(["C0NUDGES"]);
   });
 
   it("after a 429 asks nothing more of that endpoint before the reset", async () => {

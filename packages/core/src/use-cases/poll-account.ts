@@ -10,6 +10,7 @@ import type {
   StreamProgress,
 } from "../ports.js";
 import { type IngestCounts, ingestMentions, ingestOwnPosts } from "./ingest-mentions.js";
+import { claimWelcomeNudge } from "./schedule-nudges.js";
 
 export interface PollSettings {
   /** The shortest gap between two polls of one account (X_POLL_INTERVAL). */
@@ -41,7 +42,11 @@ export interface PollDeps {
   /** Told once when an account is paused (its credentials were refused). */
   readonly tellAdmins?: (tenantId: string, text: string) => Promise<void>;
   /** Told when a newly connected account's backfill has all been read (the first nudge follows). */
-  readonly onBackfilled?: (tenantId: string) => Promise<void>;
+  /**
+   * Queue the first nudge ("here is what you missed this week") in the transaction that stores the
+   * end of a newly connected account's backfill.
+   */
+  readonly welcomeOnBackfill?: boolean;
 }
 
 export type PollOutcome =
@@ -76,12 +81,9 @@ export async function pollAccount(
   let waitUntil: Date | null = null;
   let failure: SourceFailure | null = null;
 
-  let backfilled = false;
   for (const stream of ["mentions", "ownPosts"] as const) {
     const read = await readStream(deps, source, state, stream, log);
     totals[stream] = read.counts;
-    // The first poll's mentions are all read once the cursor first holds a since_id.
-    if (stream === "mentions" && state.mentions.sinceId === null && read.cursor.sinceId !== null) backfilled = true;
     if (read.failure?.kind === "unauthorized") {
       failure = read.failure;
       break;
@@ -116,12 +118,6 @@ export async function pollAccount(
   await storage.withTenant(target.tenantId, (r) =>
     r.socialAccounts.finishPoll(target.accountId, { nextPollAt, intervalSeconds: interval }),
   );
-  if (backfilled && deps.onBackfilled) {
-    // After the poll's own bookkeeping: a failure here costs the first nudge, never the mentions.
-    await deps
-      .onBackfilled(target.tenantId)
-      .catch((error: unknown) => logger.error({ ...log, err: error }, "the first nudge after connecting X failed"));
-  }
   if (waitUntil) return { kind: "waiting", until: nextPollAt, reason: failure?.kind ?? "budget" };
   return { kind: "polled", mentions: totals.mentions, ownPosts: totals.ownPosts };
 }
@@ -267,6 +263,8 @@ async function readStream(
     if (arrived.length === 0) break;
     const batch = arrived.splice(0);
     const last = batch[batch.length - 1] as ReadPage;
+    // The first poll's mentions are all read once the cursor first holds a since_id.
+    const endsBackfill = stream === "mentions" && cursor.sinceId === null && last.next.sinceId !== null;
     const stored = await storage
       .withTenant(account.tenantId, async (r) => {
         // One transaction: the cursor moves only if the pages are stored (sent together, one round trip fewer).
@@ -274,13 +272,15 @@ async function readStream(
           ingest(r, { account, posts: batch.flatMap((page) => page.posts) }),
           r.socialAccounts.saveProgress(account.id, stream, last.next),
         ]);
-        return result;
+        const welcome = endsBackfill && deps.welcomeOnBackfill ? await claimWelcomeNudge(r, clock.now()) : null;
+        return { ...result, welcome };
       })
       .catch(async (error: unknown) => {
         writerFailed = true;
         await reader.catch(() => null);
         throw error;
       });
+    if (stored.welcome) logger.info({ ...log, outcome: stored.welcome }, "first nudge");
     counts = {
       stored: counts.stored + stored.stored,
       touchpoints: counts.touchpoints + stored.touchpoints,

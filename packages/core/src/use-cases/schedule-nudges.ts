@@ -121,14 +121,20 @@ export async function queueWelcomeNudge(
   deps: { readonly storage: Storage; readonly clock: Clock; readonly logger: Logger },
   tenantId: string,
 ): Promise<"taken" | "silent" | "queued"> {
-  const outcome = await deps.storage.withTenant(tenantId, async (r) => {
-    const tenant = await r.tenant.get();
-    if (tenant.nudgeChannel === null) return "silent" as const;
-    const now = deps.clock.now();
-    return composeAndClaim(r, now, localClock(now, tenant.timeZone).date, "welcome");
-  });
+  const outcome = await deps.storage.withTenant(tenantId, (r) => claimWelcomeNudge(r, deps.clock.now()));
   deps.logger.info({ tenantId, outcome }, "first nudge");
   return outcome;
+}
+
+/**
+ * The first nudge composed and claimed inside the caller's transaction: in the one that stores
+ * what earns it (a newly connected account's backfill), so a crash can't keep the one and lose the
+ * other.
+ */
+export async function claimWelcomeNudge(r: TenantRepositories, now: Date): Promise<"taken" | "silent" | "queued"> {
+  const tenant = await r.tenant.get();
+  if (tenant.nudgeChannel === null) return "silent";
+  return composeAndClaim(r, now, localClock(now, tenant.timeZone).date, "welcome");
 }
 
 function shuffle<T>(items: T[]): void {
