@@ -7,6 +7,7 @@ import {
   createSecretBox,
   createStorage,
   type DatabaseHandle,
+  expireLeases,
   migrate,
   SealingKeyMismatch,
   type SecretBox,
@@ -23,7 +24,9 @@ export type DatabaseEvent =
   | { readonly kind: "key-registered"; readonly keyId: string }
   | { readonly kind: "key-rotating"; readonly keyId: string; readonly previous: readonly string[] }
   | { readonly kind: "migrating"; readonly pending: readonly string[] }
-  | { readonly kind: "migrated"; readonly applied: number; readonly ms: number };
+  | { readonly kind: "migrated"; readonly applied: number; readonly ms: number }
+  /** The embedded database's leases of a process that died, ended so its work resumes now. */
+  | { readonly kind: "leases-expired"; readonly deliveries: number; readonly accounts: number };
 
 export type DatabaseReport = (event: DatabaseEvent) => void;
 
@@ -46,6 +49,11 @@ export function logDatabaseEvents(logger: Logger): DatabaseReport {
         return logger.info({ pending: event.pending }, "applying migrations");
       case "migrated":
         return logger.info({ applied: event.applied, ms: event.ms }, "migrations applied");
+      case "leases-expired":
+        return logger.info(
+          { deliveries: event.deliveries, accounts: event.accounts },
+          "took over the work a stopped process had leased",
+        );
     }
   };
 }
@@ -170,6 +178,9 @@ async function openHandle(
     const keys = await options.keys(env, report);
     handle = await createDb({ kind: "embedded", dataDir: join(dataDir, "pgdata") });
     if (options.migrate) await migrateReporting(handle, {}, report);
+    // One process at a time holds these files: any lease in them was a dead process's.
+    const expired = await expireLeases(handle.db, new Date());
+    if (expired.deliveries + expired.accounts > 0) report({ kind: "leases-expired", ...expired });
     const opened = handle;
     return {
       handle: opened,

@@ -8,6 +8,7 @@ export {
 } from "./client.js";
 export { createSecretBox, envelopeKeyId, keyIdOf, type SecretBox, UnknownSealingKey } from "./crypto.js";
 export { DatabaseError } from "./errors.js";
+export { expireLeases } from "./leases.js";
 export {
   MIGRATIONS_FOLDER,
   type MigrateOptions,
