@@ -115,7 +115,7 @@ describe("Slack: a confirmation that doesn't arrive never says nothing was saved
     const colleagues = await command(riverside, "/contact", "show pkim@example.com");
     expect(colleagues.text).not.toContain("was saved, but");
     const next = await command(riverside, "/contact", "show pkim@example.com", { userId: riverside.member });
-    expect(next.text).toContain("Your meeting with Pat Kim was saved, but its confirmation didn't reach you");
+    expect(next.text).toContain("Your meeting with Pat Kim was saved, but the confirmation didn't reach you");
     expect(next.text.indexOf("was saved, but")).toBeLessThan(next.text.indexOf("pkim@example.com"));
     expect(next.text).not.toMatch(/nothing (of it )?was saved/);
     const again = await command(riverside, "/contact", "show pkim@example.com", { userId: riverside.member });

@@ -1,7 +1,7 @@
 import { addContact } from "@touchpoint/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorCall } from "../fakes/teams-connector.js";
-import { type Activity, personalChat, type SentCard, sentCard } from "../support/teams-activities.js";
+import { type Activity, formValues, personalChat, type SentCard, sentCard } from "../support/teams-activities.js";
 import { type InstalledOrg, useTeamsServer } from "../support/teams-server.js";
 
 /**
@@ -78,7 +78,7 @@ describe("Teams: a confirmation that doesn't arrive never says nothing was saved
     const [apology, ...more] = delivered(calls);
     expect(more).toEqual([]);
     expect(apology?.text).toContain(
-      "Your call with Jane Doe was saved, but its confirmation didn't reach you; don't send it again.",
+      "Your call with Jane Doe was saved, but the confirmation didn't reach you; don't send it again.",
     );
     expect(apology?.text).not.toMatch(/nothing (of it )?was saved/i);
     expect(await touchesOf(jane.id)).toHaveLength(1);
@@ -104,7 +104,7 @@ describe("Teams: a confirmation that doesn't arrive never says nothing was saved
     const [notice, help, ...more] = delivered(next);
     expect(more).toEqual([]);
     expect(notice?.text).toContain(
-      "Your meeting with Omar Haddad was saved, but its confirmation didn't reach you; don't send it again.",
+      "Your meeting with Omar Haddad was saved, but the confirmation didn't reach you; don't send it again.",
     );
     expect(help?.text).toContain("Touchpoint");
     expect(await touchesOf(omar.id)).toHaveLength(1);
@@ -150,7 +150,7 @@ describe("Teams: a confirmation that doesn't arrive never says nothing was saved
     fake().failNext(1, 403);
     const calls = await sendAndSettle(org.say.personal(chat, 'contact add "Maria Chen" maria@example.org'));
     const [apology] = delivered(calls);
-    expect(apology?.text).toContain("Maria Chen was added as a contact, but its confirmation didn't reach you");
+    expect(apology?.text).toContain("Maria Chen was added as a contact, but the confirmation didn't reach you");
     expect(apology?.text).not.toMatch(/nothing (of it )?was saved/i);
     const marias = await database().storage.withTenant(org.touchpointId, (r) => r.contacts.findByName("Maria Chen"));
     expect(marias).toHaveLength(1);
@@ -170,12 +170,28 @@ describe("Teams: a confirmation that doesn't arrive never says nothing was saved
       ["POST", 200],
     ]);
     const [apology] = delivered(calls);
-    expect(apology?.text).toContain("Your meeting with Pat Kim was saved, but its confirmation didn't reach you");
+    expect(apology?.text).toContain("Your meeting with Pat Kim was saved, but the confirmation didn't reach you");
     expect(apology?.button("Undo").touchpointId).toBe((await touchesOf(pat.id))[0]?.id);
 
     const again = await ask(choose());
     expect(again.text).toContain("Someone already handled this");
     expect(await touchesOf(pat.id)).toHaveLength(1);
+  });
+
+  it("settings saved whose in-place card is refused: said as saved, and saved", async () => {
+    const asked = org.say.channel("touchpoint settings");
+    const form = await ask(asked);
+    const save = { ...formValues(form.card), ...form.button("Save"), time: "06:45" };
+    fake().failNextUpdates(1, 403);
+    const calls = await sendAndSettle(org.say.submit(asked.conversation, form.call.id ?? "", save));
+    expect(calls.map((c) => [c.method, c.status])).toEqual([
+      ["PUT", 403],
+      ["POST", 200],
+    ]);
+    const [apology] = delivered(calls);
+    expect(apology?.text).toContain("Your settings were saved, but the confirmation didn't reach you");
+    expect(apology?.text).not.toContain("nothing was saved");
+    expect((await database().storage.withTenant(org.touchpointId, (r) => r.tenant.get())).nudgeTime).toBe("06:45");
   });
 
   it("still says nothing was saved when nothing was", async () => {

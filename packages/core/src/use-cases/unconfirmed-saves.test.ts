@@ -30,7 +30,7 @@ describe("saves whose confirmation didn't arrive", () => {
 
   it("are noticed in one sentence, or listed, the newest by name and the rest counted", () => {
     expect(describeUnconfirmed([savedTouch({ id: "tp-1", channel: "call" }, jane)])).toEqual({
-      lead: "Your call with Jane Doe was saved, but its confirmation didn't reach you; don't send it again.",
+      lead: "Your call with Jane Doe was saved, but the confirmation didn't reach you; don't send it again.",
       lines: [],
     });
     const many = Array.from({ length: 10 }, (_, n) => ({ said: `Save ${n}` }));

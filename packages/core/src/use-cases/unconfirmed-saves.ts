@@ -55,7 +55,7 @@ export function savedOnNudge(action: Pick<NudgeAction, "kind" | "detail">): Save
 export function describeUnconfirmed(saved: readonly SavedWork[]): { readonly lead: string; readonly lines: string[] } {
   const [only] = saved;
   if (saved.length === 1 && only) {
-    return { lead: `${only.said}, but its confirmation didn't reach you; don't send it again.`, lines: [] };
+    return { lead: `${only.said}, but the confirmation didn't reach you; don't send it again.`, lines: [] };
   }
   const shown = saved.slice(-SHOWN_AT_MOST);
   const more = saved.length - shown.length;

@@ -5,7 +5,7 @@ import type { SlackDeps } from "../deps.js";
  * Saved means said, in Slack. A listener commits before it confirms; when the confirmation can't
  * be delivered (response_url or the Web API refuses it), what was saved is kept, tenant-scoped and
  * for a week, and the person's next command's answer leads with it ("Your call with Jane Doe was
- * saved, but its confirmation didn't reach you; don't send it again."), with Undo. Nothing here
+ * saved, but the confirmation didn't reach you; don't send it again."), with Undo. Nothing here
  * ever says "nothing was saved" about something that was.
  */
 

@@ -12,6 +12,7 @@ import { problem } from "../cards/touch.js";
 import { channelOf } from "../deps.js";
 import { adminCandidates, statusOf } from "../handlers/settings.js";
 import { findPeople } from "../roster.js";
+import { recordSaved } from "../saved.js";
 import type { Turn } from "../turn.js";
 import { type ActionAnswer, type ActionHandler, type CardActionValue, field } from "./value.js";
 
@@ -102,6 +103,7 @@ export const settingsSaveAction: ActionHandler = async (deps, turn, value) => {
     if (changed.error.kind === "not_admin") return { reply: settingsAdminsOnly(view.admins) };
     return { reply: problem(`${changed.error.message} Nothing was saved.`) };
   }
+  recordSaved(turn, { said: "Your settings were saved" });
   if (admins) {
     deps.logger.info(
       { tenantId: turn.tenantId, granted: admins.grant.length, revoked: admins.revoke.length },

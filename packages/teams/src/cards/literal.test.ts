@@ -9,6 +9,7 @@ import {
   type Member,
   type Mention,
   type RelationshipDetail,
+  type SettingsView,
   savedContact,
   savedTouch,
 } from "@touchpoint/core";
@@ -19,6 +20,7 @@ import type { AdaptiveCard } from "./card.js";
 import { connectXAdminsOnly, connectXForm, xConnected } from "./connect-x.js";
 import { contactCard, contactSaved, contactsFound, lookupProblem } from "./contact.js";
 import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
+import { settingsAdminsOnly, settingsSaved } from "./settings.js";
 import {
   chooseContact,
   commandProblem,
@@ -92,8 +94,31 @@ const mention: Mention = {
 const admins: Member[] = [{ tenantId: "t", platformUserId: "aad-sam", role: "admin", displayName: OWNER }];
 const form = { action: "nudge_log_touch_save", tenant_id: "t", local_date: "2026-03-10", item: "contact:c1" };
 
+const settings: SettingsView = {
+  tenant: {
+    id: "t",
+    platform: "teams",
+    externalId: "entra-t",
+    enterpriseId: null,
+    name: "Riverside",
+    timeZone: "UTC",
+    nudgeTime: "09:00",
+    nudgeChannel: null,
+    settings: { cadenceBySegment: { [SEGMENT]: 14 }, whenNothingToSay: "skip", ownerDms: false },
+    createdAt: NOW,
+  },
+  admins,
+  canEdit: true,
+};
+
 describe("Teams cards show what people typed as typed", () => {
   it.each<[string, () => AdaptiveCard, string[]]>([
+    [
+      "the settings as saved: a segment's cadence and the admins' names",
+      () => settingsSaved(settings, null),
+      [`Days between touches: ${SEGMENT}: `, OWNER],
+    ],
+    ["settings for admins only: who to ask", () => settingsAdminsOnly(admins), [`Ask an admin: ${OWNER}.`]],
     [
       "a touch confirmation: the name, segment, handle, note and the previous touch's note",
       () => touchLogged(logged(), NOW, "UTC"),
@@ -140,7 +165,7 @@ describe("Teams cards show what people typed as typed", () => {
     [
       "a save whose confirmation didn't arrive",
       () => unconfirmedSaves([savedTouch(touch(), jane)]),
-      [`Your call with ${NAME} was saved, but its confirmation didn't reach you`],
+      [`Your call with ${NAME} was saved, but the confirmation didn't reach you`],
     ],
     [
       "saves whose confirmations didn't arrive",

@@ -14,8 +14,9 @@ import {
   type ChoiceSetInput,
   card,
   choiceSet,
-  facts,
   heading,
+  literalFacts,
+  literalSubtle,
   messageBytes,
   numberInput,
   oneLine,
@@ -128,17 +129,17 @@ function adminInputs(admins: readonly Member[], candidates: AdminCandidates): Ca
 }
 
 function summary(tenant: Tenant, admins: readonly Member[], here: string | null): CardElement[] {
-  return [
-    facts([
-      ["Nudge channel", channelLabel(tenant.nudgeChannel, here)],
-      ["Nudge time", tenant.nudgeTime],
-      ["Time zone", tenant.timeZone],
-      ...segmentsOf(tenant).map(
-        (segment) => [`Days between touches: ${segment}`, String(cadenceOf(tenant, segment))] as const,
-      ),
-      ["Admins", adminNames(admins)],
-    ]),
-  ];
+  // Segments and admins' names are what people typed or are called: shown as written, never as markdown.
+  const lines = literalFacts([
+    ["Nudge channel", channelLabel(tenant.nudgeChannel, here)],
+    ["Nudge time", tenant.nudgeTime],
+    ["Time zone", tenant.timeZone],
+    ...segmentsOf(tenant).map(
+      (segment) => [`Days between touches: ${segment}`, String(cadenceOf(tenant, segment))] as const,
+    ),
+    ["Admins", adminNames(admins)],
+  ]);
+  return lines ? [lines] : [];
 }
 
 /**
@@ -232,5 +233,5 @@ export function settingsSaved(settings: SettingsView, here: string | null): Adap
 /** Someone who isn't an admin asked for the settings or pressed Save: nothing changes. */
 export function settingsAdminsOnly(admins: readonly Member[]): AdaptiveCard {
   const line = "Only Touchpoint admins can change settings; nothing was changed.";
-  return card(line, [text(`ℹ️ ${line}`), subtle(`Ask an admin: ${adminNames(admins)}.`)]);
+  return card(line, [text(`ℹ️ ${line}`), literalSubtle(`Ask an admin: ${adminNames(admins)}.`)]);
 }

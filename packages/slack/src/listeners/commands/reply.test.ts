@@ -53,7 +53,7 @@ describe("a Slack command's answer", () => {
     });
     expect(ack).toHaveBeenCalledTimes(1);
     const reply = said(ack.mock.calls[0]);
-    expect(reply).toContain("Your call with Jane Doe was saved, but its confirmation didn't reach you");
+    expect(reply).toContain("Your call with Jane Doe was saved, but the confirmation didn't reach you");
     expect(reply).toContain('"value":"tp-1"');
     expect(reply).not.toMatch(/nothing (of it )?was saved/);
   });
@@ -88,7 +88,7 @@ describe("a Slack command's answer", () => {
     const next = vi.fn(async () => {});
     await answer(deps, { ack: next, respond: vi.fn(), typist: { tenantId, userId: "U1" } }, async () => logged);
     const reply = said(next.mock.calls[0]);
-    expect(reply.indexOf("Your call with Jane Doe was saved, but its confirmation didn't reach you")).toBeGreaterThan(
+    expect(reply.indexOf("Your call with Jane Doe was saved, but the confirmation didn't reach you")).toBeGreaterThan(
       0,
     );
     expect(reply.indexOf("was saved, but")).toBeLessThan(reply.indexOf("Logged a *call*"));
