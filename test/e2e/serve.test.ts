@@ -1,5 +1,6 @@
+import { once } from "node:events";
 import { describe, expect, it } from "vitest";
-import { runTouchpoint, startTouchpoint } from "../support/processes.js";
+import { runTouchpoint, spawnCli, startTouchpoint } from "../support/processes.js";
 import { tempDir } from "../support/temp.js";
 
 describe("touchpoint serve, on the embedded default", () => {
@@ -21,6 +22,29 @@ describe("touchpoint serve, on the embedded default", () => {
       expect(await server.stop()).toBe(0);
     }
     expect(server.logs()).toContain('"msg":"shutting down"');
+  });
+
+  it("drains and exits 0 on a SIGTERM that comes while it is still starting", async () => {
+    const child = spawnCli(["serve"], {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      TOUCHPOINT_DATA_DIR: await tempDir("serve-early-stop"),
+    });
+    let logs = "";
+    const exited = once(child, "exit") as Promise<[number | null, string | null]>;
+    // A fresh data directory: migrations are the first thing it says, long before it serves.
+    await new Promise<void>((resolve) => {
+      child.stdout?.on("data", (chunk: Buffer) => {
+        logs += chunk.toString();
+        if (logs.includes("applying migrations")) resolve();
+      });
+    });
+    expect(logs).not.toContain("touchpoint is serving");
+    child.kill("SIGTERM");
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(logs).toContain('"msg":"touchpoint is serving"');
+    expect(logs).toContain('"msg":"shutting down"');
   });
 
   it("stops at start-up with one line per bad variable", async () => {

@@ -13,7 +13,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function spawnCli(
+/** `touchpoint <args>` as its own process, its output piped: for tests that act while it runs. */
+export function spawnCli(
   args: readonly string[],
   env: Record<string, string>,
   options: { readonly nodeArgs?: readonly string[]; readonly built?: boolean } = {},

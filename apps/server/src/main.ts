@@ -117,18 +117,28 @@ export async function startServer(
 
 /** `pnpm start` / `touchpoint serve`: run until SIGINT or SIGTERM, then drain and exit. */
 export async function serve(env: Env, logger: Logger): Promise<void> {
-  const server = await startServer(env, logger);
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, "shutting down");
-      server.stop().then(resolve, (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        resolve();
-      });
-    };
-    process.once("SIGINT", shutdown);
-    process.once("SIGTERM", shutdown);
-  });
+  // Listening for the signal before starting: one that arrives as the server comes up (a
+  // supervisor that is quick to stop it) drains it once it is up, instead of killing it mid-start.
+  // A second signal (Ctrl-C again, a start that hangs) ends the process at once.
+  let signalled: (signal: NodeJS.Signals) => void = () => {};
+  const stopping = new Promise<NodeJS.Signals>((resolve) => (signalled = resolve));
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
+    signalled(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const server = await startServer(env, logger);
+    const signal = await stopping;
+    logger.info({ signal }, "shutting down");
+    await server.stop().catch((error: unknown) => logger.error({ err: error }, "shutdown failed"));
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 // `node apps/server/dist/main.js` runs the server directly: the production form of `pnpm start`.
