@@ -1,5 +1,6 @@
 import { IANAZone } from "luxon";
 import { err, ok, type Result } from "../result.js";
+import { stripUnstorable } from "./text.js";
 
 export const PLATFORMS = ["slack", "teams"] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -54,6 +55,15 @@ export interface Member {
   readonly platformUserId: string;
   readonly role: MemberRole;
   readonly displayName: string | null;
+}
+
+/**
+ * A person's name as a chat platform gives it (nobody here can correct it): what the database can't
+ * hold dropped, blank as none.
+ */
+export function memberName(name: string | null | undefined): string | null {
+  if (name === null || name === undefined) return null;
+  return stripUnstorable(name).trim() || null;
 }
 
 export const DEFAULT_TIME_ZONE = "UTC";

@@ -1,4 +1,4 @@
-import { isChatUserId, type Member, type Tenant, type TenantPatch } from "../domain/tenant.js";
+import { isChatUserId, type Member, memberName, type Tenant, type TenantPatch } from "../domain/tenant.js";
 import { NotAdmin, ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
 import { err, ok, type Result } from "../result.js";
@@ -59,7 +59,7 @@ function adminsAfter(
     admins = new Set(current.map((m) => m.platformUserId).filter((id) => !revoked.has(id)));
     for (const person of grant) {
       admins.add(person.platformUserId);
-      if (person.displayName !== undefined) names.set(person.platformUserId, person.displayName);
+      if (person.displayName !== undefined) names.set(person.platformUserId, memberName(person.displayName));
     }
   }
   const alreadyAdmin = new Set(current.map((m) => m.platformUserId));

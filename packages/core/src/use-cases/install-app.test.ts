@@ -19,11 +19,15 @@ describe("installApp", () => {
       {
         installation: slackInstall(key),
         organizationName: "Riverside Food Bank",
-        installer: { platformUserId: "U0AMY", displayName: "Amy" },
+        // The name as the platform gave it: a NUL PostgreSQL can't hold is dropped, not refused.
+        installer: { platformUserId: "U0AMY", displayName: "Amy\u0000 Admin " },
       },
     );
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value).toMatchObject({ firstInstall: true, installerIsNewAdmin: true });
+    expect((await storage.withTenant(result.value.tenant.id, (r) => r.members.get("U0AMY")))?.displayName).toBe(
+      "Amy Admin",
+    );
     expect(result.value.tenant).toMatchObject({ platform: "slack", externalId: key, name: "Riverside Food Bank" });
     expect(await storage.withTenant(result.value.tenant.id, (r) => r.members.get("U0AMY"))).toMatchObject({
       role: "admin",

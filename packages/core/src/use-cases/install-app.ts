@@ -1,6 +1,6 @@
 import type { NewInstallation, NewInstallScope } from "../domain/installation.js";
 import { PAUSED_UNINSTALLED } from "../domain/social-account.js";
-import type { Tenant } from "../domain/tenant.js";
+import { memberName, type Tenant } from "../domain/tenant.js";
 import { stripUnstorable } from "../domain/text.js";
 import type { ValidationError } from "../errors.js";
 import type { Storage } from "../ports.js";
@@ -40,7 +40,11 @@ export async function installApp(
     readonly nudgeChannel?: string | null;
   },
 ): Promise<Result<AppInstalled, ValidationError>> {
-  const { installation, installer, scope } = input;
+  const { installation, scope } = input;
+  const installer = input.installer && {
+    platformUserId: input.installer.platformUserId,
+    ...(input.installer.displayName !== undefined && { displayName: memberName(input.installer.displayName) }),
+  };
   const nudgeChannel = input.nudgeChannel ?? null;
   let tenant = await deps.storage.tenants.findByExternalId(installation.platform, installation.key);
   let firstInstall = false;

@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import { type SettingsView, viewSettings } from "@touchpoint/core";
+import { memberName, type SettingsView, viewSettings } from "@touchpoint/core";
 import type { SlackDeps } from "../deps.js";
 
 /**
@@ -18,7 +18,7 @@ export async function settingsFor(
   const { user } = await client.users.info({ user: userId });
   if (!user?.is_admin && !user?.is_owner) return settings;
   await deps.storage.withTenant(tenantId, (repos) =>
-    repos.members.upsert({ platformUserId: userId, role: "admin", displayName: user.real_name ?? null }),
+    repos.members.upsert({ platformUserId: userId, role: "admin", displayName: memberName(user.real_name) }),
   );
   return viewSettings(deps, { tenantId, actorId: userId });
 }
