@@ -1,7 +1,11 @@
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, queryRows } from "./client.js";
-import { migrate, migrationStatus, shippedMigrations } from "./migrate.js";
+import { MIGRATIONS_FOLDER, migrate, migrationStatus, shippedMigrations } from "./migrate.js";
 import { type FreshDatabase, freshDatabase } from "./testing/index.js";
 
 const databases: FreshDatabase[] = [];
@@ -72,3 +76,74 @@ describe("migrations on PostgreSQL", () => {
     }
   });
 });
+
+describe("the install scopes' backfill (drizzle/0015), as a schema owner that is not a superuser", () => {
+  it("records each existing Teams team install as a team scope", async () => {
+    const database = await emptyDatabase();
+    const root = await createDb({ kind: "postgres", url: database.adminUrl, maxConnections: 1 });
+    const owner = `touchpoint_owner_${randomBytes(4).toString("hex")}`;
+    try {
+      // What production looks like: the owner may create roles, but RLS holds for it where forced.
+      await root.db.execute(sql.raw(`create role ${owner} login password 'owner' createrole`));
+      await root.db.execute(sql.raw(`alter database ${database.name} owner to ${owner}`));
+    } finally {
+      await root.close();
+    }
+    const ownerUrl = new URL(database.adminUrl);
+    ownerUrl.username = owner;
+    ownerUrl.password = "owner";
+    const db = await createDb({ kind: "postgres", url: ownerUrl.toString(), maxConnections: 1 });
+    try {
+      await migrate(db, { migrationsFolder: await migrationsBefore("0015_install-scopes-rls") });
+      // Installed before scopes were kept: a team install (its team id known) and a personal one.
+      const [tenant] = await db.db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('role', 'touchpoint_system', true)`);
+        const rows = await queryRows<{ id: string }>(
+          tx,
+          sql`insert into tenants (platform, external_id, name) values ('teams', 'entra-legacy', 'Legacy') returning id`,
+        );
+        await tx.execute(
+          sql`insert into installations (tenant_id, platform, key, team_id, installed_by, secret)
+              values (${rows[0]?.id}, 'teams', 'entra-legacy', '19:team@thread.tacv2', 'aad-amy', 'v1.sealed.reference.x')`,
+        );
+        return rows;
+      });
+      await migrate(db);
+      const scopes = await db.db.transaction(async (tx) => {
+        await tx.execute(
+          sql`select set_config('role', 'touchpoint_app', true), set_config('app.tenant_id', ${tenant?.id}, true)`,
+        );
+        return queryRows<{ conversation_id: string; scope: string; reference: string; installed_by: string }>(
+          tx,
+          sql`select conversation_id, scope, reference, installed_by from install_scopes`,
+        );
+      });
+      expect(scopes).toEqual([
+        {
+          conversation_id: "19:team@thread.tacv2",
+          scope: "team",
+          reference: "v1.sealed.reference.x",
+          installed_by: "aad-amy",
+        },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+/** drizzle/ as it was before `tag`: its SQL and a journal cut short there. */
+async function migrationsBefore(tag: string): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), "touchpoint-migrations-"));
+  await mkdir(join(folder, "meta"));
+  const entries = shippedMigrations();
+  const kept = entries.slice(
+    0,
+    entries.findIndex((entry) => entry.tag === tag),
+  );
+  for (const entry of kept)
+    await copyFile(join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as object;
+  await writeFile(join(folder, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: kept }));
+  return folder;
+}

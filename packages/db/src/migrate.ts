@@ -19,8 +19,8 @@ interface JournalEntry {
   readonly tag: string;
 }
 
-export function shippedMigrations(): JournalEntry[] {
-  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, "utf8")) as {
+export function shippedMigrations(folder: string = MIGRATIONS_FOLDER): JournalEntry[] {
+  const journal = JSON.parse(readFileSync(`${folder}/meta/_journal.json`, "utf8")) as {
     entries: JournalEntry[];
   };
   return journal.entries;
@@ -40,6 +40,8 @@ export interface MigrateOptions {
   /** Login users (from DATABASE_URL) that must be able to act as the app roles. */
   readonly grantTo?: readonly string[];
   readonly onProgress?: (event: { readonly pending: readonly string[] } | { readonly applied: number }) => void;
+  /** Tests of a migration's backfill: a copy of drizzle/ cut short before it, applied first. */
+  readonly migrationsFolder?: string;
 }
 
 /**
@@ -51,10 +53,11 @@ export async function migrate(handle: DatabaseHandle, options: MigrateOptions = 
     if (handle.kind === "postgres") await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     try {
       const before = new Set(await appliedMillis(db));
-      const pending = shippedMigrations().filter((m) => !before.has(m.when));
+      const folder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
+      const pending = shippedMigrations(folder).filter((m) => !before.has(m.when));
       options.onProgress?.({ pending: pending.map((m) => m.tag) });
       if (pending.length > 0) {
-        const config = { migrationsFolder: MIGRATIONS_FOLDER };
+        const config = { migrationsFolder: folder };
         if (handle.kind === "postgres") await migratePostgres(db as unknown as PostgresJsDatabase, config);
         else await migratePglite(db as unknown as PgliteDatabase, config);
       }
