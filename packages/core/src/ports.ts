@@ -120,6 +120,11 @@ export interface PollerDirectory {
 export interface InstallationDirectory {
   /** Creates or replaces the installation with this platform and key. */
   save(installation: Installation): Promise<void>;
+  /**
+   * Replaces the installation with this platform and key only if it is still there: false when an
+   * uninstall (in another replica, say) removed it meanwhile, which this never undoes.
+   */
+  update(installation: Installation): Promise<boolean>;
   find(platform: Platform, key: string): Promise<Installation | undefined>;
   /** Deletes it (tokens and all); false when there was none. */
   remove(platform: Platform, key: string): Promise<boolean>;

@@ -161,6 +161,12 @@ export class InMemoryStorage implements Storage {
     save: async (installation) => {
       this.state.installations.set(`${installation.platform}:${installation.key}`, installation);
     },
+    update: async (installation) => {
+      const key = `${installation.platform}:${installation.key}`;
+      if (!this.state.installations.has(key)) return false;
+      this.state.installations.set(key, installation);
+      return true;
+    },
     find: async (platform, key) => this.state.installations.get(`${platform}:${key}`),
     remove: async (platform, key) => this.state.installations.delete(`${platform}:${key}`),
   };

@@ -565,8 +565,14 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const replaced = { ...installation, secret: JSON.stringify({ bot: { token: "xoxb-second" } }) };
         await storage.installations.save(replaced);
         expect(await storage.installations.find("slack", key)).toEqual(replaced);
+        const updated = { ...installation, secret: JSON.stringify({ bot: { token: "xoxb-third" } }) };
+        expect(await storage.installations.update(updated)).toBe(true);
+        expect(await storage.installations.find("slack", key)).toEqual(updated);
         expect(await storage.installations.remove("slack", key)).toBe(true);
         expect(await storage.installations.remove("slack", key)).toBe(false);
+        expect(await storage.installations.find("slack", key)).toBeUndefined();
+        // An update after an uninstall brings nothing back.
+        expect(await storage.installations.update(updated)).toBe(false);
         expect(await storage.installations.find("slack", key)).toBeUndefined();
       });
     });

@@ -170,7 +170,21 @@ function teamsOrganization() {
       return result.value;
     },
     remove(conversationId: string) {
-      return removeInstallScope({ storage, clock }, { platform: "teams", key, conversationId });
+      return removeInstallScope(
+        { storage, clock },
+        {
+          platform: "teams",
+          key,
+          conversationId,
+          // As the Teams adapter reads an old installation's reference: here, a personal chat's.
+          legacyScope: (installation) => ({
+            conversationId: (JSON.parse(installation.secret) as { conversation: { id: string } }).conversation.id,
+            scope: "personal",
+            reference: installation.secret,
+            installedBy: installation.installedBy,
+          }),
+        },
+      );
     },
     async installed() {
       return storage.installations.find("teams", key);
@@ -234,21 +248,35 @@ describe("Teams scopes: an organization lives as long as the install it lives by
     expect(await org.installed()).toBeUndefined();
   });
 
-  it("installs again on a later add, and resumes X; the reinstaller gains no role", async () => {
+  it("stays uninstalled when a member adds it to their chat after the teams removed it; a team add installs again", async () => {
     const org = teamsOrganization();
     await org.add("19:team", "team", "aad-amy");
     await org.storage.withTenant(org.tenantId(), (r) =>
       r.socialAccounts.connect({ platform: "x", handle: "riverside", externalUserId: "1", credentials: "t" }),
     );
+    const status = async () =>
+      (await org.storage.withTenant(org.tenantId(), (r) => r.socialAccounts.list()))[0]?.status;
     await org.remove("19:team");
+    expect(await org.add("a:sam", "personal", "aad-sam")).toMatchObject({ firstInstall: false, installed: false });
+    expect(await org.installed()).toBeUndefined();
+    expect(await status()).toBe("paused");
+
+    expect(await org.add("19:team", "team", "aad-jo")).toMatchObject({ installed: true, installerIsNewAdmin: false });
+    expect((await org.installed())?.secret).toBe(org.reference("19:team"));
+    expect(await status()).toBe("active");
+    expect(await roles(org.storage, org.tenantId())).toEqual([["aad-amy", "admin"]]);
+  });
+
+  it("installs again on a chat add when it never had a team", async () => {
+    const org = teamsOrganization();
+    await org.add("a:amy", "personal", "aad-amy");
+    await org.remove("a:amy");
+    expect(await org.installed()).toBeUndefined();
     expect(await org.add("a:sam", "personal", "aad-sam")).toMatchObject({
-      firstInstall: false,
+      installed: true,
       installerIsNewAdmin: false,
     });
     expect((await org.installed())?.secret).toBe(org.reference("a:sam"));
-    const [account] = await org.storage.withTenant(org.tenantId(), (r) => r.socialAccounts.list());
-    expect(account?.status).toBe("active");
-    expect(await roles(org.storage, org.tenantId())).toEqual([["aad-amy", "admin"]]);
   });
 
   it("treats a place added before scopes were recorded as no team: it ends the organization only with nothing left", async () => {
@@ -258,9 +286,13 @@ describe("Teams scopes: an organization lives as long as the install it lives by
     expect(await org.remove("a:unrecorded")).toEqual({ outcome: "scope_removed", referenceMoved: false });
     expect(await org.installed()).toBeDefined();
 
+    // Installed in Amy's personal chat before scopes were kept: Sam removing his copy ends
+    // nothing (her place is read from the installation's reference first); her removal does.
     const legacy = teamsOrganization();
     await legacy.add("a:amy", "personal", "aad-amy", false);
     expect(await legacy.storage.withTenant(legacy.tenantId(), (r) => r.installScopes.list())).toEqual([]);
+    expect(await legacy.remove("a:sam")).toEqual({ outcome: "scope_removed", referenceMoved: false });
+    expect(await legacy.installed()).toBeDefined();
     expect(await legacy.remove("a:amy")).toEqual({ outcome: "uninstalled" });
   });
 

@@ -13,6 +13,12 @@ export interface AppInstalled {
   readonly firstInstall: boolean;
   /** Whether the installer was made an admin: only by the install that created the organization (or one that had none). */
   readonly installerIsNewAdmin: boolean;
+  /**
+   * False when the place was recorded but the organization stays uninstalled: it lived by its
+   * teams and the last of them removed the app, so a member adding it to their own chat doesn't
+   * bring it back (only a team install does).
+   */
+  readonly installed: boolean;
 }
 
 /**
@@ -70,6 +76,8 @@ export async function installApp(
   if (!tenant) throw new Error(`tenant for ${installation.platform} ${installation.key} vanished during install`);
 
   const tenantId = tenant.id;
+  const wasInstalled =
+    !firstInstall && (await deps.storage.installations.find(installation.platform, installation.key));
   const recorded = await deps.storage.withTenant(tenantId, async (repos) => {
     let installerIsNewAdmin = firstInstall && installer !== null;
     if (!firstInstall && installer) {
@@ -86,6 +94,13 @@ export async function installApp(
         reference: installation.secret,
         installedBy: installer?.platformUserId ?? null,
       });
+      if (!firstInstall && !wasInstalled && scope.scope !== "team") {
+        const scopes = await repos.installScopes.list();
+        const team = (s: (typeof scopes)[number]) => s.scope === "team";
+        if (scopes.some(team) && !scopes.some((s) => team(s) && s.removedAt === null)) {
+          return { tenant: await repos.tenant.get(), installerIsNewAdmin, installed: false };
+        }
+      }
     }
     let current = await repos.tenant.get();
     if (nudgeChannel !== null && current.nudgeChannel === null) {
@@ -93,8 +108,8 @@ export async function installApp(
     }
     // A reinstall picks up what the uninstall stopped (accounts X refused stay paused).
     if (!firstInstall) await repos.socialAccounts.resume(PAUSED_UNINSTALLED);
-    return { tenant: current, installerIsNewAdmin };
+    return { tenant: current, installerIsNewAdmin, installed: true };
   });
-  await deps.storage.installations.save({ ...installation, tenantId });
-  return ok({ tenant: recorded.tenant, firstInstall, installerIsNewAdmin: recorded.installerIsNewAdmin });
+  if (recorded.installed) await deps.storage.installations.save({ ...installation, tenantId });
+  return ok({ firstInstall, ...recorded });
 }

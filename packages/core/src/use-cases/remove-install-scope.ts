@@ -1,4 +1,4 @@
-import type { InstallScope } from "../domain/installation.js";
+import type { Installation, InstallScope, NewInstallScope } from "../domain/installation.js";
 import type { Platform } from "../domain/tenant.js";
 import type { Clock, Storage } from "../ports.js";
 import { uninstallApp } from "./uninstall-app.js";
@@ -51,12 +51,24 @@ export function successorScope(scopes: readonly InstallScope[]): InstallScope | 
  */
 export async function removeInstallScope(
   deps: { readonly storage: Storage; readonly clock: Clock },
-  input: { readonly platform: Platform; readonly key: string; readonly conversationId: string },
+  input: {
+    readonly platform: Platform;
+    readonly key: string;
+    readonly conversationId: string;
+    /**
+     * Where an installation made before scopes were kept was added, read from its reference (the
+     * platform adapter knows its shape): recorded first, so its removal is told from another's.
+     */
+    readonly legacyScope?: (installation: Installation) => NewInstallScope | undefined;
+  },
 ): Promise<ScopeRemoval> {
   const tenant = await deps.storage.tenants.findByExternalId(input.platform, input.key);
   if (!tenant) return { outcome: "not_installed" };
+  const installed = await deps.storage.installations.find(input.platform, input.key);
   // Removals and adds of one tenant's scopes hold the tenant, so `scopes` is all there is.
   const scopes = await deps.storage.withTenant(tenant.id, async (repos) => {
+    const legacy = installed && input.legacyScope?.(installed);
+    if (legacy && (await repos.installScopes.list()).length === 0) await repos.installScopes.add(legacy);
     await repos.installScopes.remove(input.conversationId, deps.clock.now());
     return repos.installScopes.list();
   });
@@ -72,11 +84,12 @@ export async function removeInstallScope(
   }
   const successor = successorScope(scopes);
   if (!successor) return { outcome: "scope_removed", referenceMoved: false };
-  await deps.storage.installations.save({
+  // An update, not an upsert: an uninstall another replica made meanwhile stays made.
+  const moved = await deps.storage.installations.update({
     ...installation,
     secret: successor.reference,
     teamId: successor.scope === "team" ? successor.conversationId : null,
     installedBy: successor.installedBy,
   });
-  return { outcome: "scope_removed", referenceMoved: true };
+  return moved ? { outcome: "scope_removed", referenceMoved: true } : { outcome: "not_installed" };
 }

@@ -21,6 +21,16 @@ export function installationDirectory(db: Database, box: SecretBox): Installatio
             set: { ...values, updatedAt: sql`now()` },
           });
       }),
+    update: (installation) =>
+      asSystem(db, async (tx) => {
+        const { platform, key, ...rest } = installation;
+        const updated = await tx
+          .update(installations)
+          .set({ ...rest, secret: box.seal(installation.secret), updatedAt: sql`now()` })
+          .where(byKey(platform, key))
+          .returning({ id: installations.id });
+        return updated.length > 0;
+      }),
     find: (platform, key) =>
       asSystem(db, async (tx) => {
         const [row] = await tx.select().from(installations).where(byKey(platform, key));

@@ -1,5 +1,11 @@
-import { type InstallScopeKind, installApp, removeInstallScope } from "@touchpoint/core";
-import { type Activity, TurnContext, teamsGetTeamInfo } from "botbuilder";
+import {
+  type Installation,
+  type InstallScopeKind,
+  installApp,
+  type NewInstallScope,
+  removeInstallScope,
+} from "@touchpoint/core";
+import { type Activity, type ConversationReference, TurnContext, teamsGetTeamInfo } from "botbuilder";
 import { welcome } from "../cards/install.js";
 import { replyWith } from "../cards/send.js";
 import { channelOf, type TeamsDeps, teamsTenantId, teamsUserId } from "../deps.js";
@@ -19,6 +25,29 @@ export function installPlace(activity: Activity): {
   }
   if (conversation.conversationType === "groupChat") return { scope: "groupChat", conversationId: conversation.id };
   return { scope: "personal", conversationId: conversation.id };
+}
+
+/**
+ * Where an installation made before scopes were kept was added, from the conversation reference
+ * it holds: a team by the team id it recorded, a chat by its conversation. Undefined if it doesn't
+ * read as one.
+ */
+export function legacyScopeOf(installation: Installation): NewInstallScope | undefined {
+  let conversation: ConversationReference["conversation"] | undefined;
+  try {
+    conversation = (JSON.parse(installation.secret) as Partial<ConversationReference>).conversation;
+  } catch {
+    return undefined;
+  }
+  if (!conversation?.id) return undefined;
+  const installedBy = installation.installedBy;
+  const reference = installation.secret;
+  if (conversation.conversationType === "channel") {
+    const conversationId = installation.teamId ?? (conversation.id.split(";")[0] as string);
+    return { conversationId, scope: "team", reference, installedBy };
+  }
+  const scope = conversation.conversationType === "groupChat" ? "groupChat" : "personal";
+  return { conversationId: conversation.id, scope, reference, installedBy };
 }
 
 /**
@@ -70,8 +99,11 @@ export async function installed(deps: TeamsDeps, context: TurnContext): Promise<
       scope: place.scope,
       firstInstall: result.value.firstInstall,
       installerIsNewAdmin: result.value.installerIsNewAdmin,
+      installed: result.value.installed,
     },
-    "Touchpoint added in Teams",
+    result.value.installed
+      ? "Touchpoint added in Teams"
+      : "Touchpoint added to a chat of an organization whose teams removed it; it stays uninstalled",
   );
   if (result.value.firstInstall) await replyWith(context, welcome());
 }
@@ -85,6 +117,11 @@ export async function uninstalled(deps: TeamsDeps, context: TurnContext): Promis
   const key = teamsTenantId(context.activity);
   if (!key) return;
   const place = installPlace(context.activity);
-  const removal = await removeInstallScope(deps, { platform: "teams", key, conversationId: place.conversationId });
+  const removal = await removeInstallScope(deps, {
+    platform: "teams",
+    key,
+    conversationId: place.conversationId,
+    legacyScope: legacyScopeOf,
+  });
   deps.logger.info({ teamsTenantId: key, scope: place.scope, ...removal }, "Touchpoint removed in Teams");
 }
