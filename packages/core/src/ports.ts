@@ -348,6 +348,10 @@ export interface SocialAccountRepository {
   pollState(id: string): Promise<PollState | undefined>;
   /** Where a stream stopped; saved in the transaction that stored the page it covers. */
   saveProgress(id: string, stream: PostStream, progress: StreamProgress): Promise<void>;
+  /** The first nudge is owed for this account (its backfill just ended); kept until taken. */
+  markWelcomeDue(id: string): Promise<void>;
+  /** Clears an owed first nudge; whether one was owed (of two takers at once, one gets true). */
+  takeWelcomeDue(id: string): Promise<boolean>;
   /** Ends a poll: when to poll next, and the lease let go. */
   finishPoll(id: string, input: { readonly nextPollAt: Date; readonly intervalSeconds: number }): Promise<void>;
   /** Pauses an active account; false when it already was (so admins hear of it once). */
@@ -374,6 +378,8 @@ export interface PollState {
   readonly account: SocialAccount;
   readonly credentials: string;
   readonly intervalSeconds: number | null;
+  /** The first nudge is owed (markWelcomeDue). */
+  readonly welcomeDue: boolean;
   readonly mentions: StreamProgress;
   readonly ownPosts: StreamProgress;
 }

@@ -261,6 +261,11 @@ export const socialAccounts = pgTable(
     ownPostsNextToken: text("own_posts_next_token"),
     ownPostsPendingNewestId: text("own_posts_pending_newest_id"),
     pollIntervalSeconds: integer("poll_interval_seconds"),
+    /**
+     * The first nudge is owed: set with the store that ends the backfill, cleared by the claim
+     * that queues it once the poll has read the account's own posts too (a crash between keeps it owed).
+     */
+    welcomeDue: boolean("welcome_due").notNull().default(false),
     nextPollAt: timestamp("next_poll_at", { withTimezone: true }).notNull().defaultNow(),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),

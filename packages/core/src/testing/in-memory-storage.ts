@@ -74,6 +74,7 @@ interface AccountRow {
   credentials: string;
   pausedReason: string | null;
   intervalSeconds: number | null;
+  welcomeDue: boolean;
   nextPollAt: Date;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
@@ -553,6 +554,7 @@ export class InMemoryStorage implements Storage {
         };
         s().accounts.set(account.id, {
           intervalSeconds: null,
+          welcomeDue: false,
           leaseOwner: null,
           leaseExpiresAt: null,
           mentions: NO_PROGRESS,
@@ -574,6 +576,7 @@ export class InMemoryStorage implements Storage {
             account: row.account,
             credentials: row.credentials,
             intervalSeconds: row.intervalSeconds,
+            welcomeDue: row.welcomeDue,
             mentions: row.mentions,
             ownPosts: row.ownPosts,
           }
@@ -581,6 +584,14 @@ export class InMemoryStorage implements Storage {
       },
       saveProgress: async (id, stream, progress) => {
         updateAccount(id, () => ({ [stream]: progress }));
+      },
+      markWelcomeDue: async (id) => {
+        updateAccount(id, () => ({ welcomeDue: true }));
+      },
+      takeWelcomeDue: async (id) => {
+        const owed = accountRow(id)?.welcomeDue ?? false;
+        if (owed) updateAccount(id, () => ({ welcomeDue: false }));
+        return owed;
       },
       finishPoll: async (id, { nextPollAt, intervalSeconds }) => {
         updateAccount(id, () => ({ nextPollAt, intervalSeconds, leaseOwner: null, leaseExpiresAt: null }));

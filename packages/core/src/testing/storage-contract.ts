@@ -1037,6 +1037,23 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         });
       });
 
+      it("keeps an owed first nudge until it is taken, once", async () => {
+        const storage = await makeStorage();
+        const tenantId = await newTenant(storage);
+        const account = await connect(storage, tenantId);
+        const owed = () =>
+          storage.withTenant(tenantId, async (r) => (await r.socialAccounts.pollState(account.id))?.welcomeDue);
+        expect(await owed()).toBe(false);
+        expect(await storage.withTenant(tenantId, (r) => r.socialAccounts.takeWelcomeDue(account.id))).toBe(false);
+        await storage.withTenant(tenantId, (r) => r.socialAccounts.markWelcomeDue(account.id));
+        expect(await owed()).toBe(true);
+        const takers = await Promise.all(
+          [1, 2].map(() => storage.withTenant(tenantId, (r) => r.socialAccounts.takeWelcomeDue(account.id))),
+        );
+        expect(takers.sort()).toEqual([false, true]);
+        expect(await owed()).toBe(false);
+      });
+
       it("pauses all of a tenant's accounts and resumes only those paused for that reason", async () => {
         const storage = await makeStorage();
         const tenantId = await newTenant(storage);

@@ -193,40 +193,85 @@ describe("pollAccount", () => {
     expect(await storedIds()).toEqual([]);
   });
 
-  it("queues the first nudge once, in the transaction that stores the end of the backfill", async () => {
-    await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ nudgeChannel: "C0NUDGES" }));
+  describe("the first nudge", () => {
+    beforeEach(async () => {
+      await w.storage.withTenant(w.tenantId, (r) => r.tenant.update({ nudgeChannel: "C0NUDGES" }));
+    });
     const welcomes = async () =>
-      (await w.storage.withTenant(w.tenantId, (r) => r.nudges.deliveries(localClock(w.clock.now(), "UTC").date)))
-        .filter((d) => d.kind === "welcome")
-        .map((d) => d.target);
+      (
+        await w.storage.withTenant(w.tenantId, (r) => r.nudges.deliveries(localClock(w.clock.now(), "UTC").date))
+      ).filter((d) => d.kind === "welcome");
     const pollWelcoming = (source: MentionSource, storage: Storage = w.storage) =>
       pollAccount(
         { ...deps(source), storage, welcomeOnBackfill: true },
         { tenantId: w.tenantId, accountId: account.id },
       );
-    // Mid-backfill (a page token left): not yet.
-    await pollWelcoming(
-      new ScriptedSource({
-        mentions: [ok(page([post("30")], "t2", "30")), err({ kind: "unavailable", detail: "500", rateLimit: null })],
-        ownPosts: [],
-      }),
-    );
-    expect(await welcomes()).toEqual([]);
-    // The store that ends the backfill fails: neither its cursor nor the first nudge is kept.
-    const failing: Storage = Object.create(w.storage);
-    failing.withTenant = async (tenantId, work) =>
-      w.storage.withTenant(tenantId, async (r) => {
-        const result = await work(r);
-        if ((await r.socialAccounts.pollState(account.id))?.mentions.sinceId) throw new Error("disk full");
-        return result;
-      });
-    const last = () => new ScriptedSource({ mentions: [ok(page([post("29")], null, "30"))], ownPosts: [] });
-    await expect(pollWelcoming(last(), failing)).rejects.toThrow("disk full");
-    expect(await welcomes()).toEqual([]);
-    await pollWelcoming(last());
-    expect(await welcomes()).toEqual(["C0NUDGES"]);
-    await pollWelcoming(new ScriptedSource({ mentions: [ok(page([post("31")], null, "31"))], ownPosts: [] }));
-    expect(await welcomes()).toEqual(["C0NUDGES"]);
+    /** The organization's own reply to post `to`, as X lists its posts. */
+    const reply = (id: string, to: string) =>
+      incomingPost(id, "helpinghands", "900", { repliesToPostId: to, repliesToUserId: `u${to}`, conversationId: to });
+
+    it("is queued once, when the backfill is read, with what the account already answered not waiting", async () => {
+      // Mid-backfill (a page token left): not yet.
+      await pollWelcoming(
+        new ScriptedSource({
+          mentions: [ok(page([post("30")], "t2", "30")), err({ kind: "unavailable", detail: "500", rateLimit: null })],
+          ownPosts: [],
+        }),
+      );
+      expect(await welcomes()).toEqual([]);
+      await pollWelcoming(
+        new ScriptedSource({
+          mentions: [ok(page([post("29")], null, "30"))],
+          ownPosts: [ok(page([reply("31", "30")], null, "31"))],
+        }),
+      );
+      const [welcome] = await welcomes();
+      expect(welcome?.target).toBe("C0NUDGES");
+      // Of the two strangers, the one the organization answered in this same poll isn't a new voice waiting.
+      expect(welcome?.message.newVoices.items.map((item) => item.post.postId)).toEqual(["29"]);
+      await pollWelcoming(new ScriptedSource({ mentions: [ok(page([post("32")], null, "32"))], ownPosts: [] }));
+      expect(await welcomes()).toHaveLength(1);
+    });
+
+    it("is owed through a crash between the backfill's store and its queueing, and queued by the next poll", async () => {
+      // The poll dies after the mentions are stored (its bookkeeping fails): nothing is queued yet.
+      const dying: Storage = Object.create(w.storage);
+      dying.withTenant = async (tenantId, work) =>
+        w.storage.withTenant(tenantId, (r) =>
+          work({
+            ...r,
+            socialAccounts: {
+              ...r.socialAccounts,
+              finishPoll: async () => {
+                throw new Error("killed");
+              },
+            },
+          }),
+        );
+      await expect(
+        pollWelcoming(new ScriptedSource({ mentions: [ok(page([post("40")], null, "40"))], ownPosts: [] }), dying),
+      ).rejects.toThrow("killed");
+      expect(await welcomes()).toEqual([]);
+      expect((await state())?.welcomeDue).toBe(true);
+      await pollWelcoming(new ScriptedSource({ mentions: [], ownPosts: [] }));
+      expect(await welcomes()).toHaveLength(1);
+      expect((await state())?.welcomeDue).toBe(false);
+    });
+
+    it("is not owed when the store that ends the backfill fails", async () => {
+      const failing: Storage = Object.create(w.storage);
+      failing.withTenant = async (tenantId, work) =>
+        w.storage.withTenant(tenantId, async (r) => {
+          const result = await work(r);
+          if ((await r.socialAccounts.pollState(account.id))?.mentions.sinceId) throw new Error("disk full");
+          return result;
+        });
+      const last = () => new ScriptedSource({ mentions: [ok(page([post("29")], null, "30"))], ownPosts: [] });
+      await expect(pollWelcoming(last(), failing)).rejects.toThrow("disk full");
+      expect((await state())?.welcomeDue).toBe(false);
+      await pollWelcoming(last());
+      expect(await welcomes()).toHaveLength(1);
+    });
   });
 
   it("after a 429 asks nothing more of that endpoint before the reset", async () => {

@@ -43,8 +43,9 @@ export interface PollDeps {
   readonly tellAdmins?: (tenantId: string, text: string) => Promise<void>;
   /** Told when a newly connected account's backfill has all been read (the first nudge follows). */
   /**
-   * Queue the first nudge ("here is what you missed this week") in the transaction that stores the
-   * end of a newly connected account's backfill.
+   * Queue the first nudge ("here is what you missed this week") once a newly connected account's
+   * backfill is read: owed in the transaction that stores its end, queued once the poll has read
+   * the account's own posts too (so what it already answered isn't shown as waiting).
    */
   readonly welcomeOnBackfill?: boolean;
 }
@@ -81,9 +82,11 @@ export async function pollAccount(
   let waitUntil: Date | null = null;
   let failure: SourceFailure | null = null;
 
+  let welcomeDue = state.welcomeDue;
   for (const stream of ["mentions", "ownPosts"] as const) {
     const read = await readStream(deps, source, state, stream, log);
     totals[stream] = read.counts;
+    if (read.backfilled && deps.welcomeOnBackfill) welcomeDue = true;
     if (read.failure?.kind === "unauthorized") {
       failure = read.failure;
       break;
@@ -118,8 +121,28 @@ export async function pollAccount(
   await storage.withTenant(target.tenantId, (r) =>
     r.socialAccounts.finishPoll(target.accountId, { nextPollAt, intervalSeconds: interval }),
   );
+  if (welcomeDue && deps.welcomeOnBackfill) await queueOwedWelcome(deps, target, log);
   if (waitUntil) return { kind: "waiting", until: nextPollAt, reason: failure?.kind ?? "budget" };
   return { kind: "polled", mentions: totals.mentions, ownPosts: totals.ownPosts };
+}
+
+/**
+ * The owed first nudge, taken and queued in one transaction: a crash or a failure keeps it owed for
+ * the next poll, and it never holds up the mentions (stored already).
+ */
+async function queueOwedWelcome(
+  deps: PollDeps,
+  target: { readonly tenantId: string; readonly accountId: string },
+  log: object,
+): Promise<void> {
+  try {
+    const outcome = await deps.storage.withTenant(target.tenantId, async (r) =>
+      (await r.socialAccounts.takeWelcomeDue(target.accountId)) ? claimWelcomeNudge(r, deps.clock.now()) : null,
+    );
+    if (outcome) deps.logger.info({ ...log, outcome }, "first nudge");
+  } catch (error) {
+    deps.logger.error({ ...log, err: error }, "the first nudge could not be queued; the next poll tries again");
+  }
 }
 
 /** Busy accounts (new posts this poll) halve their interval, quiet ones double it, within bounds. */
@@ -157,7 +180,7 @@ async function readStream(
   state: PollState,
   stream: PostStream,
   log: object,
-): Promise<{ counts: IngestCounts; cursor: StreamProgress } & StreamEnd> {
+): Promise<{ counts: IngestCounts; cursor: StreamProgress; backfilled: boolean } & StreamEnd> {
   const { storage, clock, logger, settings } = deps;
   const { account } = state;
   const endpoint = ENDPOINT[stream];
@@ -257,6 +280,7 @@ async function readStream(
 
   let counts: IngestCounts = { stored: 0, touchpoints: 0, answered: 0 };
   let cursor: StreamProgress = state[stream];
+  let backfilled = false;
   const ingest = stream === "mentions" ? ingestMentions : ingestOwnPosts;
   for (;;) {
     if (arrived.length === 0 && !readerDone) await new Promise<void>((resolve) => (wake = resolve));
@@ -272,15 +296,15 @@ async function readStream(
           ingest(r, { account, posts: batch.flatMap((page) => page.posts) }),
           r.socialAccounts.saveProgress(account.id, stream, last.next),
         ]);
-        const welcome = endsBackfill && deps.welcomeOnBackfill ? await claimWelcomeNudge(r, clock.now()) : null;
-        return { ...result, welcome };
+        if (endsBackfill && deps.welcomeOnBackfill) await r.socialAccounts.markWelcomeDue(account.id);
+        return { ...result, endsBackfill };
       })
       .catch(async (error: unknown) => {
         writerFailed = true;
         await reader.catch(() => null);
         throw error;
       });
-    if (stored.welcome) logger.info({ ...log, outcome: stored.welcome }, "first nudge");
+    if (stored.endsBackfill) backfilled = true;
     counts = {
       stored: counts.stored + stored.stored,
       touchpoints: counts.touchpoints + stored.touchpoints,
@@ -288,5 +312,5 @@ async function readStream(
     };
     cursor = last.next;
   }
-  return { counts, cursor, ...(await reader) };
+  return { counts, cursor, backfilled, ...(await reader) };
 }

@@ -51,6 +51,7 @@ export function socialAccountRepository(tx: Transaction, tenantId: string, box: 
         account: toSocialAccount(row),
         credentials: box.open(row.credentials),
         intervalSeconds: row.pollIntervalSeconds,
+        welcomeDue: row.welcomeDue,
         mentions: {
           sinceId: row.mentionsSinceId,
           nextToken: row.mentionsNextToken,
@@ -80,6 +81,22 @@ export function socialAccountRepository(tx: Transaction, tenantId: string, box: 
         .update(socialAccounts)
         .set({ ...set, updatedAt: sql`now()` })
         .where(and(eq(socialAccounts.tenantId, tenantId), eq(socialAccounts.id, id)));
+    },
+    async markWelcomeDue(id) {
+      await tx
+        .update(socialAccounts)
+        .set({ welcomeDue: true })
+        .where(and(eq(socialAccounts.tenantId, tenantId), eq(socialAccounts.id, id)));
+    },
+    async takeWelcomeDue(id) {
+      const taken = await tx
+        .update(socialAccounts)
+        .set({ welcomeDue: false })
+        .where(
+          and(eq(socialAccounts.tenantId, tenantId), eq(socialAccounts.id, id), eq(socialAccounts.welcomeDue, true)),
+        )
+        .returning({ id: socialAccounts.id });
+      return taken.length > 0;
     },
     async finishPoll(id, { nextPollAt, intervalSeconds }) {
       await tx

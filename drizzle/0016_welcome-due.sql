@@ -1,0 +1,1 @@
+ALTER TABLE "social_accounts" ADD COLUMN "welcome_due" boolean DEFAULT false NOT NULL;
