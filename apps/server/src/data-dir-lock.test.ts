@@ -205,25 +205,44 @@ describe("the embedded data directory lock", () => {
     await lock.release();
   });
 
-  it("judges a holder on another machine or boot by the lock's age alone", async () => {
+  it("judges a holder in another container or boot by the lock's age: waits it out, and refuses one that keeps it fresh", async () => {
+    const staleMs = 1500;
     const dir = await dataDir();
+    const lockPath = join(dir, "db.lock");
     const elsewhere = await holderFile({ pid: await deadPid(), startTicks: "1", bootId: "another-boot" });
-    await writeFile(join(dir, "db.lock"), elsewhere);
-    // Its pid means nothing here, so a recently refreshed lock stands.
-    expect(await acquireDataDirLock(dir).catch((e: unknown) => e)).toBeInstanceOf(DataDirBusy);
-    const longAgo = new Date(Date.now() - 60_000);
-    await utimes(join(dir, "db.lock"), longAgo, longAgo);
-    await (await acquireDataDirLock(dir)).release();
+    // A live holder elsewhere: it refreshes the lock, as holders do, so it is refused after the wait.
+    await writeFile(lockPath, elsewhere);
+    const refresher = setInterval(() => void utimes(lockPath, new Date(), new Date()).catch(() => undefined), 300);
+    const refusedAt = Date.now();
+    try {
+      expect(await acquireDataDirLock(dir, { staleMs }).catch((e: unknown) => e)).toBeInstanceOf(DataDirBusy);
+    } finally {
+      clearInterval(refresher);
+    }
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(staleMs);
+    // Its holder gone (a container restarted into a new pid namespace): taken once it would be stale,
+    // not refused at once as before.
+    await writeFile(lockPath, elsewhere);
+    const lock = await acquireDataDirLock(dir, { staleMs });
+    expect(JSON.parse(await readFile(lockPath, "utf8"))).toMatchObject({ pid: process.pid });
+    await lock.release();
   });
 
   it("respects the lock of an older Touchpoint (a directory) while it is refreshed, and takes it once it is not", async () => {
+    const staleMs = 1500;
     const dir = await dataDir();
-    await mkdir(join(dir, "db.lock"));
+    const lockPath = join(dir, "db.lock");
+    await mkdir(lockPath);
     await writeFile(join(dir, "db.lock.pid"), "4242\n");
-    expect(busyPid(await acquireDataDirLock(dir).catch((e: unknown) => e))).toBe(4242);
+    const refresher = setInterval(() => void utimes(lockPath, new Date(), new Date()).catch(() => undefined), 300);
+    try {
+      expect(busyPid(await acquireDataDirLock(dir, { staleMs }).catch((e: unknown) => e))).toBe(4242);
+    } finally {
+      clearInterval(refresher);
+    }
     const longAgo = new Date(Date.now() - 60_000);
-    await utimes(join(dir, "db.lock"), longAgo, longAgo);
-    const lock = await acquireDataDirLock(dir);
+    await utimes(lockPath, longAgo, longAgo);
+    const lock = await acquireDataDirLock(dir, { staleMs });
     await lock.release();
   });
 });

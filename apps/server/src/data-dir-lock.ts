@@ -143,27 +143,28 @@ function parseHolder(raw: string): Holder | undefined {
 }
 
 /**
- * Whether the process that wrote `found` has ended. On this machine, boot and pid namespace its
- * pid says so at once: no such process, a zombie, or a process that started at another time (the
- * pid was reused). Where that cannot be checked (no /proc, so a live pid may be another program;
- * or a holder in another container or on another machine sharing the directory), only a lock its
- * holder stopped refreshing is taken over, as before.
+ * Whether the process that wrote `found` has ended: "gone", "alive", or "by age" while its lock is
+ * fresh but only its age can tell. On this machine, boot and pid namespace its pid says so at once:
+ * no such process, a zombie, or a process that started at another time (the pid was reused). Where
+ * that cannot be checked (no /proc, so a live pid may be another program; or a holder in another
+ * container — a restarted container has a new pid namespace — or on another machine sharing the
+ * directory), a lock its holder stopped refreshing for `staleMs` counts as gone.
  */
-async function holderIsGone(found: Found): Promise<boolean> {
-  const stale = Date.now() - found.refreshedAt > STALE_MS;
+async function holderVerdict(found: Found, staleMs: number): Promise<"gone" | "alive" | "by age"> {
+  const byAge = Date.now() - found.refreshedAt > staleMs ? "gone" : "by age";
   const holder = found.holder;
-  if (!holder) return stale;
+  if (!holder) return byAge;
   const here = await thisMachine();
   const sameMachine =
     holder.host === here.host && holder.bootId === here.bootId && holder.pidNamespace === here.pidNamespace;
-  if (!sameMachine) return stale;
+  if (!sameMachine) return byAge;
   if (here.hasProc) {
     const start = await processStart(holder.pid);
-    if (start === "gone") return true;
-    if (start !== undefined && holder.startTicks !== null) return start !== holder.startTicks;
-    return stale;
+    if (start === "gone") return "gone";
+    if (start !== undefined && holder.startTicks !== null) return start !== holder.startTicks ? "gone" : "alive";
+    return byAge;
   }
-  return pidIsGone(holder.pid) || stale;
+  return pidIsGone(holder.pid) ? "gone" : byAge;
 }
 
 /** Writes `content` whole under a temporary name, then links it into place: it appears complete or not at all. */
@@ -181,6 +182,9 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
   }
 }
 
+/** Who a lock names, whatever its refreshes: an older Touchpoint's directory names no one. */
+const holderOf = (found: Found) => (found.legacy ? "an older Touchpoint's lock directory" : found.raw);
+
 type Takeover = { readonly kind: "removed" | "changed" } | { readonly kind: "busy"; readonly pid: number | undefined };
 
 /**
@@ -190,14 +194,16 @@ type Takeover = { readonly kind: "removed" | "changed" } | { readonly kind: "bus
  * marker, finds the first one's lock there instead and stops. A marker left by a taker that died
  * is itself taken over the same way.
  */
-async function takeOver(path: string, found: Found, self: Holder): Promise<Takeover> {
+async function takeOver(path: string, found: Found, self: Holder, staleMs: number): Promise<Takeover> {
   const marker = `${path}.takeover`;
   for (let attempt = 0; ; attempt++) {
     if (await createExclusive(marker, JSON.stringify(self))) break;
     const other = await inspect(marker);
     if (!other) continue;
-    if (attempt >= MAX_ATTEMPTS || !(await holderIsGone(other))) return { kind: "busy", pid: other.pid };
-    const cleared = await takeOver(marker, other, self);
+    if (attempt >= MAX_ATTEMPTS || (await holderVerdict(other, staleMs)) !== "gone") {
+      return { kind: "busy", pid: other.pid };
+    }
+    const cleared = await takeOver(marker, other, self, staleMs);
     if (cleared.kind === "busy") return cleared;
   }
   try {
@@ -223,17 +229,32 @@ export interface DataDirLock {
  */
 export async function acquireDataDirLock(
   dataDir: string,
-  options: { readonly onCompromised?: (error: Error) => void } = {},
+  options: {
+    readonly onCompromised?: (error: Error) => void;
+    /** Tests: a shorter time without refreshing after which a holder only its age can judge is gone. */
+    readonly staleMs?: number;
+  } = {},
 ): Promise<DataDirLock> {
+  const staleMs = options.staleMs ?? STALE_MS;
   const path = join(dataDir, "db.lock");
   const self = await describeSelf();
   const raw = JSON.stringify(self);
+  let waitedOut: Found | undefined;
   for (let attempt = 0; ; attempt++) {
     if (await createExclusive(path, raw)) break;
     const found = await inspect(path);
     if (!found) continue; // released between our attempt and our look: try again
-    if (attempt >= MAX_ATTEMPTS || !(await holderIsGone(found))) throw new DataDirBusy(dataDir, found.pid);
-    const takeover = await takeOver(path, found, self);
+    const verdict = attempt >= MAX_ATTEMPTS ? "alive" : await holderVerdict(found, staleMs);
+    if (verdict === "by age" && (waitedOut === undefined || holderOf(waitedOut) !== holderOf(found))) {
+      // Only its age can tell (a container restarted into a new pid namespace, say): wait until it
+      // would be stale. A holder that refreshed it meanwhile is alive; one that didn't is gone.
+      waitedOut = found;
+      await new Promise((resolve) => setTimeout(resolve, found.refreshedAt + staleMs + 100 - Date.now()));
+      attempt -= 1;
+      continue;
+    }
+    if (verdict !== "gone") throw new DataDirBusy(dataDir, found.pid);
+    const takeover = await takeOver(path, found, self, staleMs);
     if (takeover.kind === "busy") throw new DataDirBusy(dataDir, takeover.pid);
   }
   // The pid file of a Touchpoint from before holders were recorded in the lock, if one was left.
@@ -256,7 +277,7 @@ export async function acquireDataDirLock(
       const at = new Date();
       await utimes(path, at, at).catch(() => undefined);
     })();
-  }, STALE_MS / 2);
+  }, staleMs / 2);
   refresh.unref();
 
   let released = false;
