@@ -1,4 +1,5 @@
 import {
+  type DatabaseHandle,
   type ResealProgress,
   type ResealReport,
   registeredSealingKeys,
@@ -36,6 +37,14 @@ function unreadableCount(report: ResealReport): number {
   return SEALED_COLUMNS.reduce((sum, column) => sum + report.columns[column].unreadable, 0);
 }
 
+/** Values a pass would re-seal or cannot open: not yet under the new key. */
+function notCurrentCount(report: ResealReport): number {
+  return SEALED_COLUMNS.reduce(
+    (sum, column) => sum + report.columns[column].resealed + report.columns[column].unreadable,
+    0,
+  );
+}
+
 function describeKeySource(keys: EncryptionKeys): string {
   return keys.source.kind === "env" ? "TOUCHPOINT_ENCRYPTION_KEY" : `the key in ${keys.source.path}`;
 }
@@ -46,7 +55,15 @@ function describeKeySource(keys: EncryptionKeys): string {
  * a new key file). The new key is registered first, so servers restarted with both keys keep
  * working throughout; the old key leaves the registry only once no stored value is sealed with it.
  */
-async function rotateKey(ctx: CliContext, options: { readonly batchSize: number; readonly json: boolean }) {
+export async function rotateKey(
+  ctx: CliContext,
+  options: {
+    readonly batchSize: number;
+    readonly json: boolean;
+    /** Tests: what a server still on the old key does between the pass and the look after it. */
+    readonly afterPass?: (db: DatabaseHandle) => Promise<void>;
+  },
+) {
   const { out } = ctx;
   const db = await openDatabaseForRotation(ctx.env, reportTo(out));
   try {
@@ -92,7 +109,18 @@ async function rotateKey(ctx: CliContext, options: { readonly batchSize: number;
     } finally {
       bar?.stop();
     }
+    await options.afterPass?.(db.handle);
     const unreadable = unreadableCount(report);
+    // A server not yet restarted with both keys may have sealed a value under the old one behind
+    // the pass: look once more before the old key is forgotten, and keep it if anything needs it.
+    const behind = unreadable === 0 ? notCurrentCount(await resealSecrets(db.handle.db, box, { dryRun: true })) : 0;
+    if (behind > 0) {
+      throw new CliError(
+        `${plural(behind, "value")} were sealed under the old key while this ran: a server still runs without ` +
+          "TOUCHPOINT_ENCRYPTION_KEY set to the new key. Restart every server with the new key (and the old one in " +
+          "TOUCHPOINT_ENCRYPTION_KEY_PREVIOUS), then run `touchpoint rotate-key` again; the old key stays registered.",
+      );
+    }
     const retired = unreadable === 0 ? await retireOtherSealingKeys(db.handle.db, box) : [];
     if (unreadable === 0 && keys.source.kind === "file") await finishKeyFileRotation(ctx.env);
 
