@@ -791,7 +791,8 @@ export class InMemoryStorage implements Storage {
         const id = `${tenantId}\n${kind}\n${key}`;
         const found = s().pending.get(id);
         const kept = found && found.expiresAt > at.now ? (found.payload as unknown[]) : [];
-        s().pending.set(id, { tenantId, kind, payload: [...kept, ...entries], expiresAt: at.expiresAt });
+        const expiresAt = found && found.expiresAt > at.expiresAt ? found.expiresAt : at.expiresAt;
+        s().pending.set(id, { tenantId, kind, payload: [...kept, ...entries], expiresAt });
       },
       takeList: async (kind, key, now) => {
         const id = `${tenantId}\n${kind}\n${key}`;

@@ -35,7 +35,8 @@ export function pendingActionRepository(tx: Transaction, tenantId: string): Pend
           target: [pendingActions.tenantId, pendingActions.id],
           set: {
             payload: sql`case when ${pendingActions.expiresAt} > ${at.now.toISOString()}::timestamptz then ${pendingActions.payload} || excluded.payload else excluded.payload end`,
-            expiresAt: sql`excluded.expires_at`,
+            // A replica whose clock runs behind never cuts short what another kept.
+            expiresAt: sql`greatest(${pendingActions.expiresAt}, excluded.expires_at)`,
           },
         });
     },
