@@ -379,12 +379,15 @@ function addMention(x: FakeX, tenant: Tenant, n: number, at = new Date()): void 
   x.addPost({ authorId, text: `@${tenant.orgHandle} thank you! #${n}`, createdAt: at, mentions: tenant.orgXId });
 }
 
-const strangers = new Set<string>();
+/** The strangers each fake X knows (one fake per run: a run must not find the last one's). */
+const strangers = new WeakMap<FakeX, Set<string>>();
 function strangerOf(x: FakeX, n: number): string {
   const id = `${7_000_000 + (n % 50)}`;
-  if (!strangers.has(id)) {
+  const known = strangers.get(x) ?? new Set<string>();
+  strangers.set(x, known);
+  if (!known.has(id)) {
     x.addUser({ id, username: `stranger${n % 50}`, name: `Stranger ${n % 50}`, followers: 10 + n });
-    strangers.add(id);
+    known.add(id);
   }
   return id;
 }
