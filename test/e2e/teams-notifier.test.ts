@@ -38,7 +38,7 @@ afterAll(async () => {
 
 function notifierOn(
   storage: InMemoryStorage,
-  options: { readonly graph?: boolean; readonly timeoutMs?: number } = {},
+  options: { readonly graph?: boolean; readonly timeoutMs?: number; readonly maxPages?: number } = {},
 ): NudgeNotifier {
   return createTeamsNotifier({
     storage,
@@ -46,9 +46,24 @@ function notifierOn(
     credentials: { kind: "unauthenticated" },
     timeoutMs: options.timeoutMs ?? TIMEOUT_MS,
     ...(options.graph !== false && {
-      graph: createGraphClient({ baseUrl: graph.url, token: graphToken({ kind: "unauthenticated" }) }),
+      graph: createGraphClient({
+        baseUrl: graph.url,
+        token: graphToken({ kind: "unauthenticated" }),
+        ...(options.maxPages !== undefined && { maxPages: options.maxPages }),
+      }),
     }),
   });
+}
+
+/** A message someone else posts in the conversation (through the connector, as Teams would list it). */
+async function postedByOthers(conversationId: string, n: number): Promise<void> {
+  const path = `v3/conversations/${encodeURIComponent(conversationId)}/activities`;
+  const response = await fetch(`${connector.serviceUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: "message", from: { id: "29:someone", name: "Someone" }, text: `message ${n}` }),
+  });
+  expect(response.status).toBe(200);
 }
 
 /**
@@ -307,6 +322,24 @@ describe("a Teams nudge whose post may have gone through", () => {
     expect((await status(storage, tenantId))?.lastError).toBe("look-up unavailable: Graph HTTP 503 ServiceUnavailable");
     expect(await attempt(storage, notifierOn(storage))).toMatchObject([{ kind: "sent", alreadyPosted: true }]);
     expect(cardsIn(org.channelId)).toHaveLength(1);
+  });
+});
+
+describe("a Teams nudge looked for in a busy channel", () => {
+  it("a channel so busy the pages read never reach back to the delivery: unknown, not posted again", async () => {
+    const storage = new InMemoryStorage();
+    const { org, tenantId } = await organization(storage);
+    connector.acceptThenFailNext(1, 502);
+    await attempt(storage, notifierOn(storage, { maxPages: 1 }));
+    // A page of 50 (the one page this look may read) of messages newer than the card.
+    for (let n = 0; n < 50; n++) await postedByOthers(org.channelId, n);
+    const [outcome] = await attempt(storage, notifierOn(storage, { maxPages: 1 }));
+    expect(outcome).toMatchObject({
+      kind: "unknown",
+      detail: expect.stringContaining("50 newest messages Graph listed do not reach back"),
+    });
+    expect(connector.calls.filter(nudgePosts(org.channelId)).filter((c) => c.activity.attachments)).toHaveLength(1);
+    expect((await status(storage, tenantId))?.status).toBe("unknown");
   });
 });
 

@@ -16,10 +16,9 @@ import { ConnectorTimeout, createAdapter, type TeamsCredentials } from "./adapte
 import type { AdaptiveCard } from "./cards/card.js";
 import { DELIVERY_FIELD, DIGEST_FIELDS, digestCard } from "./cards/digest.js";
 import { cardActivity } from "./cards/send.js";
-import type { GraphClient, GraphConversation, GraphFailure, GraphMessage } from "./graph.js";
+import type { GraphClient, GraphConversation, GraphFailure, GraphListing, GraphMessage } from "./graph.js";
+import { retryAfterSeconds } from "./retry-after.js";
 
-/** When a 429 names no Retry-After. */
-const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /** A connector call with no answer after this long has an unknown outcome (Slack's WebClient waits as long). */
 const CONNECTOR_TIMEOUT_MS = 10_000;
 /** A look for an earlier post (a team's Graph id, then up to a few pages of messages) is given up after this long. */
@@ -215,15 +214,24 @@ export function createTeamsNotifier(options: {
 
   /** What a Graph answer says about the delivery's card, and a reference to it when found. */
   function lookupOf(
-    answer: Result<GraphMessage[], GraphFailure>,
+    answer: Result<GraphListing, GraphFailure>,
     delivery: NudgeDelivery,
   ): Result<{ ref: string } | null, LookupFailure> {
     if (!answer.ok) {
       const failure = answer.error;
       return err(failure.kind === "no_access" ? { kind: "unverifiable", detail: failure.detail } : failure);
     }
-    const card = findCard(answer.value, delivery);
-    return ok(card ? { ref: `${delivery.target}/${card.id}` } : null);
+    const card = findCard(answer.value.messages, delivery);
+    if (card) return ok({ ref: `${delivery.target}/${card.id}` });
+    // The pages read never reached back to the delivery: the card may be further down. Asking again
+    // later reads further still from the top, so this cannot be looked at, rather than "not there".
+    if (!answer.value.complete) {
+      return err({
+        kind: "unverifiable",
+        detail: `the ${answer.value.messages.length} newest messages Graph listed do not reach back to the delivery`,
+      });
+    }
+    return ok(null);
   }
 
   async function lookIn(
@@ -384,11 +392,7 @@ export function failureOf(error: unknown, options: { readonly sent?: boolean } =
   const status = e.statusCode;
   const sent = options.sent ?? true;
   if (status === 429) {
-    const retryAfter = Number(e.response?.headers?.get?.("retry-after"));
-    return {
-      kind: "rate_limited",
-      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : DEFAULT_RETRY_AFTER_SECONDS,
-    };
+    return { kind: "rate_limited", retryAfterSeconds: retryAfterSeconds(e.response?.headers?.get?.("retry-after")) };
   }
   if (status === 412) return { kind: "not_taken", detail: "HTTP 412" };
   const unknown = (detail: string): DeliveryFailure => ({ kind: sent ? "unavailable" : "not_taken", detail });
