@@ -145,7 +145,13 @@ export function createTeamsNotifier(options: {
     delivery: NudgeDelivery,
   ): Promise<Result<string, DeliveryFailure>> {
     const serviceUrl = reference.serviceUrl;
-    if (!serviceUrl || !reference.bot) throw new Error("the Teams installation's reference has no serviceUrl or bot");
+    // Stored at install: one without these can reach nobody, however often it is tried.
+    if (!serviceUrl || !reference.bot) {
+      return err({
+        kind: "rejected",
+        detail: "the Teams installation's conversation reference has no serviceUrl or bot",
+      });
+    }
     const parameters = {
       isGroup: false,
       bot: reference.bot,
@@ -250,20 +256,28 @@ export function createTeamsNotifier(options: {
       return lookupOf(await graph.recentMessages(chat, since), delivery);
     }
     // A channel is in one of the organization's teams: the one it is the General channel of (or
-    // was installed from) first, then the others, until one may read it.
-    const denied: string[] = [];
+    // was installed from) first, then the others. A team that lists the channel answers for it (a
+    // channel is one team's, or shared, with the same messages wherever it is listed); one that
+    // can't (not that team's channel, no consent, the connector down) leaves it to the others.
+    const failures: LookupFailure[] = [];
     for (const team of teamsOf(delivery.target, scopes, installed)) {
       let teamId: string | undefined;
       try {
         teamId = await graphTeamId(team.reference, team.teamId);
       } catch (error) {
-        // 403 or 404: the bot is not in that team (any more).
         const failure = failureOf(error);
-        if (failure.kind !== "rejected") return err(failure);
-        denied.push(`team ${team.teamId}: ${failure.detail}`);
+        // 403 or 404: the bot is not in that team (any more).
+        failures.push(
+          failure.kind === "rejected"
+            ? { kind: "unverifiable", detail: `team ${team.teamId}: ${failure.detail}` }
+            : failure,
+        );
         continue;
       }
-      if (!teamId) continue;
+      if (!teamId) {
+        failures.push({ kind: "unverifiable", detail: `team ${team.teamId}: Teams gave no Microsoft 365 group` });
+        continue;
+      }
       const channel: GraphConversation = {
         kind: "channel",
         teamsTenantId: installed.teamsTenantId,
@@ -271,13 +285,14 @@ export function createTeamsNotifier(options: {
         channelId: delivery.target,
       };
       const found = lookupOf(await graph.recentMessages(channel, since), delivery);
-      if (found.ok || found.error.kind !== "unverifiable") return found;
-      denied.push(`team ${teamId}: ${found.error.detail}`);
+      if (found.ok) return found;
+      failures.push(
+        found.error.kind === "unverifiable"
+          ? { ...found.error, detail: `team ${teamId}: ${found.error.detail}` }
+          : found.error,
+      );
     }
-    return err({
-      kind: "unverifiable",
-      detail: `no team lets the app read channel ${delivery.target} (${denied.join("; ") || "no team installed"})`,
-    });
+    return err(verdictOf(failures, delivery.target));
   }
 
   return {
@@ -322,6 +337,24 @@ function newMessages(context: TurnContext): void {
     for (const activity of activities) delete activity.replyToId;
     return next();
   });
+}
+
+/**
+ * Why no team could say whether the channel holds the card: not now (a 5xx, a throttle, a
+ * connector down) when any team could not answer now, since that one may be the channel's; can't
+ * look only when every team says it can't.
+ */
+export function verdictOf(failures: readonly LookupFailure[], channel: string): LookupFailure {
+  const throttled = failures.flatMap((failure) => (failure.kind === "rate_limited" ? [failure.retryAfterSeconds] : []));
+  // A throttle holds for the next look whichever team it came from: wait the longest asked.
+  if (throttled.length > 0) return { kind: "rate_limited", retryAfterSeconds: Math.max(...throttled) };
+  const transient = failures.find((failure) => failure.kind !== "unverifiable" && failure.kind !== "rejected");
+  if (transient) return transient;
+  const details = failures.map((failure) => ("detail" in failure ? failure.detail : failure.kind));
+  return {
+    kind: "unverifiable",
+    detail: `no team lets the app read channel ${channel} (${details.join("; ") || "no team installed"})`,
+  };
 }
 
 /** The organization's teams the app is in, the likeliest home of `channel` first. */
