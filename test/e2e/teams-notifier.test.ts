@@ -375,6 +375,10 @@ describe("a Teams nudge looked for in a busy channel, or across several teams", 
       else graph.failNext(1, fault === "graph 400" ? 400 : 503);
       expect(await attempt(storage, notifierOn(storage))).toMatchObject([{ kind: "sent", alreadyPosted: true }]);
       expect(cardsIn(channel)).toHaveLength(1);
+      // Get Team Details is asked once a look, like every other connector call: botbuilder's own
+      // TeamsInfo would have asked again after the 502.
+      const details = connector.teamDetailReads.filter((read) => read.teamId === org.team.id);
+      expect(details.map((read) => read.status)).toEqual([fault === "connector 502" ? 502 : 200]);
     }
   });
 

@@ -11,16 +11,20 @@ import {
   type Result,
   type Storage,
 } from "@touchpoint/core";
-import { type ConversationParameters, type ConversationReference, TeamsInfo, type TurnContext } from "botbuilder";
-import { ConnectorTimeout, createAdapter, type TeamsCredentials } from "./adapter.js";
+import type { ConversationParameters, ConversationReference, TurnContext } from "botbuilder";
+import {
+  CONNECTOR_TIMEOUT_MS,
+  ConnectorTimeout,
+  createAdapter,
+  fetchTeamDetails,
+  type TeamsCredentials,
+} from "./adapter.js";
 import type { AdaptiveCard } from "./cards/card.js";
 import { DELIVERY_FIELD, DIGEST_FIELDS, digestCard } from "./cards/digest.js";
 import { cardActivity } from "./cards/send.js";
 import type { GraphClient, GraphConversation, GraphFailure, GraphListing, GraphMessage } from "./graph.js";
 import { retryAfterSeconds } from "./retry-after.js";
 
-/** A connector call with no answer after this long has an unknown outcome (Slack's WebClient waits as long). */
-const CONNECTOR_TIMEOUT_MS = 10_000;
 /** A look for an earlier post (a team's Graph id, then up to a few pages of messages) is given up after this long. */
 const LOOKUP_TIMEOUT_MS = 15_000;
 /** A look back this far before the delivery was queued covers any clock skew between replicas. */
@@ -62,9 +66,10 @@ export function conversationKind(target: string, scopes: readonly InstallScope[]
  * Nudges into Teams: the nudge as an Adaptive Card, sent proactively into the channel the app was
  * added to, from the conversation reference stored at install; an owner's own nudge goes to them
  * in a 1:1 chat the bot creates. The outbox alone decides when to try again: botbuilder's HTTP
- * pipeline sends nothing twice, and every connector call is given up after `timeoutMs`. Each card
- * carries its delivery id, which `findPosted` looks for in the conversation's recent messages
- * through Microsoft Graph, where the app may read them.
+ * pipeline sends nothing twice, and every connector call the notifier makes (the sends, Create
+ * Conversation, and Get Team Details through `fetchTeamDetails`, not botbuilder's TeamsInfo) is
+ * given up after `timeoutMs`. Each card carries its delivery id, which `findPosted` looks for in
+ * the conversation's recent messages through Microsoft Graph, where the app may read them.
  */
 export function createTeamsNotifier(options: {
   readonly storage: Storage;
@@ -83,7 +88,7 @@ export function createTeamsNotifier(options: {
     options.render ??
     ((delivery: NudgeDelivery) => digestCard(delivery.message, { buttons: true, deliveryId: delivery.id }));
   const timeoutMs = options.timeoutMs ?? CONNECTOR_TIMEOUT_MS;
-  const adapter = createAdapter(options.credentials, { retries: "off", timeoutMs });
+  const adapter = createAdapter(options.credentials, { timeoutMs });
   const appId = options.credentials.kind === "app" ? options.credentials.appId : "";
   const { graph, logger } = options;
   /** Bot Framework team ids to the team's Graph id (its Microsoft 365 group), which never changes. */
@@ -190,7 +195,7 @@ export function createTeamsNotifier(options: {
     if (known) return known;
     let found: string | undefined;
     await adapter.continueConversationAsync(appId, reference, async (context) => {
-      found = (await TeamsInfo.getTeamDetails(context, teamId)).aadGroupId;
+      found = (await fetchTeamDetails(context, teamId, { timeoutMs })).aadGroupId;
     });
     if (found) graphTeamIds.set(teamId, found);
     return found;
