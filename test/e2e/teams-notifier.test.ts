@@ -38,13 +38,20 @@ afterAll(async () => {
 
 function notifierOn(
   storage: InMemoryStorage,
-  options: { readonly graph?: boolean; readonly timeoutMs?: number; readonly maxPages?: number } = {},
+  options: {
+    readonly graph?: boolean;
+    readonly timeoutMs?: number;
+    readonly maxPages?: number;
+    /** "default": the notifier's own 30 s; else this (0 unless told), so each attempt here may follow the last at once. */
+    readonly settleSeconds?: number | "default";
+  } = {},
 ): NudgeNotifier {
   return createTeamsNotifier({
     storage,
     logger: silent,
     credentials: { kind: "unauthenticated" },
     timeoutMs: options.timeoutMs ?? TIMEOUT_MS,
+    ...(options.settleSeconds !== "default" && { lookupSettleSeconds: options.settleSeconds ?? 0 }),
     ...(options.graph !== false && {
       graph: createGraphClient({
         baseUrl: graph.url,
@@ -200,6 +207,19 @@ describe("a Teams nudge whose post may have gone through", () => {
     expect(read).toMatchObject({ path: expect.stringContaining(org.team.aadGroupId), status: 200 });
     expect(read.authorization).toBeUndefined();
     expect((await status(storage, tenantId))?.status).toBe("sent");
+  });
+
+  it("the next attempt after one whose outcome is unknown waits 30 s: Graph's listing lags the connector", async () => {
+    const storage = new InMemoryStorage();
+    const { tenantId } = await organization(storage);
+    connector.acceptThenFailNext(1, 502);
+    const before = Date.now();
+    const [first] = await attempt(storage, notifierOn(storage, { settleSeconds: "default" }));
+    if (first?.kind !== "retry") throw new Error(`not retried: ${first?.kind}`);
+    expect(first.at.getTime() - before).toBeGreaterThanOrEqual(30_000);
+    // Not due before then: the next look could miss the card and post it again.
+    expect(await attempt(storage, notifierOn(storage, { settleSeconds: "default" }))).toEqual([]);
+    expect((await status(storage, tenantId))?.status).toBe("pending");
   });
 
   it("a 500 or 502 after the connector took the card: found through Graph, not posted again", async () => {

@@ -56,7 +56,9 @@ async function read(path: string): Promise<Record<string, unknown> & { value: { 
 
 /** Resolves once the clock has moved past `at`: a message posted after it is created later. */
 async function clockPast(at: Date): Promise<void> {
-  while (Date.now() <= at.getTime()) await new Promise((resolve) => setImmediate(resolve));
+  while (Date.now() <= at.getTime()) {
+    await new Promise((resolve) => setTimeout(resolve, at.getTime() - Date.now() + 1));
+  }
 }
 
 const client = (maxPages?: number, token = graphToken({ kind: "unauthenticated" })) =>
@@ -152,6 +154,21 @@ describe("the fake Microsoft Graph, read by the Teams package's client", () => {
       second,
       first,
     ]);
+  });
+
+  it("lags the connector when told: a message is listed only that long after it was taken", async () => {
+    const org = teamsOrg("Northside");
+    graph.addTeam({ aadGroupId: org.team.aadGroupId, channelIds: [org.channelId], consent: true });
+    graph.lagListing(200);
+    try {
+      const id = await post(org.channelId, 1);
+      expect(ids(await client().recentMessages(channelOf(org), longAgo))).toEqual([]);
+      const taken = connector.conversationMessages(org.channelId)[0]?.createdAt ?? new Date();
+      await clockPast(new Date(taken.getTime() + 200));
+      expect(ids(await client().recentMessages(channelOf(org), longAgo))).toEqual([id]);
+    } finally {
+      graph.lagListing(0);
+    }
   });
 
   it("answers 403 where the app holds no consent, 404 for what it does not know, and says which to the client", async () => {

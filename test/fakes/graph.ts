@@ -57,6 +57,11 @@ export interface FakeGraph {
   failNext(count: number, status: number, headers?: Readonly<Record<string, string>>): void;
   /** The next `count` reads are answered 200 with a body cut off mid-way (a proxy that dropped it). */
   truncateNext(count: number): void;
+  /**
+   * Graph's listing behind the connector: a message is listed only `ms` after the connector took it
+   * (0, the default: at once). Edits show at once either way.
+   */
+  lagListing(ms: number): void;
   /** The first read matching `predicate`, made already or still to come. */
   waitFor(predicate: (call: GraphCall) => boolean, timeoutMs?: number): Promise<GraphCall>;
   close(): Promise<void>;
@@ -92,6 +97,7 @@ class Graph implements FakeGraph {
   private readonly chats = new Map<string, { consent: boolean }>();
   private readonly failures: ({ status: number; headers: Readonly<Record<string, string>> } | "truncate")[] = [];
   private readonly attachmentIds = new Map<string, string>();
+  private lagMs = 0;
   private readonly server: Server;
   private origin = "";
 
@@ -118,6 +124,10 @@ class Graph implements FakeGraph {
 
   failNext(count: number, status: number, headers: Readonly<Record<string, string>> = {}): void {
     for (let i = 0; i < count; i++) this.failures.push({ status, headers });
+  }
+
+  lagListing(ms: number): void {
+    this.lagMs = ms;
   }
 
   truncateNext(count: number): void {
@@ -197,11 +207,13 @@ class Graph implements FakeGraph {
     context: string,
     where: { teamId: string; channelId: string } | { chatId: string },
   ): unknown {
+    const listedBy = Date.now() - this.lagMs;
+    const listed = messages.filter((message) => message.createdAt.getTime() <= listedBy);
     const top = Math.min(MAX_PAGE, Number(url.searchParams.get("$top") ?? DEFAULT_PAGE) || DEFAULT_PAGE);
     const skip = Number(url.searchParams.get("$skiptoken") ?? 0) || 0;
     const at = (message: StoredMessage) =>
       (order === "createdDateTime" ? message.createdAt : message.modifiedAt).getTime();
-    const newest = [...messages].sort((a, b) => at(b) - at(a) || (b.id > a.id ? 1 : -1));
+    const newest = listed.sort((a, b) => at(b) - at(a) || (b.id > a.id ? 1 : -1));
     const value = newest.slice(skip, skip + top).map((message) => this.chatMessage(message, where));
     const next = new URL(url);
     next.searchParams.set("$skiptoken", String(skip + top));

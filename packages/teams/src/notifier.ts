@@ -27,6 +27,12 @@ import { retryAfterSeconds } from "./retry-after.js";
 
 /** A look for an earlier post (a team's Graph id, then up to a few pages of messages) is given up after this long. */
 const LOOKUP_TIMEOUT_MS = 15_000;
+/**
+ * Graph's listing can be seconds behind the connector: a card the connector took is looked for no
+ * sooner than this after the attempt that may have posted it (the sender's first retry would come
+ * after 5 s otherwise).
+ */
+export const GRAPH_SETTLE_SECONDS = 30;
 /** A look back this far before the delivery was queued covers any clock skew between replicas. */
 const LOOKUP_MARGIN_MS = 5 * 60_000;
 /** Errors of a connection that never opened: the request did not go out. */
@@ -83,6 +89,8 @@ export function createTeamsNotifier(options: {
   readonly timeoutMs?: number;
   /** A look for an earlier post given up after this long. */
   readonly lookupTimeoutMs?: number;
+  /** How long after a post Graph is trusted to list it (GRAPH_SETTLE_SECONDS; tests shorten it). */
+  readonly lookupSettleSeconds?: number;
 }): NudgeNotifier {
   const render =
     options.render ??
@@ -313,6 +321,11 @@ export function createTeamsNotifier(options: {
       } catch (error) {
         return err(failureOf(error));
       }
+    },
+
+    lookupSettleSeconds(delivery) {
+      // Where nothing can be looked in, there is nothing to wait for.
+      return graph && !isPersonTarget(delivery.target) ? (options.lookupSettleSeconds ?? GRAPH_SETTLE_SECONDS) : 0;
     },
 
     async findPosted(delivery) {
