@@ -98,12 +98,16 @@ export const settingsSaveAction: ActionHandler = async (deps, turn, value) => {
     patch,
     ...(admins && { admins }),
   });
-  const view = await viewSettings(deps, { tenantId: turn.tenantId, actorId: turn.userId });
   if (!changed.ok) {
-    if (changed.error.kind === "not_admin") return { reply: settingsAdminsOnly(view.admins) };
+    if (changed.error.kind === "not_admin") {
+      const view = await viewSettings(deps, { tenantId: turn.tenantId, actorId: turn.userId });
+      return { reply: settingsAdminsOnly(view.admins) };
+    }
     return { reply: problem(`${changed.error.message} Nothing was saved.`) };
   }
+  // Committed: said as saved from here on, whatever fails after (the read for the card among them).
   recordSaved(turn, { said: "Your settings were saved" });
+  const view = await viewSettings(deps, { tenantId: turn.tenantId, actorId: turn.userId });
   if (admins) {
     deps.logger.info(
       { tenantId: turn.tenantId, granted: admins.grant.length, revoked: admins.revoke.length },
