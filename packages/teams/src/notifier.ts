@@ -362,7 +362,7 @@ function newMessages(context: TurnContext): void {
  * connector down) when any team could not answer now, since that one may be the channel's; can't
  * look only when every team says it can't.
  */
-export function verdictOf(failures: readonly LookupFailure[], channel: string): LookupFailure {
+function verdictOf(failures: readonly LookupFailure[], channel: string): LookupFailure {
   const throttled = failures.flatMap((failure) => (failure.kind === "rate_limited" ? [failure.retryAfterSeconds] : []));
   // A throttle holds for the next look whichever team it came from: wait the longest asked.
   if (throttled.length > 0) return { kind: "rate_limited", retryAfterSeconds: Math.max(...throttled) };
