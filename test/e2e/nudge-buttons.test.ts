@@ -1,4 +1,4 @@
-import { ingestMentions } from "@touchpoint/core";
+import { ingestMentions, type SocialAccount } from "@touchpoint/core";
 import {
   loadEnv,
   type OpenDatabase,
@@ -25,6 +25,7 @@ let database: OpenDatabase;
 let riverside: Workspace;
 let posted: RecordedCall;
 let mentionIds: Record<string, string>;
+let account: SocialAccount;
 
 const { post, install } = slackClient({
   fake: () => fake,
@@ -72,7 +73,7 @@ beforeAll(async () => {
       segment: "major donor",
       identities: [{ platform: "x", handle: "janedoe", externalUserId: "101" }],
     });
-    const account = await r.socialAccounts.connect({
+    account = await r.socialAccounts.connect({
       platform: "x",
       handle: "riversidefood",
       externalUserId: "900",
@@ -232,6 +233,26 @@ describe("the nudge's buttons in Slack", () => {
     const late = await press("nudge_assign", "8802", riverside.installer);
     const told = await fake.waitFor("response_url", (c) => c.path.endsWith(late.split("/").pop() ?? ""));
     expect(String(told.args.text)).toBe(`${riverside.member} already has it; nothing was done twice.`);
+  });
+
+  it("a press on a nudge that is no longer kept still does it, and says what it did, privately", async () => {
+    const mentionId = await database.storage.withTenant(riverside.tenantId, async (r) => {
+      await ingestMentions(r, {
+        account,
+        posts: [xMention("8803", { handle: "janedoe", id: "101" }, "@riversidefood see you at the fair")],
+      });
+      return (await r.mentions.listOpen(20)).find((m) => m.postId === "8803")?.id ?? "";
+    });
+    // The button of a day whose nudge isn't kept (as a long-gone or forged message would carry).
+    const value = JSON.stringify({ mentionId, localDate: "2020-01-01", kind: "daily", owner: null });
+    const before = updates().length;
+    const url = await pressValue("nudge_snooze_day", value, riverside.member);
+    const told = await fake.waitFor("response_url", (c) => c.path.endsWith(url.split("/").pop() ?? ""));
+    expect(told.args).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(String(told.args.text)).toBe("The mention was snoozed for a day.");
+    expect(updates()).toHaveLength(before);
+    const mention = await database.storage.withTenant(riverside.tenantId, (r) => r.mentions.get(mentionId));
+    expect(mention?.status).toBe("snoozed");
   });
 
   it("Log touch on a contact going cold: the modal logs it as /touch would, and the message says so", async () => {

@@ -38,18 +38,56 @@ afterAll(async () => {
 
 function notifierOn(
   storage: InMemoryStorage,
-  options: { readonly graph?: boolean; readonly timeoutMs?: number } = {},
+  options: {
+    readonly graph?: boolean;
+    readonly timeoutMs?: number;
+    readonly maxPages?: number;
+    /** "default": the notifier's own 30 s; else this (0 unless told), so each attempt here may follow the last at once. */
+    readonly settleSeconds?: number | "default";
+  } = {},
 ): NudgeNotifier {
   return createTeamsNotifier({
     storage,
     logger: silent,
     credentials: { kind: "unauthenticated" },
     timeoutMs: options.timeoutMs ?? TIMEOUT_MS,
+    ...(options.settleSeconds !== "default" && { lookupSettleSeconds: options.settleSeconds ?? 0 }),
     ...(options.graph !== false && {
-      graph: createGraphClient({ baseUrl: graph.url, token: graphToken({ kind: "unauthenticated" }) }),
+      graph: createGraphClient({
+        baseUrl: graph.url,
+        token: graphToken({ kind: "unauthenticated" }),
+        ...(options.maxPages !== undefined && { maxPages: options.maxPages }),
+      }),
     }),
   });
 }
+
+/** A message someone else posts in the conversation (through the connector, as Teams would list it). */
+async function postedByOthers(conversationId: string, n: number): Promise<void> {
+  const path = `v3/conversations/${encodeURIComponent(conversationId)}/activities`;
+  const response = await fetch(`${connector.serviceUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: "message", from: { id: "29:someone", name: "Someone" }, text: `message ${n}` }),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Another of the organization's teams, as an install scope: its General channel is its team id. */
+async function addTeamScope(storage: InMemoryStorage, tenantId: string, team: ReturnType<typeof teamsOrg>["team"]) {
+  const reference = { bot: BOT, channelId: "msteams", serviceUrl: connector.serviceUrl, conversation: { id: team.id } };
+  await storage.withTenant(tenantId, (r) =>
+    r.installScopes.add({
+      conversationId: team.id,
+      scope: "team",
+      reference: JSON.stringify(reference),
+      installedBy: null,
+    }),
+  );
+}
+
+/** A channel of a team that is not its General one (so no team's reference names it). */
+const otherChannel = () => `19:${crypto.randomUUID().replace(/-/g, "")}@thread.tacv2`;
 
 /**
  * An organization with Touchpoint installed in its team (the connector knows the team, Graph its
@@ -169,6 +207,19 @@ describe("a Teams nudge whose post may have gone through", () => {
     expect(read).toMatchObject({ path: expect.stringContaining(org.team.aadGroupId), status: 200 });
     expect(read.authorization).toBeUndefined();
     expect((await status(storage, tenantId))?.status).toBe("sent");
+  });
+
+  it("the next attempt after one whose outcome is unknown waits 30 s: Graph's listing lags the connector", async () => {
+    const storage = new InMemoryStorage();
+    const { tenantId } = await organization(storage);
+    connector.acceptThenFailNext(1, 502);
+    const before = Date.now();
+    const [first] = await attempt(storage, notifierOn(storage, { settleSeconds: "default" }));
+    if (first?.kind !== "retry") throw new Error(`not retried: ${first?.kind}`);
+    expect(first.at.getTime() - before).toBeGreaterThanOrEqual(30_000);
+    // Not due before then: the next look could miss the card and post it again.
+    expect(await attempt(storage, notifierOn(storage, { settleSeconds: "default" }))).toEqual([]);
+    expect((await status(storage, tenantId))?.status).toBe("pending");
   });
 
   it("a 500 or 502 after the connector took the card: found through Graph, not posted again", async () => {
@@ -307,6 +358,85 @@ describe("a Teams nudge whose post may have gone through", () => {
     expect((await status(storage, tenantId))?.lastError).toBe("look-up unavailable: Graph HTTP 503 ServiceUnavailable");
     expect(await attempt(storage, notifierOn(storage))).toMatchObject([{ kind: "sent", alreadyPosted: true }]);
     expect(cardsIn(org.channelId)).toHaveLength(1);
+  });
+});
+
+describe("a Teams nudge looked for in a busy channel, or across several teams", () => {
+  it("a channel so busy the pages read never reach back to the delivery: unknown, not posted again", async () => {
+    const storage = new InMemoryStorage();
+    const { org, tenantId } = await organization(storage);
+    connector.acceptThenFailNext(1, 502);
+    await attempt(storage, notifierOn(storage, { maxPages: 1 }));
+    // A page of 50 (the one page this look may read) of messages newer than the card.
+    for (let n = 0; n < 50; n++) await postedByOthers(org.channelId, n);
+    const [outcome] = await attempt(storage, notifierOn(storage, { maxPages: 1 }));
+    expect(outcome).toMatchObject({
+      kind: "unknown",
+      detail: expect.stringContaining("50 newest messages Graph listed do not reach back"),
+    });
+    expect(connector.calls.filter(nudgePosts(org.channelId)).filter((c) => c.activity.attachments)).toHaveLength(1);
+    expect((await status(storage, tenantId))?.status).toBe("unknown");
+  });
+
+  it("a team Graph won't answer for the channel (400, 503) or whose details fail (502) leaves the look to the next team", async () => {
+    for (const fault of ["graph 400", "graph 503", "connector 502"] as const) {
+      const storage = new InMemoryStorage();
+      const other = teamsOrg("Riverside Volunteers");
+      const channel = otherChannel();
+      const { org, tenantId } = await organization(storage, { target: () => channel });
+      connector.addTeam(other.team);
+      graph.addTeam({ aadGroupId: other.team.aadGroupId, channelIds: [channel], consent: true });
+      // The installed team is asked first, then the other, which holds the channel.
+      await addTeamScope(storage, tenantId, org.team);
+      await addTeamScope(storage, tenantId, other.team);
+      connector.acceptThenFailNext(1, 502);
+      await attempt(storage, notifierOn(storage));
+      if (fault === "connector 502") connector.failTeamDetails(1, 502);
+      else graph.failNext(1, fault === "graph 400" ? 400 : 503);
+      expect(await attempt(storage, notifierOn(storage))).toMatchObject([{ kind: "sent", alreadyPosted: true }]);
+      expect(cardsIn(channel)).toHaveLength(1);
+      // Get Team Details is asked once a look, like every other connector call: botbuilder's own
+      // TeamsInfo would have asked again after the 502.
+      const details = connector.teamDetailReads.filter((read) => read.teamId === org.team.id);
+      expect(details.map((read) => read.status)).toEqual([fault === "connector 502" ? 502 : 200]);
+    }
+  });
+
+  it("every team can't look: unknown; any team that could not answer now: tried again later", async () => {
+    const storage = new InMemoryStorage();
+    const other = teamsOrg("Riverside Volunteers");
+    const channel = otherChannel();
+    const { org, tenantId } = await organization(storage, { target: () => channel });
+    connector.addTeam(other.team);
+    // The other team holds the channel, and gave the app no consent to read it.
+    graph.addTeam({ aadGroupId: other.team.aadGroupId, channelIds: [channel], consent: false });
+    await addTeamScope(storage, tenantId, org.team);
+    await addTeamScope(storage, tenantId, other.team);
+    connector.acceptThenFailNext(1, 502);
+    await attempt(storage, notifierOn(storage));
+    // The installed team's read fails now; the other can't be read: it may be the first's.
+    graph.failNext(1, 503);
+    expect(await attempt(storage, notifierOn(storage))).toMatchObject([
+      { kind: "retry", failure: { kind: "unavailable", detail: "Graph HTTP 503 ServiceUnavailable" } },
+    ]);
+    // Now the first says the channel is not its (404), the other refuses (403).
+    const [outcome] = await attempt(storage, notifierOn(storage));
+    expect(outcome).toMatchObject({ kind: "unknown", detail: expect.stringContaining("no team lets the app read") });
+    expect(outcome?.kind === "unknown" && outcome.detail).toMatch(/404 NotFound.*403 Forbidden/);
+    expect(cardsIn(channel)).toHaveLength(1);
+  });
+
+  it("an owner's nudge from an installation whose stored reference is broken: given up, not thrown", async () => {
+    const storage = new InMemoryStorage();
+    const { org, tenantId, reference } = await organization(storage, { target: (o) => o.member.aadObjectId });
+    const installation = await storage.installations.find("teams", org.tenantId);
+    if (!installation) throw new Error("not installed");
+    const { serviceUrl: _lost, ...broken } = reference;
+    await storage.installations.save({ ...installation, secret: JSON.stringify(broken) });
+    expect(await attempt(storage, notifierOn(storage))).toMatchObject([
+      { kind: "dead", failure: { kind: "rejected", detail: expect.stringContaining("no serviceUrl or bot") } },
+    ]);
+    expect((await status(storage, tenantId))?.status).toBe("dead");
   });
 });
 

@@ -1,4 +1,4 @@
-import { ingestMentions } from "@touchpoint/core";
+import { ingestMentions, type SocialAccount } from "@touchpoint/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorCall } from "../fakes/teams-connector.js";
 import { type Conversation, type SentCard, sentCard } from "../support/teams-activities.js";
@@ -21,6 +21,7 @@ let tenantId: string;
 let devId: string;
 let nudge: ConnectorCall;
 let mentionIds: Record<string, string>;
+let account: SocialAccount;
 
 /** The channel the nudge was posted to: presses on it come from there. */
 const channel = (): Conversation => ({ id: org.channelId, conversationType: "channel", isGroup: true });
@@ -47,7 +48,7 @@ beforeAll(async () => {
       segment: "major donor",
       identities: [{ platform: "x", handle: "janedoe", externalUserId: "101" }],
     });
-    const account = await r.socialAccounts.connect({
+    account = await r.socialAccounts.connect({
       platform: "x",
       handle: "lakesidelit",
       externalUserId: "900",
@@ -184,6 +185,25 @@ describe("the nudge's buttons in Teams", () => {
     expect(days(one)).toBeGreaterThan(0.9);
     expect(days(one)).toBeLessThan(1.1);
     expect(days(seven)).toBeGreaterThan(6.9);
+  });
+
+  it("a press on a nudge that is no longer kept still does it, and says what it did", async () => {
+    const mentionId = await database().storage.withTenant(tenantId, async (r) => {
+      await ingestMentions(r, {
+        account,
+        posts: [xMention("9906", { handle: "janedoe", id: "101" }, "@lakesidelit see you at the fair")],
+      });
+      return (await r.mentions.listOpen(20)).find((m) => m.postId === "9906")?.id ?? "";
+    });
+    // A card of a day whose nudge isn't kept (as a forged or long-gone card would carry).
+    const data = { ...buttonOn(posted(), "Snooze a day", onMention("9903")), item: `mention:${mentionId}` };
+    const gone = { ...data, local_date: "2020-01-01" };
+    const before = puts();
+    const answer = await pressForReply(org.say.submit(channel(), nudge.id ?? "", gone));
+    expect(answer.text).toContain("The mention was snoozed for a day.");
+    expect(answer.text).not.toContain("no longer here");
+    expect(puts()).toBe(before);
+    expect((await database().storage.withTenant(tenantId, (r) => r.mentions.get(mentionId)))?.status).toBe("snoozed");
   });
 
   it("Assign to me takes an unassigned mention; whoever is second is told who has it", async () => {

@@ -12,11 +12,16 @@ import { BOT, type TeamsOrg, teamsOrg } from "../support/teams-activities.js";
  * ticking its scheduler and its sender, posting through botbuilder to the fake Bot Framework
  * connector, and looking for their own cards through the fake Microsoft Graph when a post's
  * outcome is unknown. Whatever the connector does (hang, answer 500 or 502 after taking the card,
- * refuse with 412, 429 or 502) and however many replicas run, every organization gets one card.
+ * refuse with 412, 429 or 502), however far Graph's listing lags it, and however many replicas run,
+ * every organization gets one card.
  */
 
 /** The notifier's own: a connector call with no answer is given up after 10 s. */
 const CONNECTOR_TIMEOUT_MS = 10_000;
+/** Graph is trusted to list a post this long after it: short here (30 s in production), and longer than its lag. */
+const SETTLE_SECONDS = 3;
+/** How far the fake Graph's listing is behind the connector, where a test says so. */
+const GRAPH_LAG_MS = 2_000;
 const KEY = Buffer.alloc(32, 7).toString("base64");
 
 let database: FreshDatabase;
@@ -34,6 +39,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.stop()));
+  graph.lagListing(0);
 });
 afterAll(async () => {
   await graph?.close();
@@ -54,6 +60,7 @@ async function serve(): Promise<Serving> {
     TEAMS_GRAPH_URL: graph.url,
     TOUCHPOINT_SCHEDULER: "on",
     TOUCHPOINT_DELIVERY_RETRY_SECONDS: "0.5",
+    TEAMS_GRAPH_SETTLE_SECONDS: String(SETTLE_SECONDS),
   });
   running.push(server);
   return server;
@@ -142,8 +149,10 @@ const logLines = (servers: readonly Serving[], message: string) =>
   servers.flatMap((server) => server.logs().split("\n")).filter((line) => line.includes(`"msg":"${message}"`));
 
 describe("the Teams nudge in real processes on PostgreSQL", () => {
-  it("three replicas, a connector that hangs, fails after taking cards and refuses: every organization gets one card", async () => {
+  it("three replicas, a connector that hangs, fails after taking cards and refuses, Graph 2 s behind: one card each", async () => {
     const orgs = await dueOrganizations(24, { consent: true });
+    // A look 0.5 s after a 500 (the backoff) would miss a card Graph lists 2 s late, and post it again.
+    graph.lagListing(GRAPH_LAG_MS);
     connector.hangNext(1);
     connector.acceptThenFailNext(1, 500);
     connector.acceptThenFailNext(1, 502);

@@ -8,8 +8,8 @@ import { type InstalledOrg, useTeamsServer } from "../support/teams-server.js";
  * Saved means said: when the Bot Framework connector refuses the confirmation of something saved,
  * the person is never told "nothing was saved" (a retry would save it twice). The apology says it
  * was saved, with Undo; if the apology is refused too, the person's next message leads with it.
- * The connector refuses with 403 (the bot removed from the chat, or blocked), which botbuilder
- * does not retry.
+ * The connector refuses with 403 (the bot removed from the chat, or blocked), or takes the reply and
+ * answers 500; botbuilder sends no reply twice either way.
  */
 
 const teams = useTeamsServer();
@@ -90,6 +90,23 @@ describe("Teams: a confirmation that doesn't arrive never says nothing was saved
     expect(await touchesOf(jane.id)).toEqual([]);
     // The apology stays where it was, beside the answer to its Undo.
     expect(JSON.stringify(fake().message(chat.id, apology?.call.id ?? ""))).toContain("was saved, but");
+  });
+
+  it("a confirmation the connector took and answered 500: not sent again, and the apology says it was saved", async () => {
+    const ines = await contact("Ines Duarte", { x: "inesduarte" });
+    const chat = personalChat();
+    fake().acceptThenFailNext(1, 500);
+    const calls = await sendAndSettle(org.say.personal(chat, "touch @inesduarte called about the raffle"));
+
+    // botbuilder's own pipeline would have sent the confirmation again (and again) after the 500.
+    expect(calls.map((c) => c.status)).toEqual([500, 200]);
+    const shown = fake()
+      .conversationMessages(chat.id)
+      .filter((m) => JSON.stringify(m.activity).includes("Logged a call with Ines Duarte"));
+    expect(shown).toHaveLength(1);
+    const [apology] = delivered(calls);
+    expect(apology?.text).toContain("Your call with Ines Duarte was saved, but the confirmation didn't reach you");
+    expect(await touchesOf(ines.id)).toHaveLength(1);
   });
 
   it("refused twice (the confirmation and the apology): the next message leads with it, once, Undo and all", async () => {

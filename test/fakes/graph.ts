@@ -3,12 +3,18 @@
  * messages the fake Bot Framework connector holds (what a bot posted is what Graph lists):
  *
  * - `GET /v1.0/teams/{team-id}/channels/{channel-id}/messages` — a channel's top-level messages
- *   (replies are not listed), newest first; `team-id` is the team's Graph id (its Microsoft 365
- *   group, the `aadGroupId` Teams gives a bot), not the Bot Framework's `19:…` team id.
- * - `GET /v1.0/chats/{chat-id}/messages` — a chat's messages, newest first.
+ *   (replies are not listed); `team-id` is the team's Graph id (its Microsoft 365 group, the
+ *   `aadGroupId` Teams gives a bot), not the Bot Framework's `19:…` team id. Graph documents only
+ *   `$top` and `$expand` here and promises no order; what it gives is newest-modified first, so
+ *   this lists by `lastModifiedDateTime`, descending, and ignores any `$orderby`.
+ * - `GET /v1.0/chats/{chat-id}/messages` — a chat's messages, by `lastModifiedDateTime` descending
+ *   (Graph's default), or by `createdDateTime` descending with `$orderby=createdDateTime desc`.
  *
- * Both answer `{ "@odata.context", "@odata.count", "value": [chatMessage…], "@odata.nextLink"? }`
- * in Graph's wire format: `$top` (default 20, at most 50) pages them and `@odata.nextLink` leads on.
+ * A message's `lastModifiedDateTime` is when the fake connector last stored it: a PUT (a card
+ * replaced in place, as a button press does) moves it, and with it the message up the listing.
+ * Both answer `{ "@odata.context", "value": [chatMessage…], "@odata.nextLink"? }` in Graph's wire
+ * format, with `@odata.count` (the whole collection's) only when `$count=true` is asked: `$top`
+ * (default 20, at most 50) pages them and `@odata.nextLink` leads on.
  * Each chatMessage is a bot's (`from.application`, `applicationIdentityType: "bot"`), its body HTML
  * pointing at its attachments, and each card attachment's `content` the card's JSON as a string, as
  * Graph returns cards. The app may read a team or chat only with its resource-specific consent
@@ -47,8 +53,15 @@ export interface FakeGraph {
   }): void;
   /** A group chat; with `consent`, the app holds ChatMessage.Read.Chat there. */
   addChat(chat: { readonly chatId: string; readonly consent: boolean }): void;
-  /** The next `count` reads are answered `status` (429 with Retry-After, 503 …). */
+  /** The next `count` reads are answered `status` (429 with Retry-After, 401, 503 …). */
   failNext(count: number, status: number, headers?: Readonly<Record<string, string>>): void;
+  /** The next `count` reads are answered 200 with a body cut off mid-way (a proxy that dropped it). */
+  truncateNext(count: number): void;
+  /**
+   * Graph's listing behind the connector: a message is listed only `ms` after the connector took it
+   * (0, the default: at once). Edits show at once either way.
+   */
+  lagListing(ms: number): void;
   /** The first read matching `predicate`, made already or still to come. */
   waitFor(predicate: (call: GraphCall) => boolean, timeoutMs?: number): Promise<GraphCall>;
   close(): Promise<void>;
@@ -64,14 +77,27 @@ const CHANNEL_ROUTE = /^\/v1\.0\/teams\/([^/]+)\/channels\/([^/]+)\/messages\/?$
 const CHAT_ROUTE = /^\/v1\.0\/chats\/([^/]+)\/messages\/?$/;
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 50;
+/** Graph's error codes for the statuses `failNext` is asked for. */
+const ERROR_CODES: Readonly<Record<number, string>> = {
+  400: "BadRequest",
+  401: "InvalidAuthenticationToken",
+  403: "Forbidden",
+  404: "NotFound",
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
 
 class Graph implements FakeGraph {
   readonly calls: GraphCall[] = [];
   private readonly listeners = new Set<(call: GraphCall) => void>();
   private readonly teams = new Map<string, { channels: Set<string>; consent: boolean }>();
   private readonly chats = new Map<string, { consent: boolean }>();
-  private readonly failures: { status: number; headers: Readonly<Record<string, string>> }[] = [];
+  private readonly failures: ({ status: number; headers: Readonly<Record<string, string>> } | "truncate")[] = [];
   private readonly attachmentIds = new Map<string, string>();
+  private lagMs = 0;
   private readonly server: Server;
   private origin = "";
 
@@ -100,6 +126,14 @@ class Graph implements FakeGraph {
     for (let i = 0; i < count; i++) this.failures.push({ status, headers });
   }
 
+  lagListing(ms: number): void {
+    this.lagMs = ms;
+  }
+
+  truncateNext(count: number): void {
+    for (let i = 0; i < count; i++) this.failures.push("truncate");
+  }
+
   waitFor(predicate: (call: GraphCall) => boolean, timeoutMs = 5000): Promise<GraphCall> {
     return awaitOne(this.calls, this.listeners, predicate, timeoutMs, () => {
       const made = this.calls.map((c) => `${c.status} ${c.path}`).slice(-10);
@@ -119,9 +153,10 @@ class Graph implements FakeGraph {
     const channel = CHANNEL_ROUTE.exec(url.pathname);
     const chat = CHAT_ROUTE.exec(url.pathname);
     const conversationId = channel?.[2] ?? chat?.[1];
-    const answer = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}) => {
+    const answer = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}, cut = false) => {
       res.writeHead(status, { "content-type": "application/json; odata.metadata=minimal", ...headers });
-      res.end(JSON.stringify(body));
+      const json = JSON.stringify(body);
+      res.end(cut ? json.slice(0, Math.floor(json.length / 2)) : json);
       const call: GraphCall = {
         path: url.pathname,
         authorization: req.headers.authorization,
@@ -139,13 +174,9 @@ class Graph implements FakeGraph {
       return refuse(400, "BadRequest", `Resource not found for the segment '${url.pathname}'.`);
     }
     const failure = this.failures.shift();
+    if (failure === "truncate") return answer(200, { value: [], "@odata.context": "" }, {}, true);
     if (failure)
-      return refuse(
-        failure.status,
-        failure.status === 429 ? "TooManyRequests" : "ServiceUnavailable",
-        "",
-        failure.headers,
-      );
+      return refuse(failure.status, ERROR_CODES[failure.status] ?? "ServiceUnavailable", "", failure.headers);
 
     if (channel?.[1] && channel[2]) {
       const teamId = decodeURIComponent(channel[1]);
@@ -156,34 +187,39 @@ class Graph implements FakeGraph {
       if (!team.channels.has(channelId)) return refuse(404, "NotFound", `Channel ${channelId} not found in team`);
       const messages = this.connector.conversationMessages(channelId).filter((m) => m.replyToId === undefined);
       const context = `https://graph.microsoft.com/v1.0/$metadata#teams('${teamId}')/channels('${encodeURIComponent(channelId)}')/messages`;
-      return answer(200, this.page(url, messages, context, { teamId, channelId }));
+      return answer(200, this.page(url, messages, "lastModifiedDateTime", context, { teamId, channelId }));
     }
     const chatId = decodeURIComponent(chat?.[1] ?? "");
     const known = this.chats.get(chatId);
     if (!known) return refuse(404, "NotFound", `Chat ${chatId} not found`);
     if (!known.consent) return refuse(403, "Forbidden", missingRole("ChatMessage.Read.Chat"));
     const context = `https://graph.microsoft.com/v1.0/$metadata#chats('${encodeURIComponent(chatId)}')/messages`;
-    return answer(200, this.page(url, this.connector.conversationMessages(chatId), context, { chatId }));
+    const order =
+      url.searchParams.get("$orderby")?.trim() === "createdDateTime desc" ? "createdDateTime" : "lastModifiedDateTime";
+    return answer(200, this.page(url, this.connector.conversationMessages(chatId), order, context, { chatId }));
   }
 
-  /** One page of messages, newest first, with a nextLink to the rest. */
+  /** One page of messages, newest first by `order`, with a nextLink to the rest. */
   private page(
     url: URL,
     messages: readonly StoredMessage[],
+    order: "createdDateTime" | "lastModifiedDateTime",
     context: string,
     where: { teamId: string; channelId: string } | { chatId: string },
   ): unknown {
+    const listedBy = Date.now() - this.lagMs;
+    const listed = messages.filter((message) => message.createdAt.getTime() <= listedBy);
     const top = Math.min(MAX_PAGE, Number(url.searchParams.get("$top") ?? DEFAULT_PAGE) || DEFAULT_PAGE);
     const skip = Number(url.searchParams.get("$skiptoken") ?? 0) || 0;
-    const newest = [...messages].sort(
-      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id > a.id ? 1 : -1),
-    );
+    const at = (message: StoredMessage) =>
+      (order === "createdDateTime" ? message.createdAt : message.modifiedAt).getTime();
+    const newest = listed.sort((a, b) => at(b) - at(a) || (b.id > a.id ? 1 : -1));
     const value = newest.slice(skip, skip + top).map((message) => this.chatMessage(message, where));
     const next = new URL(url);
     next.searchParams.set("$skiptoken", String(skip + top));
     return {
       "@odata.context": context,
-      "@odata.count": value.length,
+      ...(url.searchParams.get("$count") === "true" && { "@odata.count": newest.length }),
       ...(skip + top < newest.length && { "@odata.nextLink": next.toString() }),
       value,
     };

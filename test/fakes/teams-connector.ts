@@ -106,6 +106,10 @@ export interface FakeTeamsConnector {
   conversationMessages(conversationId: string): readonly StoredMessage[];
   /** A team Get Team Details answers for: its Bot Framework id, name, and Graph id (Microsoft 365 group). */
   addTeam(team: { readonly id: string; readonly name: string; readonly aadGroupId: string }): void;
+  /** The next `count` Get Team Details are answered `status` (as a connector that is down). */
+  failTeamDetails(count: number, status: number): void;
+  /** The Get Team Details asked (`GET /v3/teams/{teamId}`), in order; not in `calls`. */
+  readonly teamDetailReads: readonly { readonly teamId: string; readonly status: number }[];
   /** The first call matching `predicate`, already made or still to come. */
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
   /** The first Create Conversation request matching `predicate`, already made or still to come. */
@@ -252,6 +256,8 @@ class FakeConnector implements FakeTeamsConnector {
   private readonly server: Server;
   private readonly messages = new Map<string, StoredMessage>();
   private readonly teams = new Map<string, { id: string; name: string; aadGroupId: string }>();
+  private readonly teamDetailFailures: number[] = [];
+  readonly teamDetailReads: { readonly teamId: string; readonly status: number }[] = [];
   private readonly listeners = new Set<(call: ConnectorCall) => void>();
   private origin = "";
   private lastId = 0;
@@ -287,6 +293,10 @@ class FakeConnector implements FakeTeamsConnector {
 
   addTeam(team: { readonly id: string; readonly name: string; readonly aadGroupId: string }): void {
     this.teams.set(team.id, { ...team });
+  }
+
+  failTeamDetails(count: number, status: number): void {
+    for (let i = 0; i < count; i++) this.teamDetailFailures.push(status);
   }
 
   waitFor(predicate: (call: ConnectorCall) => boolean, timeoutMs = 5000): Promise<ConnectorCall> {
@@ -439,7 +449,11 @@ class FakeConnector implements FakeTeamsConnector {
     answer: (status: number, body: unknown, headers?: Readonly<Record<string, string>>) => void,
   ): void {
     const team = this.teams.get(teamId);
-    if (team) answer(200, { ...team, type: "standard", channelCount: 1, memberCount: 2 });
+    const failure = this.teamDetailFailures.shift();
+    const status = failure ?? (team ? 200 : 404);
+    this.teamDetailReads.push({ teamId, status });
+    if (failure) answer(failure, { error: { code: "ServiceError", message: `HTTP ${failure}` } });
+    else if (team) answer(200, { ...team, type: "standard", channelCount: 1, memberCount: 2 });
     else answer(404, { error: { code: "NotFound", message: `no team ${teamId} for this bot` } });
   }
 

@@ -203,4 +203,12 @@ describe("environment", () => {
       'TEAMS_GRAPH_URL: needs an http:// or https:// URL (got "graph.microsoft.com")',
     ]);
   });
+
+  it("waits 30 s for Graph to list a Teams post unless TEAMS_GRAPH_SETTLE_SECONDS says otherwise", () => {
+    expect(loadEnv({}).TEAMS_GRAPH_SETTLE_SECONDS).toBe(30);
+    expect(loadEnv({ TEAMS_GRAPH_SETTLE_SECONDS: "0.5" }).TEAMS_GRAPH_SETTLE_SECONDS).toBe(0.5);
+    expect(problems({ TEAMS_GRAPH_SETTLE_SECONDS: "-1" })).toEqual([
+      'TEAMS_GRAPH_SETTLE_SECONDS: needs 0 seconds or more (got "-1")',
+    ]);
+  });
 });

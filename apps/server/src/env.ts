@@ -69,6 +69,14 @@ const schema = z.object({
   TEAMS_APP_TYPE: oneOf(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).optional(),
   TEAMS_ALLOW_UNAUTHENTICATED: flag(false),
   TEAMS_GRAPH_URL: httpUrl.optional(),
+  /**
+   * How long after a Teams post that may have gone through the sender waits before looking for it
+   * in Graph, whose listing lags the connector (tests shorten it).
+   */
+  TEAMS_GRAPH_SETTLE_SECONDS: z.coerce
+    .number({ message: "a number of seconds" })
+    .min(0, "0 seconds or more")
+    .default(30),
   X_API_URL: httpUrl.default("https://api.x.com"),
   X_POLL_INTERVAL: z.coerce
     .number({ message: "a number of seconds" })
@@ -223,6 +231,7 @@ const SHOWN = new Set([
   "TEAMS_APP_TYPE",
   "TEAMS_ALLOW_UNAUTHENTICATED",
   "TEAMS_GRAPH_URL",
+  "TEAMS_GRAPH_SETTLE_SECONDS",
   "TOUCHPOINT_SCHEDULER",
   "TOUCHPOINT_DELIVERY_RETRY_SECONDS",
   "LOG_LEVEL",

@@ -56,6 +56,7 @@ export function teamsFromEnv(
       logger: deps.logger,
       credentials,
       graph: graphFromEnv(env, credentials),
+      lookupSettleSeconds: env.TEAMS_GRAPH_SETTLE_SECONDS,
     }),
   };
 }

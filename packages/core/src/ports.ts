@@ -203,6 +203,13 @@ export interface NudgeNotifier {
    * null when there is none. Asked before re-sending an attempt whose outcome is unknown.
    */
   findPosted(delivery: NudgeDelivery): Promise<Result<{ readonly ref: string } | null, LookupFailure>>;
+  /**
+   * How long after a post `findPosted` can be trusted to see it, in seconds: where the look-up reads
+   * a listing that lags the platform (Microsoft Graph behind the Bot Framework connector), an
+   * attempt after one whose outcome is unknown waits at least this long, or it could miss the
+   * message and post it twice. None, or 0: at once.
+   */
+  lookupSettleSeconds?(delivery: NudgeDelivery): number | Promise<number>;
 }
 
 /**

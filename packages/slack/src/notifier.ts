@@ -73,6 +73,10 @@ export function createSlackNotifier(options: {
       }
     },
 
+    // The look reads conversations.history, which the sender has always trusted at once: Slack's
+    // retries keep their timing.
+    lookupSettleSeconds: () => 0,
+
     async findPosted(delivery) {
       const token = await tokenFor(delivery.tenantId);
       if (!token) return { ok: false, error: notInstalled };

@@ -23,6 +23,10 @@ export interface TeamsApp {
  */
 export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   const { deps } = options;
+  // Replies are sent once each and given up after 10 s, as nudges are: a 500 after Teams took a
+  // confirmation must not post it again (botbuilder's pipeline would, up to three times), and a
+  // connector that never answers must not hold the turn. saved.ts tells the person what a failed
+  // reply had saved.
   const adapter = createAdapter(options.credentials);
   const bot = new TouchpointBot(deps, {
     // env.ts allows unauthenticated Teams only in development or tests, on a loopback address.

@@ -1,6 +1,7 @@
 import { err, ok, type Result } from "@touchpoint/core";
 import { ConfigurationServiceClientCredentialFactory } from "botbuilder";
 import { botFrameworkOptions, type TeamsCredentials } from "./adapter.js";
+import { retryAfterSeconds } from "./retry-after.js";
 
 /**
  * Microsoft Graph, for one thing: reading a conversation's recent messages, so the nudge's sender
@@ -22,6 +23,8 @@ const PAGE_SIZE = 50;
 export interface GraphMessage {
   readonly id: string;
   readonly createdDateTime: string;
+  /** Moves with every edit, reaction or card replaced in place; never before `createdDateTime`. */
+  readonly lastModifiedDateTime?: string;
   readonly replyToId?: string | null;
   readonly attachments?: readonly {
     readonly contentType?: string;
@@ -30,11 +33,27 @@ export interface GraphMessage {
   }[];
 }
 
+/** A conversation's messages from `since` on, as far as the pages read went. */
+export interface GraphListing {
+  readonly messages: GraphMessage[];
+  /**
+   * Whether the pages read reached back past `since` (or to the conversation's first message).
+   * False when the page limit came first: a message not among them may still be there.
+   */
+  readonly complete: boolean;
+}
+
 export type GraphFailure =
-  /** 401, 403 or 404: the app may not read there (no consent, no such conversation for it). */
+  /**
+   * 400, 403 or 404: the app may not read there (no consent, no such conversation for it, a
+   * channel of another team), and asking again will not change that.
+   */
   | { readonly kind: "no_access"; readonly detail: string }
   | { readonly kind: "rate_limited"; readonly retryAfterSeconds: number }
-  /** A 5xx, a timeout, a dropped connection, a token Entra would not give: worth another try. */
+  /**
+   * A 5xx, a 401 (a token that expired: the next look asks for a fresh one), a timeout, a dropped
+   * connection, an answer that does not read, a token Entra would not give: worth another try.
+   */
   | { readonly kind: "unavailable"; readonly detail: string };
 
 /** Where to read: a team's channel, or a chat. */
@@ -43,12 +62,18 @@ export type GraphConversation =
   | { readonly kind: "chat"; readonly teamsTenantId: string; readonly chatId: string };
 
 export interface GraphClient {
-  /** The conversation's messages from `since` on (newest first; a few pages at most), or why not. */
-  recentMessages(conversation: GraphConversation, since: Date): Promise<Result<GraphMessage[], GraphFailure>>;
+  /**
+   * The conversation's messages that may be from `since` on (a few pages at most, newest first),
+   * or why not. Any message created since then is among them when the listing is `complete`.
+   */
+  recentMessages(conversation: GraphConversation, since: Date): Promise<Result<GraphListing, GraphFailure>>;
 }
 
-/** An app-only Graph token for a Teams tenant; undefined: send none (local, unauthenticated use). */
-export type GraphToken = (teamsTenantId: string) => Promise<string | undefined>;
+/**
+ * An app-only Graph token for a Teams tenant; undefined: send none (local, unauthenticated use).
+ * `fresh`: not the cached one (Graph refused it).
+ */
+export type GraphToken = (teamsTenantId: string, options?: { readonly fresh?: boolean }) => Promise<string | undefined>;
 
 export function createGraphClient(options: {
   /** `https://graph.microsoft.com/v1.0`, or a proxy or fake in front of it. */
@@ -62,27 +87,46 @@ export function createGraphClient(options: {
   const base = options.baseUrl.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxPages = options.maxPages ?? 4;
+  /** Tenants whose last token Graph refused (401): their next look asks Entra for a fresh one. */
+  const refused = new Set<string>();
 
   function firstPage(conversation: GraphConversation): string {
     if (conversation.kind === "channel") {
+      // A channel's listing takes only $top and $expand, and promises no order: in practice it comes
+      // newest-modified first.
       const team = encodeURIComponent(conversation.teamId);
       return `${base}/teams/${team}/channels/${encodeURIComponent(conversation.channelId)}/messages?$top=${PAGE_SIZE}`;
     }
-    // Chats can be ordered (newest first); channels come newest first by themselves.
+    // A chat's can be ordered by creation, newest first (its default is by last modification).
     return `${base}/chats/${encodeURIComponent(conversation.chatId)}/messages?$top=${PAGE_SIZE}&$orderby=createdDateTime desc`;
+  }
+
+  /**
+   * Whether a message, and every one after it in the listing, is older than anything posted since
+   * `since`. Chats come by creation: one created before `since`. Channels come by last
+   * modification: one last modified before `since`, since a card's last modification is never
+   * before its creation, which was after `since`. (A channel's old message edited now is listed
+   * first, and says nothing about what follows it.)
+   */
+  function olderThanSince(conversation: GraphConversation, message: GraphMessage, since: Date): boolean {
+    const at = conversation.kind === "channel" ? message.lastModifiedDateTime : message.createdDateTime;
+    return Date.parse(at ?? "") < since.getTime();
   }
 
   return {
     async recentMessages(conversation, since) {
+      const tenant = conversation.teamsTenantId;
       let token: string | undefined;
       try {
-        token = await options.token(conversation.teamsTenantId);
+        token = await options.token(tenant, { fresh: refused.has(tenant) });
       } catch (error) {
         return err({ kind: "unavailable", detail: `no Graph token: ${messageOf(error)}` });
       }
       const messages: GraphMessage[] = [];
       let url: string | undefined = firstPage(conversation);
-      for (let page = 0; url && page < maxPages; page++) {
+      for (let page = 0; url; page++) {
+        // Pages left unread: what is not among those read may still be there.
+        if (page === maxPages) return ok({ messages, complete: false });
         let response: Response;
         try {
           response = await fetch(url, {
@@ -96,30 +140,50 @@ export function createGraphClient(options: {
             detail: timedOut ? `Graph did not answer within ${timeoutMs / 1000} s` : `Graph: ${messageOf(error)}`,
           });
         }
+        if (response.status === 401) refused.add(tenant);
+        else if (response.ok) refused.delete(tenant);
         if (!response.ok) return err(await failureOf(response));
-        const body = (await response.json()) as { value?: GraphMessage[]; "@odata.nextLink"?: string };
-        const value = body.value ?? [];
-        messages.push(...value);
+        const body = await pageOf(response);
+        if (!body) return err({ kind: "unavailable", detail: "Graph answered 200 with a body that does not read" });
+        messages.push(...body.value);
         // Newest first: once a page reaches back past `since`, the pages after it hold only older
         // messages, which cannot be this delivery's.
-        if (value.length === 0 || value.some((message) => Date.parse(message.createdDateTime) < since.getTime())) {
-          break;
+        if (body.value.some((message) => olderThanSince(conversation, message, since))) {
+          return ok({ messages, complete: true });
         }
-        url = body["@odata.nextLink"];
+        url = body.nextLink;
       }
-      return ok(messages);
+      return ok({ messages, complete: true });
     },
   };
+}
+
+/** A page of messages as Graph answers it, or undefined when the body is not one (cut off, a proxy's page). */
+async function pageOf(response: Response): Promise<{ value: GraphMessage[]; nextLink?: string } | undefined> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== "object" || body === null) return undefined;
+  const { value, "@odata.nextLink": nextLink } = body as { value?: unknown; "@odata.nextLink"?: unknown };
+  if (!Array.isArray(value)) return undefined;
+  const isMessage = (message: unknown): message is GraphMessage =>
+    typeof message === "object" && message !== null && typeof (message as { id?: unknown }).id === "string";
+  if (!value.every(isMessage)) return undefined;
+  if (nextLink !== undefined && typeof nextLink !== "string") return undefined;
+  return { value, ...(nextLink !== undefined && { nextLink }) };
 }
 
 async function failureOf(response: Response): Promise<GraphFailure> {
   const body = (await response.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
   const detail = `Graph HTTP ${response.status}${body?.error?.code ? ` ${body.error.code}` : ""}`;
   if (response.status === 429) {
-    const retryAfter = Number(response.headers.get("retry-after"));
-    return { kind: "rate_limited", retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 5 };
+    return { kind: "rate_limited", retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after")) };
   }
-  if ([401, 403, 404].includes(response.status)) return { kind: "no_access", detail };
+  if ([400, 403, 404].includes(response.status)) return { kind: "no_access", detail };
+  // 401 among them: the token expired (or was revoked) since it was cached, and a fresh one may do.
   return { kind: "unavailable", detail };
 }
 
@@ -166,13 +230,13 @@ export async function graphCredentialsFor(
 export function graphToken(credentials: TeamsCredentials): GraphToken {
   if (credentials.kind !== "app") return async () => undefined;
   const byTenant = new Map<string, Promise<AppCredentials>>();
-  return async (teamsTenantId) => {
+  return async (teamsTenantId, tokenOptions) => {
     let found = byTenant.get(teamsTenantId);
     if (!found) {
       found = graphCredentialsFor(credentials, teamsTenantId);
       byTenant.set(teamsTenantId, found);
       found.catch(() => byTenant.delete(teamsTenantId));
     }
-    return (await found).getToken();
+    return (await found).getToken(tokenOptions?.fresh ?? false);
   };
 }

@@ -11,19 +11,28 @@ import {
   type Result,
   type Storage,
 } from "@touchpoint/core";
-import { type ConversationParameters, type ConversationReference, TeamsInfo, type TurnContext } from "botbuilder";
-import { ConnectorTimeout, createAdapter, type TeamsCredentials } from "./adapter.js";
+import type { ConversationParameters, ConversationReference, TurnContext } from "botbuilder";
+import {
+  CONNECTOR_TIMEOUT_MS,
+  ConnectorTimeout,
+  createAdapter,
+  fetchTeamDetails,
+  type TeamsCredentials,
+} from "./adapter.js";
 import type { AdaptiveCard } from "./cards/card.js";
 import { DELIVERY_FIELD, DIGEST_FIELDS, digestCard } from "./cards/digest.js";
 import { cardActivity } from "./cards/send.js";
-import type { GraphClient, GraphConversation, GraphFailure, GraphMessage } from "./graph.js";
+import type { GraphClient, GraphConversation, GraphFailure, GraphListing, GraphMessage } from "./graph.js";
+import { retryAfterSeconds } from "./retry-after.js";
 
-/** When a 429 names no Retry-After. */
-const DEFAULT_RETRY_AFTER_SECONDS = 5;
-/** A connector call with no answer after this long has an unknown outcome (Slack's WebClient waits as long). */
-const CONNECTOR_TIMEOUT_MS = 10_000;
 /** A look for an earlier post (a team's Graph id, then up to a few pages of messages) is given up after this long. */
 const LOOKUP_TIMEOUT_MS = 15_000;
+/**
+ * Graph's listing can be seconds behind the connector: a card the connector took is looked for no
+ * sooner than this after the attempt that may have posted it (the sender's first retry would come
+ * after 5 s otherwise).
+ */
+export const GRAPH_SETTLE_SECONDS = 30;
 /** A look back this far before the delivery was queued covers any clock skew between replicas. */
 const LOOKUP_MARGIN_MS = 5 * 60_000;
 /** Errors of a connection that never opened: the request did not go out. */
@@ -63,9 +72,10 @@ export function conversationKind(target: string, scopes: readonly InstallScope[]
  * Nudges into Teams: the nudge as an Adaptive Card, sent proactively into the channel the app was
  * added to, from the conversation reference stored at install; an owner's own nudge goes to them
  * in a 1:1 chat the bot creates. The outbox alone decides when to try again: botbuilder's HTTP
- * pipeline sends nothing twice, and every connector call is given up after `timeoutMs`. Each card
- * carries its delivery id, which `findPosted` looks for in the conversation's recent messages
- * through Microsoft Graph, where the app may read them.
+ * pipeline sends nothing twice, and every connector call the notifier makes (the sends, Create
+ * Conversation, and Get Team Details through `fetchTeamDetails`, not botbuilder's TeamsInfo) is
+ * given up after `timeoutMs`. Each card carries its delivery id, which `findPosted` looks for in
+ * the conversation's recent messages through Microsoft Graph, where the app may read them.
  */
 export function createTeamsNotifier(options: {
   readonly storage: Storage;
@@ -79,12 +89,14 @@ export function createTeamsNotifier(options: {
   readonly timeoutMs?: number;
   /** A look for an earlier post given up after this long. */
   readonly lookupTimeoutMs?: number;
+  /** How long after a post Graph is trusted to list it (GRAPH_SETTLE_SECONDS; tests shorten it). */
+  readonly lookupSettleSeconds?: number;
 }): NudgeNotifier {
   const render =
     options.render ??
     ((delivery: NudgeDelivery) => digestCard(delivery.message, { buttons: true, deliveryId: delivery.id }));
   const timeoutMs = options.timeoutMs ?? CONNECTOR_TIMEOUT_MS;
-  const adapter = createAdapter(options.credentials, { retries: "off", timeoutMs });
+  const adapter = createAdapter(options.credentials, { timeoutMs });
   const appId = options.credentials.kind === "app" ? options.credentials.appId : "";
   const { graph, logger } = options;
   /** Bot Framework team ids to the team's Graph id (its Microsoft 365 group), which never changes. */
@@ -146,7 +158,13 @@ export function createTeamsNotifier(options: {
     delivery: NudgeDelivery,
   ): Promise<Result<string, DeliveryFailure>> {
     const serviceUrl = reference.serviceUrl;
-    if (!serviceUrl || !reference.bot) throw new Error("the Teams installation's reference has no serviceUrl or bot");
+    // Stored at install: one without these can reach nobody, however often it is tried.
+    if (!serviceUrl || !reference.bot) {
+      return err({
+        kind: "rejected",
+        detail: "the Teams installation's conversation reference has no serviceUrl or bot",
+      });
+    }
     const parameters = {
       isGroup: false,
       bot: reference.bot,
@@ -185,7 +203,7 @@ export function createTeamsNotifier(options: {
     if (known) return known;
     let found: string | undefined;
     await adapter.continueConversationAsync(appId, reference, async (context) => {
-      found = (await TeamsInfo.getTeamDetails(context, teamId)).aadGroupId;
+      found = (await fetchTeamDetails(context, teamId, { timeoutMs })).aadGroupId;
     });
     if (found) graphTeamIds.set(teamId, found);
     return found;
@@ -215,15 +233,24 @@ export function createTeamsNotifier(options: {
 
   /** What a Graph answer says about the delivery's card, and a reference to it when found. */
   function lookupOf(
-    answer: Result<GraphMessage[], GraphFailure>,
+    answer: Result<GraphListing, GraphFailure>,
     delivery: NudgeDelivery,
   ): Result<{ ref: string } | null, LookupFailure> {
     if (!answer.ok) {
       const failure = answer.error;
       return err(failure.kind === "no_access" ? { kind: "unverifiable", detail: failure.detail } : failure);
     }
-    const card = findCard(answer.value, delivery);
-    return ok(card ? { ref: `${delivery.target}/${card.id}` } : null);
+    const card = findCard(answer.value.messages, delivery);
+    if (card) return ok({ ref: `${delivery.target}/${card.id}` });
+    // The pages read never reached back to the delivery: the card may be further down. Asking again
+    // later reads further still from the top, so this cannot be looked at, rather than "not there".
+    if (!answer.value.complete) {
+      return err({
+        kind: "unverifiable",
+        detail: `the ${answer.value.messages.length} newest messages Graph listed do not reach back to the delivery`,
+      });
+    }
+    return ok(null);
   }
 
   async function lookIn(
@@ -242,20 +269,28 @@ export function createTeamsNotifier(options: {
       return lookupOf(await graph.recentMessages(chat, since), delivery);
     }
     // A channel is in one of the organization's teams: the one it is the General channel of (or
-    // was installed from) first, then the others, until one may read it.
-    const denied: string[] = [];
+    // was installed from) first, then the others. A team that lists the channel answers for it (a
+    // channel is one team's, or shared, with the same messages wherever it is listed); one that
+    // can't (not that team's channel, no consent, the connector down) leaves it to the others.
+    const failures: LookupFailure[] = [];
     for (const team of teamsOf(delivery.target, scopes, installed)) {
       let teamId: string | undefined;
       try {
         teamId = await graphTeamId(team.reference, team.teamId);
       } catch (error) {
-        // 403 or 404: the bot is not in that team (any more).
         const failure = failureOf(error);
-        if (failure.kind !== "rejected") return err(failure);
-        denied.push(`team ${team.teamId}: ${failure.detail}`);
+        // 403 or 404: the bot is not in that team (any more).
+        failures.push(
+          failure.kind === "rejected"
+            ? { kind: "unverifiable", detail: `team ${team.teamId}: ${failure.detail}` }
+            : failure,
+        );
         continue;
       }
-      if (!teamId) continue;
+      if (!teamId) {
+        failures.push({ kind: "unverifiable", detail: `team ${team.teamId}: Teams gave no Microsoft 365 group` });
+        continue;
+      }
       const channel: GraphConversation = {
         kind: "channel",
         teamsTenantId: installed.teamsTenantId,
@@ -263,13 +298,14 @@ export function createTeamsNotifier(options: {
         channelId: delivery.target,
       };
       const found = lookupOf(await graph.recentMessages(channel, since), delivery);
-      if (found.ok || found.error.kind !== "unverifiable") return found;
-      denied.push(`team ${teamId}: ${found.error.detail}`);
+      if (found.ok) return found;
+      failures.push(
+        found.error.kind === "unverifiable"
+          ? { ...found.error, detail: `team ${teamId}: ${found.error.detail}` }
+          : found.error,
+      );
     }
-    return err({
-      kind: "unverifiable",
-      detail: `no team lets the app read channel ${delivery.target} (${denied.join("; ") || "no team installed"})`,
-    });
+    return err(verdictOf(failures, delivery.target));
   }
 
   return {
@@ -285,6 +321,11 @@ export function createTeamsNotifier(options: {
       } catch (error) {
         return err(failureOf(error));
       }
+    },
+
+    lookupSettleSeconds(delivery) {
+      // Where nothing can be looked in, there is nothing to wait for.
+      return graph && !isPersonTarget(delivery.target) ? (options.lookupSettleSeconds ?? GRAPH_SETTLE_SECONDS) : 0;
     },
 
     async findPosted(delivery) {
@@ -314,6 +355,24 @@ function newMessages(context: TurnContext): void {
     for (const activity of activities) delete activity.replyToId;
     return next();
   });
+}
+
+/**
+ * Why no team could say whether the channel holds the card: not now (a 5xx, a throttle, a
+ * connector down) when any team could not answer now, since that one may be the channel's; can't
+ * look only when every team says it can't.
+ */
+function verdictOf(failures: readonly LookupFailure[], channel: string): LookupFailure {
+  const throttled = failures.flatMap((failure) => (failure.kind === "rate_limited" ? [failure.retryAfterSeconds] : []));
+  // A throttle holds for the next look whichever team it came from: wait the longest asked.
+  if (throttled.length > 0) return { kind: "rate_limited", retryAfterSeconds: Math.max(...throttled) };
+  const transient = failures.find((failure) => failure.kind !== "unverifiable" && failure.kind !== "rejected");
+  if (transient) return transient;
+  const details = failures.map((failure) => ("detail" in failure ? failure.detail : failure.kind));
+  return {
+    kind: "unverifiable",
+    detail: `no team lets the app read channel ${channel} (${details.join("; ") || "no team installed"})`,
+  };
 }
 
 /** The organization's teams the app is in, the likeliest home of `channel` first. */
@@ -384,11 +443,7 @@ export function failureOf(error: unknown, options: { readonly sent?: boolean } =
   const status = e.statusCode;
   const sent = options.sent ?? true;
   if (status === 429) {
-    const retryAfter = Number(e.response?.headers?.get?.("retry-after"));
-    return {
-      kind: "rate_limited",
-      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : DEFAULT_RETRY_AFTER_SECONDS,
-    };
+    return { kind: "rate_limited", retryAfterSeconds: retryAfterSeconds(e.response?.headers?.get?.("retry-after")) };
   }
   if (status === 412) return { kind: "not_taken", detail: "HTTP 412" };
   const unknown = (detail: string): DeliveryFailure => ({ kind: sent ? "unavailable" : "not_taken", detail });

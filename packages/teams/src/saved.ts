@@ -1,4 +1,10 @@
-import { keepUnconfirmedSaves, type SavedWork, takeUnconfirmedSaves } from "@touchpoint/core";
+import {
+  keepUnconfirmedSaves,
+  NOTHING_SAVED,
+  nothingOfThisSaved,
+  type SavedWork,
+  takeUnconfirmedSaves,
+} from "@touchpoint/core";
 import type { TurnContext } from "botbuilder";
 import type { AdaptiveCard } from "./cards/card.js";
 import { replaceWith, replyWith, replyWithCards } from "./cards/send.js";
@@ -106,9 +112,6 @@ export async function deliverAnswer(turn: Turn, answer: TurnAnswer): Promise<voi
   }
 }
 
-const NOTHING_SAVED = "Something went wrong and nothing was saved; please try again in a minute.";
-const THIS_FAILED =
-  "Something went wrong with this message, and nothing of it was saved; please try again in a minute.";
 const FAILED_AFTER =
   "Something went wrong after what you asked was saved (its confirmation is above); there's no need to send it again.";
 
@@ -124,7 +127,7 @@ export async function apologize(deps: TeamsDeps, context: TurnContext): Promise<
   const savedNothing = !unconfirmed?.savedAny;
   const cards = [
     ...(saved.length > 0 ? [unconfirmedSaves(saved)] : []),
-    ...(savedNothing ? [problem(saved.length > 0 ? THIS_FAILED : NOTHING_SAVED)] : []),
+    ...(savedNothing ? [problem(saved.length > 0 ? nothingOfThisSaved("message") : NOTHING_SAVED)] : []),
     ...(!savedNothing && unconfirmed?.saved.length === 0 ? [problem(FAILED_AFTER)] : []),
   ];
   try {

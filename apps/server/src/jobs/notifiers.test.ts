@@ -30,6 +30,15 @@ describe("byPlatform", () => {
     expect(await notifier.findPosted(delivery(teams))).toEqual({ ok: true, value: { ref: "teams-found" } });
   });
 
+  it("asks each delivery's platform how long its look-up needs after a post", async () => {
+    const storage = new InMemoryStorage();
+    const teamsNotifier = { ...named("teams"), lookupSettleSeconds: () => 30 };
+    // Slack's says nothing: at once.
+    const notifier = byPlatform(storage, { slack: named("slack"), teams: teamsNotifier });
+    expect(await notifier.lookupSettleSeconds?.(delivery(await tenantOn(storage, "teams")))).toBe(30);
+    expect(await notifier.lookupSettleSeconds?.(delivery(await tenantOn(storage, "slack")))).toBe(0);
+  });
+
   it("tries again later for a platform off on this server, and gives up on a tenant that is gone", async () => {
     const storage = new InMemoryStorage();
     const notifier = byPlatform(storage, { slack: named("slack") });

@@ -22,5 +22,9 @@ export function byPlatform(storage: Storage, notifiers: Partial<Record<Platform,
       const found = await notifierOf(delivery);
       return isNotifier(found) ? found.findPosted(delivery) : { ok: false, error: found };
     },
+    async lookupSettleSeconds(delivery) {
+      const found = await notifierOf(delivery);
+      return isNotifier(found) ? ((await found.lookupSettleSeconds?.(delivery)) ?? 0) : 0;
+    },
   };
 }

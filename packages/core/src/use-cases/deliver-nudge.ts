@@ -30,6 +30,10 @@ export type DeliveryOutcome =
  * not granted), one that may have posted is marked `unknown` and not posted again; one after a
  * 412 or 429, which posted nothing, is posted. A 429 waits the time the platform asked, and does
  * not count against the message; other failures back off, doubling, until the delivery is given up.
+ * After a post whose outcome is unknown, the next attempt waits at least as long as the notifier's
+ * look-up needs to see what was posted (`lookupSettleSeconds`): looking sooner could miss it. After
+ * an attempt that never finished (its post's time unknown), a look that finds nothing is made once
+ * more after that long before anything is posted.
  */
 export async function deliverNudge(
   deps: {
@@ -56,6 +60,8 @@ export async function deliverNudge(
   if (delivery?.status !== "pending") return { kind: "gone" };
   const log = { tenantId: delivery.tenantId, deliveryId: delivery.id, localDate: delivery.localDate };
 
+  const settleSeconds = async () => (await notifier.lookupSettleSeconds?.(delivery)) ?? 0;
+
   const sent = async (ref: string, alreadyPosted: boolean): Promise<DeliveryOutcome> => {
     const marked = await inTenant((r) => r.nudges.markSent(delivery.id, { ref, at: clock.now() }));
     return marked ? { kind: "sent", ref, alreadyPosted } : { kind: "gone" };
@@ -63,8 +69,13 @@ export async function deliverNudge(
 
   const failed = async (
     failure: DeliveryFailure,
-    error: string = describeFailure(failure),
+    options: {
+      readonly error?: string;
+      /** The next attempt waits at least this long (a post whose outcome is unknown, for the look to see it). */
+      readonly atLeastSeconds?: number;
+    } = {},
   ): Promise<DeliveryOutcome> => {
+    const error = options.error ?? describeFailure(failure);
     const detail = failure.kind === "rate_limited" ? `rate limited for ${failure.retryAfterSeconds} s` : failure.detail;
     if (failure.kind === "rejected" || (failure.kind !== "rate_limited" && delivery.attempts >= settings.maxAttempts)) {
       await inTenant((r) => r.nudges.markDead(delivery.id, error));
@@ -74,7 +85,10 @@ export async function deliverNudge(
     const waitSeconds =
       failure.kind === "rate_limited"
         ? failure.retryAfterSeconds
-        : Math.min(settings.maxRetrySeconds, settings.retrySeconds * 2 ** (delivery.attempts - 1));
+        : Math.max(
+            options.atLeastSeconds ?? 0,
+            Math.min(settings.maxRetrySeconds, settings.retrySeconds * 2 ** (delivery.attempts - 1)),
+          );
     const at = new Date(clock.now().getTime() + waitSeconds * 1000);
     await inTenant((r) =>
       r.nudges.retryLater(delivery.id, { at, error, countsAsAttempt: failure.kind !== "rate_limited" }),
@@ -99,6 +113,21 @@ export async function deliverNudge(
       logger.info({ ...log, ref: found.value.ref }, "nudge was already posted; marked sent");
       return sent(found.value.ref, true);
     }
+    // An attempt that never finished may have posted a moment ago (a replica restarted at once),
+    // sooner than the look can see: look once more when it can, giving this attempt back.
+    const settle = found.ok && target.interrupted ? await settleSeconds() : 0;
+    if (settle > 0) {
+      const at = new Date(clock.now().getTime() + settle * 1000);
+      const failure: DeliveryFailure = {
+        kind: "unavailable",
+        detail: "an attempt did not finish; looking again once its post would show",
+      };
+      await inTenant((r) =>
+        r.nudges.retryLater(delivery.id, { at, error: describeFailure(failure), countsAsAttempt: false }),
+      );
+      logger.info({ ...log, retryAt: at }, "nudge not found after an unfinished attempt; looking again later");
+      return { kind: "retry", at, failure };
+    }
     if (!found.ok) {
       const failure = found.error;
       if (failure.kind === "unverifiable" && !mayHavePosted(delivery, target.interrupted ?? false)) {
@@ -114,7 +143,7 @@ export async function deliverNudge(
         );
         return { kind: "unknown", detail };
       } else if (failure.kind !== "rejected") {
-        return failed(failure, describeLookupFailure(failure));
+        return failed(failure, { error: describeLookupFailure(failure) });
       } else {
         // The look-up itself refused (a Slack scope not granted yet): post rather than lose the nudge.
         logger.warn({ ...log, detail: failure.detail }, "could not look for an earlier post; posting");
@@ -123,5 +152,7 @@ export async function deliverNudge(
   }
   await options.pace?.(delivery);
   const posted = await notifier.post(delivery);
-  return posted.ok ? sent(posted.value.ref, false) : failed(posted.error);
+  if (posted.ok) return sent(posted.value.ref, false);
+  // It may have been posted (a 5xx, a timeout): the next attempt looks for it, once the look can see it.
+  return failed(posted.error, { atLeastSeconds: posted.error.kind === "unavailable" ? await settleSeconds() : 0 });
 }

@@ -14,33 +14,44 @@ type Answer = Result<{ ref: string }, DeliveryFailure>;
 /**
  * A platform that answers posts from a script and remembers what it accepted; `acceptedAnyway`
  * answers take the message and still fail (a 5xx after Teams took it). Look-ups answer from their
- * own script, else from what was accepted.
+ * own script, else from what was accepted at least `lagSeconds` ago (a listing behind the platform,
+ * as Microsoft Graph is behind Teams' connector); `settleSeconds` is what the notifier says of it.
  */
 class ScriptedNotifier implements NudgeNotifier {
   readonly posted: NudgeDelivery[] = [];
   readonly calls: string[] = [];
   lookups = 0;
+  private readonly postedAt: number[] = [];
   constructor(
     private readonly answers: (Answer | { acceptedAnyway: DeliveryFailure })[] = [],
     private readonly lookupAnswers: LookupFailure[] = [],
+    private readonly listing: { readonly lagSeconds?: number; readonly settleSeconds?: number } = {},
   ) {}
   async post(delivery: NudgeDelivery): Promise<Answer> {
     this.calls.push("post");
     const answer = this.answers.shift() ?? ok({ ref: `${delivery.target}/${this.posted.length + 1}` });
     if ("acceptedAnyway" in answer) {
-      this.posted.push(delivery);
+      this.accept(delivery);
       return err(answer.acceptedAnyway);
     }
-    if (answer.ok) this.posted.push(delivery);
+    if (answer.ok) this.accept(delivery);
     return answer;
+  }
+  private accept(delivery: NudgeDelivery): void {
+    this.posted.push(delivery);
+    this.postedAt.push(w.clock.now().getTime());
   }
   async findPosted(delivery: NudgeDelivery): Promise<Result<{ ref: string } | null, LookupFailure>> {
     this.calls.push("look");
     this.lookups++;
     const scripted = this.lookupAnswers.shift();
     if (scripted) return err(scripted);
-    const index = this.posted.findIndex((p) => p.id === delivery.id);
+    const listedBy = w.clock.now().getTime() - (this.listing.lagSeconds ?? 0) * 1000;
+    const index = this.posted.findIndex((p, i) => p.id === delivery.id && (this.postedAt[i] ?? 0) <= listedBy);
     return ok(index === -1 ? null : { ref: `${delivery.target}/${index + 1}` });
+  }
+  lookupSettleSeconds(): number {
+    return this.listing.settleSeconds ?? 0;
   }
 }
 
@@ -280,6 +291,81 @@ describe("deliverNudge", () => {
     ]);
     later(7);
     expect(await sendRound(notifier)).toMatchObject([{ kind: "unknown" }]);
+    expect(notifier.calls).toEqual(["post", "look", "look"]);
+  });
+
+  it("after a post whose outcome is unknown, waits until the look-up can see it (a listing 20 s behind)", async () => {
+    const listing = { lagSeconds: 20, settleSeconds: 30 };
+    const notifier = new ScriptedNotifier(
+      [{ acceptedAnyway: { kind: "unavailable", detail: "HTTP 502" } }],
+      [],
+      listing,
+    );
+    // Not the 5 s backoff: a look then would miss the card, and post it again.
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "retry", at: new Date(Date.parse(NOW) + 30_000) }]);
+    later(29);
+    expect(await sendRound(notifier)).toEqual([]);
+    later(1);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "sent", alreadyPosted: true }]);
+    expect(notifier.posted).toHaveLength(1);
+  });
+
+  it("waits the settle time or the backoff, whichever is longer; not at all after a 412 or a 429", async () => {
+    const unavailable = () => err({ kind: "unavailable" as const, detail: "HTTP 503" });
+    const notifier = new ScriptedNotifier(
+      [
+        err({ kind: "not_taken", detail: "HTTP 412" }),
+        err({ kind: "rate_limited", retryAfterSeconds: 2 }),
+        unavailable(),
+        unavailable(),
+        unavailable(),
+        unavailable(),
+        unavailable(),
+      ],
+      [],
+      { settleSeconds: 30 },
+    );
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const [outcome] = await sendRound(notifier);
+      if (outcome?.kind !== "retry") throw new Error(`attempt ${i + 1}: ${outcome?.kind}`);
+      const wait = (outcome.at.getTime() - w.clock.now().getTime()) / 1000;
+      waits.push(wait);
+      later(wait);
+    }
+    // 412: the 5 s backoff (nothing was posted); 429: its Retry-After; then 30 s until 40 s outgrows it.
+    expect(waits).toEqual([5, 2, 30, 30, 40, 80, 160]);
+  });
+
+  it("keeps the backoff as it was where the look-up sees a post at once (Slack)", async () => {
+    const notifier = new ScriptedNotifier([err({ kind: "unavailable", detail: "HTTP 500" })], [], { settleSeconds: 0 });
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "retry", at: new Date(Date.parse(NOW) + 5_000) }]);
+  });
+
+  it("after an attempt that never finished, a look that finds nothing is made again once it could", async () => {
+    const notifier = new ScriptedNotifier([], [], { lagSeconds: 20, settleSeconds: 30 });
+    const [target] = await claim();
+    const delivery = await w.storage.withTenant(w.tenantId, (r) => r.nudges.delivery(target?.id ?? ""));
+    if (!delivery) throw new Error("no delivery");
+    // Posted, then the replica died; its lease ended at once (an embedded restart), a second later.
+    await notifier.post(delivery);
+    later(1);
+    const [again] = await w.storage.nudges.claimDeliveries({
+      owner: "restarted",
+      now: new Date(w.clock.now().getTime() + 61_000),
+      leaseSeconds: 60,
+      limit: 1,
+    });
+    expect(again?.interrupted).toBe(true);
+    const deps = { storage: w.storage, notifier, clock: w.clock, logger: silent, settings: DEFAULT_DELIVERY_SETTINGS };
+    const first = await deliverNudge(deps, again ?? { tenantId: w.tenantId, id: delivery.id });
+    expect(first).toMatchObject({ kind: "retry", failure: { kind: "unavailable" } });
+    expect(first.kind === "retry" && (first.at.getTime() - w.clock.now().getTime()) / 1000).toBe(30);
+    // The attempt is given back: the one that did not finish still counts, this look does not.
+    expect(await deliveries()).toMatchObject([{ status: "pending", attempts: 1 }]);
+    later(30);
+    expect(await sendRound(notifier)).toMatchObject([{ kind: "sent", alreadyPosted: true }]);
+    expect(notifier.posted).toHaveLength(1);
     expect(notifier.calls).toEqual(["post", "look", "look"]);
   });
 

@@ -65,6 +65,17 @@ export function describeUnconfirmed(saved: readonly SavedWork[]): { readonly lea
   };
 }
 
+/** The apology for a failure that saved nothing, with no earlier save owed either. */
+export const NOTHING_SAVED = "Something went wrong and nothing was saved; please try again in a minute.";
+
+/**
+ * The apology for a failure that saved nothing of this message (Teams) or command (Slack), said
+ * after the earlier saves the answer leads with: "nothing was saved" is never said of those.
+ */
+export function nothingOfThisSaved(what: "message" | "command"): string {
+  return `Something went wrong with this ${what}, and nothing of it was saved; please try again in a minute.`;
+}
+
 const UNCONFIRMED = "unconfirmed_saves";
 /** The newest shown by name; older ones are counted. */
 const SHOWN_AT_MOST = 8;

@@ -3,8 +3,7 @@ import { CONNECT_X_INPUTS, connectXAdminsOnly, connectXForm, xConnected } from "
 import { problem } from "../cards/touch.js";
 import { X_NOT_SET_UP } from "../handlers/connect-x.js";
 import { recordSaved } from "../saved.js";
-import type { ActionHandler } from "./value.js";
-import { field } from "./value.js";
+import { type ActionHandler, field, otherTenant } from "./value.js";
 
 /**
  * Connect on the connect-x form: checked with X (the handle must exist, the token must work) by the
@@ -12,10 +11,8 @@ import { field } from "./value.js";
  * problem replaces it with the form again, saying what was wrong.
  */
 export const connectXSaveAction: ActionHandler = async (deps, turn, value) => {
-  // A card from another organization's conversation (or forged) changes nothing here.
-  if (field(value, "tenantId") !== turn.tenantId) {
-    return { reply: problem("This Connect X card is not for your organization; nothing was changed.") };
-  }
+  const foreign = otherTenant(turn, value, "Connect X");
+  if (foreign) return foreign;
   if (!deps.openXSource) return { reply: problem(X_NOT_SET_UP) };
   const handle = field(value, CONNECT_X_INPUTS.handle);
   const connected = await connectXAccount(

@@ -39,6 +39,9 @@ import type { ActionHandler, CardActionValue } from "./value.js";
 
 export { isCardAction } from "./value.js";
 
+/** An unknown action's name is logged this far: enough to tell a stale card's, never a payload. */
+const LOGGED_ACTION_CHARS = 40;
+
 const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   [UNDO_TOUCH]: undoTouchAction,
   [CHOOSE_CONTACT]: chooseContactAction,
@@ -60,7 +63,11 @@ const ACTIONS: Readonly<Record<string, ActionHandler>> = {
 export async function cardAction(deps: TeamsDeps, turn: Turn, value: CardActionValue): Promise<TurnAnswer> {
   const handler = ACTIONS[value.action];
   if (!handler) {
-    deps.logger.warn({ action: value.action }, "a Teams card sent an action Touchpoint does not know");
+    // Anyone can craft a card's data: the log gets a bounded piece of it, as bot.ts gives refusals.
+    deps.logger.warn(
+      { action: value.action.slice(0, LOGGED_ACTION_CHARS) },
+      "a Teams card sent an action Touchpoint does not know",
+    );
     return { replies: [problem("That button no longer does anything.")] };
   }
   const answer = await handler(deps, turn, value);

@@ -16,7 +16,7 @@ import {
 } from "@touchpoint/core";
 import type { AdaptiveCard } from "../cards/card.js";
 import { DELIVERY_FIELD, digestCard, nudgeButtonOf } from "../cards/digest.js";
-import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "../cards/nudge.js";
+import { addContactForm, contactAddedFromNudge, doneOnNudge, logTouchForm, nudgeAlreadyDone } from "../cards/nudge.js";
 import { replaceWith } from "../cards/send.js";
 import { problem, touchLogged } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
@@ -170,10 +170,10 @@ function mentionAction(act: MentionAct): ActionHandler {
     if (!acted.ok) return { reply: problem(acted.error.message) };
     const { nudge, done, action } = acted.value;
     if (!done) return stale(turn, action, pressed, nudge, true);
-    recordSaved(turn, savedOnNudge(action));
-    return nudge
-      ? { replace: nudgeCard(nudge, pressed.deliveryId) }
-      : { reply: problem("That nudge is no longer here.") };
+    const saved = savedOnNudge(action);
+    recordSaved(turn, saved);
+    // Done either way: with the nudge gone (no card to show it on), the reply says what was done.
+    return nudge ? { replace: nudgeCard(nudge, pressed.deliveryId) } : { reply: doneOnNudge(saved) };
   };
 }
 

@@ -14,13 +14,7 @@ import { adminCandidates, statusOf } from "../handlers/settings.js";
 import { findPeople } from "../roster.js";
 import { recordSaved } from "../saved.js";
 import type { Turn } from "../turn.js";
-import { type ActionAnswer, type ActionHandler, type CardActionValue, field } from "./value.js";
-
-/** A card from another organization's conversation (or forged) changes nothing here. */
-function otherTenant(turn: Turn, value: CardActionValue): ActionAnswer | undefined {
-  if (field(value, "tenantId") === turn.tenantId) return undefined;
-  return { reply: problem("This settings card is not for your organization; nothing was changed.") };
-}
+import { type ActionHandler, type CardActionValue, field, otherTenant } from "./value.js";
 
 /** The cadences the form sent: a field per segment; one left empty keeps its cadence. */
 function cadencesOf(value: CardActionValue): Record<string, number> {
@@ -76,7 +70,7 @@ async function adminChangesOf(
 
 /** Save on the settings form: checked and saved by the core (admins only), the form replaced by what was saved. */
 export const settingsSaveAction: ActionHandler = async (deps, turn, value) => {
-  const foreign = otherTenant(turn, value);
+  const foreign = otherTenant(turn, value, "settings");
   if (foreign) return foreign;
   const before = await viewSettings(deps, { tenantId: turn.tenantId, actorId: turn.userId });
   // Checked again by the core, under the roles' lock; here so a member's press asks Teams nothing.
@@ -98,12 +92,16 @@ export const settingsSaveAction: ActionHandler = async (deps, turn, value) => {
     patch,
     ...(admins && { admins }),
   });
-  const view = await viewSettings(deps, { tenantId: turn.tenantId, actorId: turn.userId });
   if (!changed.ok) {
-    if (changed.error.kind === "not_admin") return { reply: settingsAdminsOnly(view.admins) };
+    if (changed.error.kind === "not_admin") {
+      const view = await viewSettings(deps, { tenantId: turn.tenantId, actorId: turn.userId });
+      return { reply: settingsAdminsOnly(view.admins) };
+    }
     return { reply: problem(`${changed.error.message} Nothing was saved.`) };
   }
+  // Committed: said as saved from here on, whatever fails after (the read for the card among them).
   recordSaved(turn, { said: "Your settings were saved" });
+  const view = await viewSettings(deps, { tenantId: turn.tenantId, actorId: turn.userId });
   if (admins) {
     deps.logger.info(
       { tenantId: turn.tenantId, granted: admins.grant.length, revoked: admins.revoke.length },
@@ -115,7 +113,7 @@ export const settingsSaveAction: ActionHandler = async (deps, turn, value) => {
 
 /** Edit on the saved settings: the form again, for admins. */
 export const settingsEditAction: ActionHandler = async (deps, turn, value) => {
-  const foreign = otherTenant(turn, value);
+  const foreign = otherTenant(turn, value, "settings");
   if (foreign) return foreign;
   const view = await viewSettings(deps, { tenantId: turn.tenantId, actorId: turn.userId });
   if (!view.canEdit) return { reply: settingsAdminsOnly(view.admins) };

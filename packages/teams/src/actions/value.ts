@@ -1,4 +1,5 @@
 import type { AdaptiveCard } from "../cards/card.js";
+import { problem } from "../cards/touch.js";
 import type { TeamsDeps } from "../deps.js";
 import type { Turn } from "../turn.js";
 
@@ -24,3 +25,12 @@ export type ActionAnswer =
   | { readonly reply: AdaptiveCard };
 
 export type ActionHandler = (deps: TeamsDeps, turn: Turn, value: CardActionValue) => Promise<ActionAnswer>;
+
+/**
+ * A card from another organization's conversation (or forged) changes nothing here: its tenant id
+ * must be the turn's. `what` names the card in the refusal ("settings", "Connect X").
+ */
+export function otherTenant(turn: Turn, value: CardActionValue, what: string): ActionAnswer | undefined {
+  if (field(value, "tenantId") === turn.tenantId) return undefined;
+  return { reply: problem(`This ${what} card is not for your organization; nothing was changed.`) };
+}

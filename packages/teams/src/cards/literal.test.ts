@@ -19,7 +19,7 @@ import { contact, NOW, touch } from "../testing/fixtures.js";
 import type { AdaptiveCard } from "./card.js";
 import { connectXAdminsOnly, connectXForm, xConnected } from "./connect-x.js";
 import { contactCard, contactSaved, contactsFound, lookupProblem } from "./contact.js";
-import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
+import { addContactForm, contactAddedFromNudge, doneOnNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
 import { settingsAdminsOnly, settingsSaved } from "./settings.js";
 import {
   chooseContact,
@@ -176,6 +176,7 @@ describe("Teams cards show what people typed as typed", () => {
     ["the nudge's Add as contact form", () => addContactForm(mention, form), ["@new_friend_"]],
     ["a stale press on the nudge", () => nudgeAlreadyDone(OWNER, { kind: "touched", by: "x", at: "" }), [OWNER]],
     ["a contact added from the nudge", () => contactAddedFromNudge(jane, 2), [NAME]],
+    ["a press done with no nudge to show it", () => doneOnNudge({ said: `Your touch with ${NAME} was saved` }), [NAME]],
     ["connect-x for a member", () => connectXAdminsOnly(admins), [`Ask an admin: ${OWNER}.`]],
     [
       "the connect-x form, an account connected",

@@ -1,4 +1,11 @@
-import { type Contact, channelLabel, HAND_LOGGED_CHANNELS, type Mention, type NudgeAction } from "@touchpoint/core";
+import {
+  type Contact,
+  channelLabel,
+  HAND_LOGGED_CHANNELS,
+  type Mention,
+  type NudgeAction,
+  type SavedWork,
+} from "@touchpoint/core";
 import {
   type AdaptiveCard,
   type CardElement,
@@ -72,6 +79,12 @@ export function addContactForm(mention: Mention, data: SubmitAction["data"]): Ad
 export function nudgeAlreadyDone(who: string, done: NudgeAction): AdaptiveCard {
   const line = `${plain(who)} ${ALREADY[done.kind]}; nothing was done twice.`;
   return card(line, [richText([run(`ℹ️ ${line}`)])]);
+}
+
+/** A press done where there is no nudge card to show it on: what was done, said beside it. */
+export function doneOnNudge(saved: SavedWork): AdaptiveCard {
+  const line = `${plain(saved.said, 300)}.`;
+  return card(line, [richText([run(`✅ ${line}`)])]);
 }
 
 /** Add as contact done: the contact, and how many of their mentions came with them. */

@@ -15,6 +15,7 @@ import {
   type RelationshipDetail,
   type SettingsView,
   type SocialAccount,
+  savedOnNudge,
   type Touchpoint,
   UnknownContact,
 } from "@touchpoint/core";
@@ -33,7 +34,7 @@ import { help, notInTeamsYet } from "./help.js";
 import * as installCards from "./install.js";
 import { noTenant, notInstalled, welcome } from "./install.js";
 import * as nudgeCards from "./nudge.js";
-import { addContactForm, contactAddedFromNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
+import { addContactForm, contactAddedFromNudge, doneOnNudge, logTouchForm, nudgeAlreadyDone } from "./nudge.js";
 import { cardActivity } from "./send.js";
 import * as settingsCards from "./settings.js";
 import { type AdminCandidates, MOST_CANDIDATES, settingsAdminsOnly, settingsForm, settingsSaved } from "./settings.js";
@@ -504,6 +505,12 @@ const NUDGE_FORM_CASES: readonly (readonly [builder: string, name: string, card:
   ],
   ["contactAddedFromNudge", "a contact added from a mention", () => contactAddedFromNudge(jane, 1)],
   ["contactAddedFromNudge", "a contact added, name at its worst", () => contactAddedFromNudge(contact(NASTY), 12)],
+  [
+    "doneOnNudge",
+    "a press done with no nudge to show it",
+    () => doneOnNudge(savedOnNudge({ kind: "snoozed", detail: "for a week" })),
+  ],
+  ["doneOnNudge", "a press done, its words at their worst", () => doneOnNudge({ said: NASTY })],
 ];
 
 /** Saves whose confirmation didn't arrive (cards/touch.ts). */

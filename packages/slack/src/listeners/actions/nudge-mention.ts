@@ -23,8 +23,8 @@ const ALREADY: Record<NudgeAction["kind"], string> = {
 
 /**
  * Mark replied, Snooze and Assign to me on the nudge: core does it (once), and the message is
- * updated in place to show who did what. A stale press (someone else was first) is told so,
- * privately, and changes nothing.
+ * updated in place to show who did what (or, with no nudge message to update, told privately). A
+ * stale press (someone else was first) is told so, privately, and changes nothing.
  */
 export function nudgeMentionAction(deps: SlackDeps) {
   return async ({
@@ -59,14 +59,22 @@ export function nudgeMentionAction(deps: SlackDeps) {
     const { nudge, done, action: what } = acted.value;
     const channel = body.container?.channel_id ?? body.channel?.id;
     const ts = body.container?.message_ts ?? body.message?.ts;
+    const person = { tenantId, userId: body.user.id };
+    const saved = done ? savedOnNudge(what) : undefined;
     if (nudge && channel && ts) {
       // The nudge updated in place is the confirmation of what was just done.
-      await confirmOrKeep(deps, { tenantId, userId: body.user.id }, done ? [savedOnNudge(what)] : [], () =>
+      await confirmOrKeep(deps, person, saved ? [saved] : [], () =>
         client.chat.update({
           channel,
           ts,
           ...digestMessage(nudge.message, { buttons: true, actions: nudge.actions }),
         }),
+      );
+    } else if (saved) {
+      // No nudge message to show it on (the day's nudge is not kept, or Slack named no message):
+      // said privately instead, and kept for the next command should that fail too.
+      await confirmOrKeep(deps, person, [saved], () =>
+        respond({ response_type: "ephemeral", replace_original: false, text: `${escapeMrkdwn(saved.said)}.` }),
       );
     }
     if (!done) {

@@ -1,5 +1,5 @@
 import type { Context, RespondFn } from "@slack/bolt";
-import { type SavedWork, takeUnconfirmedSaves } from "@touchpoint/core";
+import { NOTHING_SAVED, nothingOfThisSaved, type SavedWork, takeUnconfirmedSaves } from "@touchpoint/core";
 import { type Block, message, type SlackMessage, section } from "../../blocks/text.js";
 import { ledBy, problem, unconfirmedSaves, unconfirmedSavesBlocks } from "../../blocks/touch.js";
 import type { SlackDeps } from "../../deps.js";
@@ -14,10 +14,6 @@ export function ephemeral(reply: SlackMessage): Ephemeral {
 
 /** Slack gives a command 3 seconds; past this, answer "on it" and send the result when it's ready. */
 const ANSWER_WITHIN_MS = 2500;
-
-const NOTHING_SAVED = "Something went wrong and nothing was saved; please try again in a minute.";
-const THIS_FAILED =
-  "Something went wrong with this command, and nothing of it was saved; please try again in a minute.";
 
 /** What a command's work records as it commits, for the answer to say should the rest fail. */
 export type RecordSaved = (...saved: SavedWork[]) => void;
@@ -45,7 +41,7 @@ function answerOf(
   if (reply) return ledBy(earlier, reply);
   const unconfirmed = [...earlier, ...saved];
   if (saved.length > 0) return unconfirmedSaves(unconfirmed);
-  const failed = problem(earlier.length > 0 ? THIS_FAILED : NOTHING_SAVED);
+  const failed = problem(earlier.length > 0 ? nothingOfThisSaved("command") : NOTHING_SAVED);
   return earlier.length > 0 ? message(failed.text, [...unconfirmedSavesBlocks(earlier), ...failed.blocks]) : failed;
 }
 
