@@ -4,7 +4,7 @@ import type { CliContext, Output } from "../cli/context.js";
 import { runCli } from "../cli/program.js";
 import type { OpenDatabase } from "../database.js";
 import { loadEnv } from "../env.js";
-import { createLogger, type Logger } from "../logger.js";
+import { createLogger } from "../logger.js";
 
 /** The worker's shared PGlite as an OpenDatabase that outlives each command. */
 export async function sharedDatabase(): Promise<OpenDatabase> {

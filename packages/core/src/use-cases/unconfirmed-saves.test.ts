@@ -5,7 +5,6 @@ import {
   describeUnconfirmed,
   keepUnconfirmedSaves,
   savedContact,
-  savedOnNudge,
   savedTouch,
   takeUnconfirmedSaves,
   UNCONFIRMED_FOR_MS,

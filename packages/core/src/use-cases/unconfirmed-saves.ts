@@ -142,7 +142,11 @@ export async function takeUnconfirmedSaves(
     const shown = input.shownHere ? kept.filter(input.shownHere) : kept;
     const stay = kept.filter((entry) => !shown.includes(entry));
     if (stay.length > 0) {
-      const last = stay.reduce((latest, entry) => (entry.keptAt > latest ? entry.keptAt : latest), "");
+      const last =
+        stay
+          .map((entry) => entry.keptAt)
+          .sort()
+          .at(-1) ?? "";
       await r.pendingActions.append(UNCONFIRMED, input.userId, stay, { now, expiresAt: expiryOf(new Date(last)) });
     }
     return shown.map(({ keptAt: _, ...saved }) => saved);
