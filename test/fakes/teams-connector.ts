@@ -261,6 +261,7 @@ class FakeConnector implements FakeTeamsConnector {
   private readonly listeners = new Set<(call: ConnectorCall) => void>();
   private origin = "";
   private lastId = 0;
+  private lastStoredAt = 0;
   private readonly failures: Fault[] = [];
   private readonly updateFailures: { readonly status: number }[] = [];
   private readonly roster = new RosterBook();
@@ -433,6 +434,9 @@ class FakeConnector implements FakeTeamsConnector {
   private store(conversationId: string, id: string, replyToId: string | undefined, activity: SentActivity): void {
     const key = `${conversationId}\n${id}`;
     const before = this.messages.get(key);
+    // Strictly later than the last change, as Graph's lastModifiedDateTime orders them: two stores
+    // in one millisecond would otherwise list in either order.
+    this.lastStoredAt = Math.max(Date.now(), this.lastStoredAt + 1);
     const now = new Date();
     this.messages.set(key, {
       conversationId,
@@ -440,7 +444,7 @@ class FakeConnector implements FakeTeamsConnector {
       replyToId: before ? before.replyToId : replyToId,
       activity,
       createdAt: before?.createdAt ?? now,
-      modifiedAt: now,
+      modifiedAt: new Date(this.lastStoredAt),
     });
   }
 
