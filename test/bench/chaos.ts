@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { type ChaosDatabase, type ChaosReport, describeChaos, runChaos } from "../support/chaos.js";
+import { type ChaosDatabase, chaosProblems, describeChaos, runChaos } from "../support/chaos.js";
 import { REPO_ROOT } from "../support/processes.js";
 
 /**
@@ -43,22 +43,7 @@ export async function runChaosBench(): Promise<string[]> {
       log: (line) => console.log(`  ${line}`),
     });
     console.log(describeChaos(`  ${run.label}`, report));
-    missed.push(...verdict(run.label, report));
+    missed.push(...chaosProblems(report).map((problem) => `chaos ${run.label}: ${problem}`));
   }
   return missed;
-}
-
-function verdict(label: string, r: ChaosReport): string[] {
-  const problems = [
-    r.failedRestarts.length > 0 && "restarts failed",
-    r.commands.confirmed < r.commands.sent && "touches never confirmed",
-    r.touches.lost > 0 && "confirmed touches lost",
-    r.touches.doubled > 0 && "touches doubled",
-    r.mentions.lost + r.mentions.doubled > 0 && "mentions lost or doubled",
-    r.mentionTouches.stored !== r.mentionTouches.expected && "mention touchpoints",
-    r.nudges.notSent + r.nudges.missing > 0 && "nudges not sent",
-    r.nudges.doubled > 0 && "nudges doubled",
-    r.nudges.tenantsWithoutDaily + r.nudges.tenantsWithoutWelcome > 0 && "nudges never queued",
-  ].filter((p): p is string => typeof p === "string");
-  return problems.map((p) => `chaos ${label}: ${p}`);
 }

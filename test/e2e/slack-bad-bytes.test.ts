@@ -1,58 +1,19 @@
 import { queryRows } from "@touchpoint/db";
 import { sql } from "@touchpoint/db/testing";
-import {
-  loadEnv,
-  type OpenDatabase,
-  type RunningServer,
-  recordingLogger,
-  sharedDatabase,
-  startServer,
-} from "@touchpoint/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeSlack, startFakeSlack } from "../fakes/slack-web-api.js";
+import { recordingLogger } from "@touchpoint/server/testing";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buttonPress, viewSubmission } from "../support/slack-requests.js";
-import { slackClient, type Workspace, workspace } from "../support/slack-workspace.js";
+import { useSlackServer } from "../support/slack-server.js";
+import { type Workspace, workspace } from "../support/slack-workspace.js";
 
-const SECRET = "signing-secret-for-bad-bytes";
-const CLIENT_ID = "3333.4444";
-const CLIENT_SECRET = "client-secret-for-bad-bytes";
-
-let fake: FakeSlack;
-let server: RunningServer;
-let database: OpenDatabase;
 const log = recordingLogger();
-
-beforeAll(async () => {
-  fake = await startFakeSlack({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-  database = await sharedDatabase();
-  const env = loadEnv({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_CLIENT_ID: CLIENT_ID,
-    SLACK_CLIENT_SECRET: CLIENT_SECRET,
-    SLACK_STATE_SECRET: "state-secret-for-bad-bytes",
-    SLACK_API_URL: fake.apiUrl,
-    TOUCHPOINT_SCHEDULER: "off",
-  });
-  server = await startServer(env, log.logger, { database, slackWebApiRetries: 0 });
-});
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-});
-
-const { post, install, command } = slackClient({
-  fake: () => fake,
-  serverUrl: () => server.http.url,
-  database: () => database,
-  secret: SECRET,
-});
+const slack = useSlackServer({ env: { TOUCHPOINT_SCHEDULER: "off" }, logger: log.logger });
+const { post, install, command } = slack;
 
 /** Everything a command could have written for the tenant: contacts, touches, waiting touches. */
 async function written(tenantId: string) {
   const [row] = await queryRows<{ contacts: number; touches: number; pending: number }>(
-    database.handle.db,
+    slack.database().handle.db,
     sql`select (select count(*)::int from contacts where tenant_id = ${tenantId}) as contacts,
                (select count(*)::int from touchpoints where tenant_id = ${tenantId}) as touches,
                (select count(*)::int from pending_actions where tenant_id = ${tenantId}) as pending`,
@@ -88,7 +49,7 @@ describe("Slack: text PostgreSQL can't hold, through Bolt's own request handling
     expect(find.reply.text).toContain("holds an invisible control character (U+001B) after “find ”");
 
     expect(await written(ws.tenantId)).toEqual(before);
-    const jane = await database.storage.withTenant(ws.tenantId, (r) => r.contacts.findByHandle("janedoe"));
+    const jane = await slack.database().storage.withTenant(ws.tenantId, (r) => r.contacts.findByHandle("janedoe"));
     expect(jane.map((c) => c.tags)).toEqual([[]]);
   });
 
@@ -105,7 +66,7 @@ describe("Slack: text PostgreSQL can't hold, through Bolt's own request handling
         responseUrl: asked.responseUrl,
       }),
     );
-    const opened = await fake.waitFor("views.open", (c) => c.teamId === ws.teamId);
+    const opened = await slack.fake().waitFor("views.open", (c) => c.teamId === ws.teamId);
     const before = await written(ws.tenantId);
     const submit = (fields: { name: string; segment: string; email: string | null }) =>
       post(
@@ -166,7 +127,7 @@ describe("Slack: text PostgreSQL can't hold, through Bolt's own request handling
         time_zone: "The time zone holds a NUL character (U+0000) after “America/Chicago”; remove it and try again.",
       },
     });
-    expect(await database.storage.tenants.get(ws.tenantId)).toMatchObject({
+    expect(await slack.database().storage.tenants.get(ws.tenantId)).toMatchObject({
       timeZone: "UTC",
       nudgeTime: "09:00",
       nudgeChannel: null,
@@ -175,15 +136,17 @@ describe("Slack: text PostgreSQL can't hold, through Bolt's own request handling
 
   it("answers a write the database refuses without logging the contact it carried", async () => {
     // A rule the core does not know, so that the database is the one to refuse the row.
-    await database.handle.db.execute(
-      sql`alter table contacts add constraint slack_test_no_maria check (name <> 'Maria Chen') not valid`,
-    );
+    await slack
+      .database()
+      .handle.db.execute(
+        sql`alter table contacts add constraint slack_test_no_maria check (name <> 'Maria Chen') not valid`,
+      );
     const logged = log.lines.length;
     try {
       const added = await command(ws, "/contact", 'add "Maria Chen" maria@example.org segment:donor');
       expect(added.reply.text).toBe("Something went wrong and nothing was saved; please try again in a minute.");
     } finally {
-      await database.handle.db.execute(sql`alter table contacts drop constraint slack_test_no_maria`);
+      await slack.database().handle.db.execute(sql`alter table contacts drop constraint slack_test_no_maria`);
     }
     const lines = log.lines.slice(logged);
     const failed = lines.find((entry) => entry.msg === "a Slack command failed");
@@ -197,6 +160,8 @@ describe("Slack: text PostgreSQL can't hold, through Bolt's own request handling
     for (const leak of ["Maria", "maria@example.org", "insert into", "Failed query", "params"]) {
       expect(JSON.stringify(lines)).not.toContain(leak);
     }
-    expect(await database.storage.withTenant(ws.tenantId, (r) => r.contacts.findByName("Maria Chen"))).toEqual([]);
+    expect(await slack.database().storage.withTenant(ws.tenantId, (r) => r.contacts.findByName("Maria Chen"))).toEqual(
+      [],
+    );
   });
 });

@@ -1,15 +1,8 @@
-import {
-  loadEnv,
-  type OpenDatabase,
-  type RunningServer,
-  recordingLogger,
-  sharedDatabase,
-  startServer,
-} from "@touchpoint/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeSlack, startFakeSlack } from "../fakes/slack-web-api.js";
+import { recordingLogger } from "@touchpoint/server/testing";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buttonPress, interaction } from "../support/slack-requests.js";
-import { slackClient, type Workspace, workspace } from "../support/slack-workspace.js";
+import { useSlackServer } from "../support/slack-server.js";
+import { type Workspace, workspace } from "../support/slack-workspace.js";
 
 /**
  * Saved means said, in Slack: when the confirmation of something saved can't be delivered
@@ -17,40 +10,9 @@ import { slackClient, type Workspace, workspace } from "../support/slack-workspa
  * person's next command's answer leads with it, with an Undo that works.
  */
 
-const SECRET = "signing-secret-for-tests";
-const CLIENT_ID = "1111.2222";
-const CLIENT_SECRET = "client-secret-for-tests";
-
-let fake: FakeSlack;
-let server: RunningServer;
-let database: OpenDatabase;
 const log = recordingLogger();
-
-beforeAll(async () => {
-  fake = await startFakeSlack({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-  database = await sharedDatabase();
-  const env = loadEnv({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_CLIENT_ID: CLIENT_ID,
-    SLACK_CLIENT_SECRET: CLIENT_SECRET,
-    SLACK_STATE_SECRET: "state-secret-for-tests",
-    SLACK_API_URL: fake.apiUrl,
-  });
-  server = await startServer(env, log.logger, { database, slackWebApiRetries: 0 });
-});
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-});
-
-const { post, install, command } = slackClient({
-  fake: () => fake,
-  serverUrl: () => server.http.url,
-  database: () => database,
-  secret: SECRET,
-});
+const slack = useSlackServer({ logger: log.logger });
+const { post, install, command } = slack;
 
 type Blocks = { type: string; block_id?: string; elements?: { action_id?: string; value: string }[] }[];
 
@@ -72,7 +34,7 @@ describe("Slack: a confirmation that doesn't arrive never says nothing was saved
   });
 
   const patsTouches = () =>
-    database.storage.withTenant(riverside.tenantId, async (r) => {
+    slack.database().storage.withTenant(riverside.tenantId, async (r) => {
       const pat = await r.contacts.findByIdentity("email", { handle: "pat.kim@example.org" });
       return pat ? r.touchpoints.listForContact(pat.id, 10) : [];
     });
@@ -83,16 +45,18 @@ describe("Slack: a confirmation that doesn't arrive never says nothing was saved
     const asked = await command(riverside, "/touch", '"Pat Kim" coffee about volunteering', {
       userId: riverside.member,
     });
-    const pat = await database.storage.withTenant(riverside.tenantId, (r) =>
-      r.contacts.findByIdentity("email", { handle: "pat.kim@example.org" }),
-    );
+    const pat = await slack
+      .database()
+      .storage.withTenant(riverside.tenantId, (r) =>
+        r.contacts.findByIdentity("email", { handle: "pat.kim@example.org" }),
+      );
     // The button for this Pat Kim (the two are offered in no promised order).
     const choice = (asked.reply.blocks as Blocks)
       .flatMap((block) => block.elements ?? [])
       .find((element) => element.action_id?.startsWith("choose_contact_") && element.value.endsWith(`|${pat?.id}`));
     if (!choice?.action_id) throw new Error("no button for pat.kim@example.org");
 
-    fake.failNext("response_url", { status: 500 });
+    slack.fake().failNext("response_url", { status: 500 });
     const since = log.lines.length;
     await post(
       buttonPress({
@@ -105,7 +69,8 @@ describe("Slack: a confirmation that doesn't arrive never says nothing was saved
     );
     const kept = await log.waitFor("kept unconfirmed saves for the person's next Slack command", since);
     expect(kept).toMatchObject({ tenantId: riverside.tenantId, unconfirmedSaves: 1 });
-    const refused = fake
+    const refused = slack
+      .fake()
       .callsTo("response_url")
       .filter((c) => c.path.endsWith(asked.responseUrl.split("/").pop() ?? ""));
     expect(refused.map((c) => c.status)).toEqual([500]);
@@ -146,7 +111,9 @@ describe("Slack: a confirmation that doesn't arrive never says nothing was saved
         ],
       }),
     );
-    const undone = await fake.waitFor("response_url", (c) => c.path.endsWith(responseUrl.split("/").pop() ?? ""));
+    const undone = await slack
+      .fake()
+      .waitFor("response_url", (c) => c.path.endsWith(responseUrl.split("/").pop() ?? ""));
     expect(JSON.stringify(undone.args.blocks)).toContain("Undone: the meeting with Pat Kim is no longer on record.");
     // Beside the answer it led, which stays as it was.
     expect(undone.args.replace_original).toBe(false);

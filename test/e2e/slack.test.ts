@@ -1,54 +1,15 @@
 import { queryRows } from "@touchpoint/db";
 import { sql } from "@touchpoint/db/testing";
-import {
-  loadEnv,
-  type OpenDatabase,
-  type RunningServer,
-  sharedDatabase,
-  silentLogger,
-  startServer,
-} from "@touchpoint/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeSlack, startFakeSlack } from "../fakes/slack-web-api.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buttonPress, eventCallback, slashCommand, viewSubmission } from "../support/slack-requests.js";
-import { slackClient, type Workspace, workspace } from "../support/slack-workspace.js";
+import { useSlackServer } from "../support/slack-server.js";
+import { type Workspace, workspace } from "../support/slack-workspace.js";
 
-const SECRET = "signing-secret-for-tests";
-const CLIENT_ID = "1111.2222";
-const CLIENT_SECRET = "client-secret-for-tests";
-
-let fake: FakeSlack;
-let server: RunningServer;
-let database: OpenDatabase;
-
-beforeAll(async () => {
-  fake = await startFakeSlack({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-  database = await sharedDatabase();
-  const env = loadEnv({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_CLIENT_ID: CLIENT_ID,
-    SLACK_CLIENT_SECRET: CLIENT_SECRET,
-    SLACK_STATE_SECRET: "state-secret-for-tests",
-    SLACK_API_URL: fake.apiUrl,
-  });
-  server = await startServer(env, silentLogger, { database, slackWebApiRetries: 0 });
-});
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-});
-
-const { post, install, command } = slackClient({
-  fake: () => fake,
-  serverUrl: () => server.http.url,
-  database: () => database,
-  secret: SECRET,
-});
+const slack = useSlackServer();
+const { post, install, command } = slack;
 
 async function touchesIn(tenantId: string) {
-  return database.storage.withTenant(tenantId, async (r) => {
+  return slack.database().storage.withTenant(tenantId, async (r) => {
     const contacts = await r.contacts.list();
     const all = await Promise.all(contacts.map((c) => r.touchpoints.listForContact(c.id, 100)));
     return all.flat();
@@ -75,21 +36,25 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
 
   it("installs two workspaces over OAuth: a tenant each, the installer an admin, a get-started DM", async () => {
     expect(riverside.tenantId).not.toBe(harbor.tenantId);
-    const tenant = await database.storage.tenants.get(riverside.tenantId);
+    const tenant = await slack.database().storage.tenants.get(riverside.tenantId);
     expect(tenant).toMatchObject({ platform: "slack", externalId: riverside.teamId, name: "Riverside Food Bank" });
-    const admin = await database.storage.withTenant(riverside.tenantId, (r) => r.members.get(riverside.installer));
+    const admin = await slack
+      .database()
+      .storage.withTenant(riverside.tenantId, (r) => r.members.get(riverside.installer));
     expect(admin?.role).toBe("admin");
-    const dm = await fake.waitFor(
-      "chat.postMessage",
-      (call) => call.teamId === riverside.teamId && call.args.channel === riverside.installer,
-    );
+    const dm = await slack
+      .fake()
+      .waitFor(
+        "chat.postMessage",
+        (call) => call.teamId === riverside.teamId && call.args.channel === riverside.installer,
+      );
     expect(JSON.stringify(dm.args.blocks)).toContain("Pick a channel");
     expect(dm.response.ok).toBe(true);
   });
 
   it("keeps bot tokens encrypted at rest", async () => {
     const rows = await queryRows<{ secret: string }>(
-      database.handle.db,
+      slack.database().handle.db,
       sql`select secret from installations where key = ${riverside.teamId}`,
     );
     expect(rows).toHaveLength(1);
@@ -135,7 +100,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
       text: "@janedoe called",
       teamId: riverside.teamId,
       userId: riverside.installer,
-      responseUrl: fake.responseUrl("forged"),
+      responseUrl: slack.fake().responseUrl("forged"),
     });
     expect((await post(request, { signature: "v0=0000" })).status).toBe(401);
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
@@ -170,14 +135,20 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
         }),
       );
     expect((await press()).status).toBe(200);
-    const first = await fake.waitFor("response_url", (c) => c.path.endsWith(logged.responseUrl.split("/").pop() ?? ""));
+    const first = await slack
+      .fake()
+      .waitFor("response_url", (c) => c.path.endsWith(logged.responseUrl.split("/").pop() ?? ""));
     expect(first.args.replace_original).toBe(true);
     expect(JSON.stringify(first.args.blocks)).toContain("is no longer on record");
     await press();
-    const replies = () => fake.callsTo("response_url").filter((c) => c.path === first.path);
-    await fake.waitFor("response_url", () => replies().length === 2);
+    const replies = () =>
+      slack
+        .fake()
+        .callsTo("response_url")
+        .filter((c) => c.path === first.path);
+    await slack.fake().waitFor("response_url", () => replies().length === 2);
     expect(JSON.stringify(replies()[1]?.args.blocks)).toContain("was already undone");
-    const devs = await database.storage.withTenant(riverside.tenantId, async (r) => {
+    const devs = await slack.database().storage.withTenant(riverside.tenantId, async (r) => {
       const dev = (await r.contacts.findByHandle("devpatel"))[0];
       return dev ? r.touchpoints.listForContact(dev.id, 10) : [];
     });
@@ -202,11 +173,21 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
       );
     await press();
     const path = `/response/${asked.responseUrl.split("/").pop()}`;
-    const logged = await fake.waitFor("response_url", (c) => c.path === path);
+    const logged = await slack.fake().waitFor("response_url", (c) => c.path === path);
     expect(JSON.stringify(logged.args.blocks)).toContain("Logged a *meeting* with *Pat Kim*");
     await press();
-    await fake.waitFor("response_url", () => fake.callsTo("response_url").filter((c) => c.path === path).length === 2);
-    const second = fake.callsTo("response_url").filter((c) => c.path === path)[1];
+    await slack.fake().waitFor(
+      "response_url",
+      () =>
+        slack
+          .fake()
+          .callsTo("response_url")
+          .filter((c) => c.path === path).length === 2,
+    );
+    const second = slack
+      .fake()
+      .callsTo("response_url")
+      .filter((c) => c.path === path)[1];
     expect(JSON.stringify(second?.args.blocks)).toContain("Someone already handled this");
     // Said beside the confirmation, which keeps its Undo.
     expect(second?.args.replace_original).toBe(false);
@@ -227,7 +208,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
         responseUrl: asked.responseUrl,
       }),
     );
-    const opened = await fake.waitFor("views.open", (c) => c.teamId === riverside.teamId);
+    const opened = await slack.fake().waitFor("views.open", (c) => c.teamId === riverside.teamId);
     const view = opened.args.view as {
       blocks: { block_id: string; element: { initial_value?: string } }[];
       private_metadata: string;
@@ -263,9 +244,11 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     );
     expect(accepted.status).toBe(200);
     const path = `/response/${asked.responseUrl.split("/").pop()}`;
-    const confirmation = await fake.waitFor("response_url", (c) => c.path === path);
+    const confirmation = await slack.fake().waitFor("response_url", (c) => c.path === path);
     expect(JSON.stringify(confirmation.args.blocks)).toContain("Logged an *X DM* with *Nia Friend*");
-    const nia = await database.storage.withTenant(riverside.tenantId, (r) => r.contacts.findByHandle("newfriend"));
+    const nia = await slack
+      .database()
+      .storage.withTenant(riverside.tenantId, (r) => r.contacts.findByHandle("newfriend"));
     expect(nia.map((c) => c.segment)).toEqual(["supporter"]);
   });
 
@@ -275,9 +258,11 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     const long = await command(riverside, "/touch", `@lenalong ${note}`);
     expect(long.reply.text).toBe("Logged a call with Lena Long");
 
-    await database.storage.withTenant(riverside.tenantId, (r) =>
-      r.contacts.createMany(Array.from({ length: 200 }, (_, i) => ({ name: "Alex Many", notes: `twin ${i}` }))),
-    );
+    await slack
+      .database()
+      .storage.withTenant(riverside.tenantId, (r) =>
+        r.contacts.createMany(Array.from({ length: 200 }, (_, i) => ({ name: "Alex Many", notes: `twin ${i}` }))),
+      );
     const many = await command(riverside, "/touch", '"Alex Many" called');
     expect(many.text).toContain("200 contacts match");
     expect(many.text).toContain("and 175 more");
@@ -322,7 +307,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
       kind: "mention" as const,
       conversationId: postId,
     });
-    await database.storage.withTenant(riverside.tenantId, async (r) => {
+    await slack.database().storage.withTenant(riverside.tenantId, async (r) => {
       const fan = await r.contacts.create({ name: "Hana Fan", owner: riverside.member, identities: [] });
       await r.mentions.insertMany([
         mention("77001", fan.id, "Loved the <b>gala</b> & the food"),
@@ -332,17 +317,16 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
       const id = (await r.mentions.listOpen(100)).find((m) => m.postId === "77002")?.id ?? "";
       expect(await r.mentions.assign(id, riverside.member)).toBe(true);
     });
-    const before = fake.calls.length;
+    const before = slack.fake().calls.length;
     await post(
       eventCallback({
         teamId: riverside.teamId,
         event: { type: "app_home_opened", user: riverside.member, tab: "home", channel: "D0HOME" },
       }),
     );
-    const home = await fake.waitFor(
-      "views.publish",
-      (c) => c.args.user_id === riverside.member && fake.calls.indexOf(c) >= before,
-    );
+    const home = await slack
+      .fake()
+      .waitFor("views.publish", (c) => c.args.user_id === riverside.member && slack.fake().calls.indexOf(c) >= before);
     const view = JSON.stringify(home.args.view);
     expect(view).toContain("Mentions waiting for your reply");
     expect(view).toContain("<https://x.com/homefan/status/77001|@homefan> (Hana Fan)");
@@ -358,7 +342,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
         event: { type: "app_home_opened", user: riverside.member, tab: "home", channel: "D0HOME" },
       }),
     );
-    const memberHome = await fake.waitFor("views.publish", (c) => c.args.user_id === riverside.member);
+    const memberHome = await slack.fake().waitFor("views.publish", (c) => c.args.user_id === riverside.member);
     expect(JSON.stringify(memberHome.args.view)).toContain("Only admins can change these.");
 
     const submit = (userId: string, timeZone: string) =>
@@ -381,7 +365,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
       response_action: "errors",
       errors: { admins: expect.stringContaining("Only Touchpoint admins") },
     });
-    expect((await database.storage.tenants.get(riverside.tenantId))?.timeZone).toBe("UTC");
+    expect((await slack.database().storage.tenants.get(riverside.tenantId))?.timeZone).toBe("UTC");
 
     const badZone = await submit(riverside.installer, "EST");
     expect(await badZone.json()).toMatchObject({
@@ -391,20 +375,23 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
 
     const saved = await submit(riverside.installer, "America/Chicago");
     expect(saved.status).toBe(200);
-    const tenant = await database.storage.tenants.get(riverside.tenantId);
+    const tenant = await slack.database().storage.tenants.get(riverside.tenantId);
     expect(tenant).toMatchObject({ timeZone: "America/Chicago", nudgeTime: "08:30", nudgeChannel: "C0NUDGES" });
     expect(tenant?.settings.cadenceBySegment["major donor"]).toBe(21);
-    const adminHome = await fake.waitFor("views.publish", (c) => c.args.user_id === riverside.installer);
+    const adminHome = await slack.fake().waitFor("views.publish", (c) => c.args.user_id === riverside.installer);
     expect(JSON.stringify(adminHome.args.view)).toContain("edit_settings");
   });
 
   it("opens settings for admins only; a Slack owner is no admin once admins exist", async () => {
     const admin = await command(riverside, "/touchpoint", "settings");
     expect(admin.reply).toEqual({});
-    const opened = await fake.waitFor(
-      "views.open",
-      (c) => c.teamId === riverside.teamId && (c.args.view as { callback_id?: string }).callback_id === "settings_view",
-    );
+    const opened = await slack
+      .fake()
+      .waitFor(
+        "views.open",
+        (c) =>
+          c.teamId === riverside.teamId && (c.args.view as { callback_id?: string }).callback_id === "settings_view",
+      );
     expect(opened.response.ok).toBe(true);
     for (const [ws, userId] of [
       [riverside, "U0OWNER"],
@@ -413,7 +400,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
       const refused = await command(ws, "/touchpoint", "settings", { userId });
       expect(refused.reply).toEqual({});
       const path = `/response/${refused.responseUrl.split("/").pop()}`;
-      const answer = await fake.waitFor("response_url", (c) => c.path === path);
+      const answer = await slack.fake().waitFor("response_url", (c) => c.path === path);
       expect(JSON.stringify(answer.args.blocks)).toContain("Only Touchpoint admins can change settings");
     }
   });
@@ -422,7 +409,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     const added = await command(riverside, "/contact", "add Barnes &amp; Noble barnes@example.com");
     expect(added.reply.text).toBe("Added Barnes &amp; Noble");
     await command(riverside, "/touch", "barnes@example.com emailed re Q&amp;A, budget &lt; $5k");
-    const barnes = await database.storage.withTenant(riverside.tenantId, async (r) => {
+    const barnes = await slack.database().storage.withTenant(riverside.tenantId, async (r) => {
       const [contact] = await r.contacts.findByName("Barnes & Noble");
       return contact ? { contact, touches: await r.touchpoints.listForContact(contact.id, 5) } : undefined;
     });
@@ -434,7 +421,7 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
     await command(riverside, "/contact", "add Kofi Mensah kofi@example.org");
     const logged = await command(riverside, "/touch", "kofi@example.org called about the 5k run");
     const touchpointId = buttonValue(logged.reply.blocks ?? [], "undo_touch");
-    const responseUrl = fake.responseUrl(`cross-${touchpointId}`);
+    const responseUrl = slack.fake().responseUrl(`cross-${touchpointId}`);
     await post(
       buttonPress({
         teamId: harbor.teamId,
@@ -444,52 +431,57 @@ describe("Slack: install, commands and tenancy, through Bolt and a fake Slack", 
         responseUrl,
       }),
     );
-    const answer = await fake.waitFor("response_url", (c) =>
-      c.path.endsWith(encodeURIComponent(`cross-${touchpointId}`)),
-    );
+    const answer = await slack
+      .fake()
+      .waitFor("response_url", (c) => c.path.endsWith(encodeURIComponent(`cross-${touchpointId}`)));
     expect(JSON.stringify(answer.args.blocks)).toContain("That touchpoint no longer exists.");
-    const touch = await database.storage.withTenant(riverside.tenantId, (r) => r.touchpoints.get(touchpointId));
+    const touch = await slack.database().storage.withTenant(riverside.tenantId, (r) => r.touchpoints.get(touchpointId));
     expect(touch?.undoneAt).toBeNull();
   });
 
   it("forgets the tokens on uninstall and makes no further Web API calls for that workspace", async () => {
     const gone = await install(workspace("Closing Soon"));
     await command(gone, "/contact", "add Zed Last @zedlast");
-    await database.storage.withTenant(gone.tenantId, (r) =>
-      r.socialAccounts.connect({ platform: "x", handle: "closingsoon", externalUserId: "880", credentials: "t" }),
-    );
+    await slack
+      .database()
+      .storage.withTenant(gone.tenantId, (r) =>
+        r.socialAccounts.connect({ platform: "x", handle: "closingsoon", externalUserId: "880", credentials: "t" }),
+      );
     // tokens_revoked first this time, then app_uninstalled, then both again: each is harmless.
     const revoked = eventCallback({
       teamId: gone.teamId,
       event: { type: "tokens_revoked", tokens: { oauth: [], bot: [gone.botUserId] } },
     });
     expect((await post(revoked)).status).toBe(200);
-    await expect.poll(() => database.storage.installations.find("slack", gone.teamId)).toBeUndefined();
+    await expect.poll(() => slack.database().storage.installations.find("slack", gone.teamId)).toBeUndefined();
     // Its X account stops being polled too, until the app is installed again.
     await expect
-      .poll(async () => (await database.storage.withTenant(gone.tenantId, (r) => r.socialAccounts.list()))[0]?.status)
+      .poll(
+        async () =>
+          (await slack.database().storage.withTenant(gone.tenantId, (r) => r.socialAccounts.list()))[0]?.status,
+      )
       .toBe("paused");
     for (const again of [eventCallback({ teamId: gone.teamId, event: { type: "app_uninstalled" } }), revoked]) {
       expect((await post(again)).status).toBe(200);
     }
 
-    const callsBefore = fake.calls.filter((c) => c.teamId === gone.teamId).length;
+    const callsBefore = slack.fake().calls.filter((c) => c.teamId === gone.teamId).length;
     const response = await post(
       slashCommand({
         command: "/touch",
         text: "@zedlast called",
         teamId: gone.teamId,
         userId: gone.installer,
-        responseUrl: fake.responseUrl("gone"),
+        responseUrl: slack.fake().responseUrl("gone"),
       }),
     );
     expect(response.status).toBe(200);
     await post(
       eventCallback({ teamId: gone.teamId, event: { type: "app_home_opened", user: gone.installer, tab: "home" } }),
     );
-    expect(fake.calls.filter((c) => c.teamId === gone.teamId)).toHaveLength(callsBefore);
+    expect(slack.fake().calls.filter((c) => c.teamId === gone.teamId)).toHaveLength(callsBefore);
     expect(await touchesIn(gone.tenantId)).toEqual([]);
     // The data stays until an admin asks to erase it.
-    expect(await database.storage.withTenant(gone.tenantId, (r) => r.contacts.list())).toHaveLength(1);
+    expect(await slack.database().storage.withTenant(gone.tenantId, (r) => r.contacts.list())).toHaveLength(1);
   });
 });

@@ -576,6 +576,22 @@ async function verify(
   }
 }
 
+/** What went wrong in a run, as short phrases: none when every restart came up and nothing was lost or doubled. */
+export function chaosProblems(r: ChaosReport): string[] {
+  return [
+    r.failedRestarts.length > 0 && "restarts failed",
+    r.commands.sent === 0 && "no touches were sent",
+    r.commands.confirmed < r.commands.sent && "touches never confirmed",
+    r.touches.lost > 0 && "confirmed touches lost",
+    (r.touches.doubled > 0 || r.touches.stored > r.commands.sent) && "touches doubled",
+    r.mentions.lost + r.mentions.doubled > 0 && "mentions lost or doubled",
+    r.mentionTouches.stored !== r.mentionTouches.expected && "mention touchpoints",
+    r.nudges.notSent + r.nudges.missing > 0 && "nudges not sent",
+    r.nudges.doubled > 0 && "nudges doubled",
+    r.nudges.tenantsWithoutDaily + r.nudges.tenantsWithoutWelcome > 0 && "nudges never queued",
+  ].filter((p): p is string => typeof p === "string");
+}
+
 /** The report as a few lines, for the bench and for a failing test's message. */
 export function describeChaos(label: string, r: ChaosReport): string {
   return [
